@@ -1,0 +1,95 @@
+//! The command line, and nothing else: clap definitions whose doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// Makes web-server access logs privacy-compliant: truncates IP addresses and removes personal
+/// data from referrers, request URLs and the user field, keeping the log format byte for byte
+/// everywhere else.
+///
+/// Reads the FILEs (or standard input) and writes to standard output. With no options the output
+/// is anonymous: IPv4 /24, IPv6 /48, referrers cut to scheme://host/path, personal request values
+/// replaced by REDACTED, users dropped.
+#[derive(Debug, Parser)]
+#[command(name = "logscrub", version, about, long_about)]
+pub struct Cli {
+    /// Input files; none or `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Append to PATH (created if missing) instead of writing to standard output.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Input format; `auto` decides per line between common and combined.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// IP addresses anywhere in the line: zero the low bits, replace by 0.0.0.0 / ::, or keep.
+    #[arg(long, value_enum, default_value_t = IpArg::Mask, value_name = "POLICY")]
+    pub ip: IpArg,
+
+    /// Low IPv4 bits zeroed under `--ip mask` (0..=32).
+    #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(0..=32))]
+    pub ipv4_mask: u32,
+
+    /// Low IPv6 bits zeroed under `--ip mask` (0..=128).
+    #[arg(long = "ipv6-mask", alias = "ipv6mask", value_name = "BITS", default_value_t = 80,
+          value_parser = clap::value_parser!(u32).range(0..=128))]
+    pub ipv6_mask: u32,
+
+    /// Referrer: keep scheme://host/path (strip), scheme://host (origin), the URL with personal
+    /// values replaced (redact), nothing (drop), or all (keep).
+    #[arg(long, value_enum, default_value_t = ReferrerArg::Strip, value_name = "POLICY")]
+    pub referrer: ReferrerArg,
+
+    /// Request URL: replace personal values (redact), remove query and fragment (strip), or keep.
+    #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
+    pub request: RequestArg,
+
+    /// Authenticated user: replace by `-` (drop) or keep.
+    #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
+    pub user: UserArg,
+
+    /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Common,
+    Combined,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum IpArg {
+    Mask,
+    Drop,
+    Keep,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReferrerArg {
+    Strip,
+    Origin,
+    Redact,
+    Drop,
+    Keep,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RequestArg {
+    Redact,
+    Strip,
+    Keep,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum UserArg {
+    Drop,
+    Keep,
+}

@@ -1,0 +1,292 @@
+//! The scrubbing policy: what happens to each kind of personal datum.
+//!
+//! A [`Config`] is built once through [`ConfigBuilder::build`], which validates every value and
+//! precomputes what the hot path needs (the address masks). After that it is only read.
+
+use std::fmt;
+
+use crate::format::Format;
+
+/// What to do with IP addresses, wherever they appear in a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IpPolicy {
+    /// Zero the low bits (`--ipv4-mask`, `--ipv6-mask`) and write the canonical text.
+    Mask,
+    /// Replace every address by the all-zero address of its family.
+    Drop,
+    /// Leave addresses as they are.
+    Keep,
+}
+
+/// What to do with the referrer field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferrerPolicy {
+    /// Keep `scheme://host[:port]/path`; remove userinfo, query and fragment.
+    Strip,
+    /// Keep `scheme://host[:port]` only.
+    Origin,
+    /// Keep the URL but replace personal values, as [`RequestPolicy::Redact`] does.
+    Redact,
+    /// Write `-`.
+    Drop,
+    /// Leave the referrer as it is (addresses and e-mails in it are still scrubbed).
+    Keep,
+}
+
+/// What to do with the URL of the request line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestPolicy {
+    /// Keep the path and parameter names; replace personal values by the placeholder.
+    Redact,
+    /// Remove query and fragment; personal path segments are still replaced.
+    Strip,
+    /// Leave the URL as it is (addresses and e-mails in it are still scrubbed).
+    Keep,
+}
+
+/// What to do with the authenticated user (`%u`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UserPolicy {
+    /// Write `-`.
+    Drop,
+    /// Leave the user as it is (addresses and e-mails in it are still scrubbed).
+    Keep,
+}
+
+/// An invalid policy value. The message names the setting and its allowed range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    /// `--ipv4-mask` outside `0..=32`.
+    Ipv4Mask(u32),
+    /// `--ipv6-mask` outside `0..=128`.
+    Ipv6Mask(u32),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Ipv4Mask(bits) => {
+                write!(f, "--ipv4-mask must be between 0 and 32 bits, got {bits}")
+            }
+            ConfigError::Ipv6Mask(bits) => {
+                write!(f, "--ipv6-mask must be between 0 and 128 bits, got {bits}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A validated scrubbing policy.
+///
+/// Invariant: `v4_keep` keeps exactly the high `32 - ipv4_mask` bits and `v6_keep` the high
+/// `128 - ipv6_mask` bits; under [`IpPolicy::Drop`] both are zero.
+#[derive(Clone, Debug)]
+pub struct Config {
+    format: Format,
+    ip: IpPolicy,
+    ipv4_mask: u32,
+    ipv6_mask: u32,
+    referrer: ReferrerPolicy,
+    request: RequestPolicy,
+    user: UserPolicy,
+    v4_keep: u32,
+    v6_keep: u128,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        ConfigBuilder::default()
+            .build()
+            .expect("the default policy is valid")
+    }
+}
+
+impl Config {
+    /// Starts from the defaults: anonymous output, not merely pseudonymous.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The input format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// The IP address policy.
+    pub fn ip(&self) -> IpPolicy {
+        self.ip
+    }
+    /// Low IPv4 bits zeroed under [`IpPolicy::Mask`].
+    pub fn ipv4_mask(&self) -> u32 {
+        self.ipv4_mask
+    }
+    /// Low IPv6 bits zeroed under [`IpPolicy::Mask`].
+    pub fn ipv6_mask(&self) -> u32 {
+        self.ipv6_mask
+    }
+    /// The referrer policy.
+    pub fn referrer(&self) -> ReferrerPolicy {
+        self.referrer
+    }
+    /// The request URL policy.
+    pub fn request(&self) -> RequestPolicy {
+        self.request
+    }
+    /// The user field policy.
+    pub fn user(&self) -> UserPolicy {
+        self.user
+    }
+    /// Bits of an IPv4 address that survive (all ones under `Keep`).
+    pub(crate) fn v4_keep(&self) -> u32 {
+        self.v4_keep
+    }
+    /// Bits of an IPv6 address that survive (all ones under `Keep`).
+    pub(crate) fn v6_keep(&self) -> u128 {
+        self.v6_keep
+    }
+}
+
+/// Builds a [`Config`]; every setting starts at its safe default.
+#[derive(Clone, Debug)]
+pub struct ConfigBuilder {
+    format: Format,
+    ip: IpPolicy,
+    ipv4_mask: u32,
+    ipv6_mask: u32,
+    referrer: ReferrerPolicy,
+    request: RequestPolicy,
+    user: UserPolicy,
+}
+
+impl Default for ConfigBuilder {
+    /// The defaults follow common privacy-policy wording ("only an abbreviated IP address is
+    /// stored"): the last IPv4 octet and the interface identifier plus 16 more bits of IPv6 are
+    /// zeroed (as anonip and Matomo do), referrers keep only where a visitor came from, request
+    /// values that identify someone are replaced, and the user field is dropped.
+    fn default() -> Self {
+        ConfigBuilder {
+            format: Format::Auto,
+            ip: IpPolicy::Mask,
+            ipv4_mask: 8,
+            ipv6_mask: 80,
+            referrer: ReferrerPolicy::Strip,
+            request: RequestPolicy::Redact,
+            user: UserPolicy::Drop,
+        }
+    }
+}
+
+impl ConfigBuilder {
+    /// Sets the input format.
+    pub fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+    /// Sets the IP policy.
+    pub fn ip(mut self, ip: IpPolicy) -> Self {
+        self.ip = ip;
+        self
+    }
+    /// Sets how many low IPv4 bits are zeroed (0..=32).
+    pub fn ipv4_mask(mut self, bits: u32) -> Self {
+        self.ipv4_mask = bits;
+        self
+    }
+    /// Sets how many low IPv6 bits are zeroed (0..=128).
+    pub fn ipv6_mask(mut self, bits: u32) -> Self {
+        self.ipv6_mask = bits;
+        self
+    }
+    /// Sets the referrer policy.
+    pub fn referrer(mut self, referrer: ReferrerPolicy) -> Self {
+        self.referrer = referrer;
+        self
+    }
+    /// Sets the request URL policy.
+    pub fn request(mut self, request: RequestPolicy) -> Self {
+        self.request = request;
+        self
+    }
+    /// Sets the user policy.
+    pub fn user(mut self, user: UserPolicy) -> Self {
+        self.user = user;
+        self
+    }
+
+    /// Validates the settings and precomputes the masks.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        if self.ipv4_mask > 32 {
+            return Err(ConfigError::Ipv4Mask(self.ipv4_mask));
+        }
+        if self.ipv6_mask > 128 {
+            return Err(ConfigError::Ipv6Mask(self.ipv6_mask));
+        }
+        let (v4_keep, v6_keep) = match self.ip {
+            IpPolicy::Mask => (keep_bits_v4(self.ipv4_mask), keep_bits_v6(self.ipv6_mask)),
+            IpPolicy::Drop => (0, 0),
+            IpPolicy::Keep => (u32::MAX, u128::MAX),
+        };
+        Ok(Config {
+            format: self.format,
+            ip: self.ip,
+            ipv4_mask: self.ipv4_mask,
+            ipv6_mask: self.ipv6_mask,
+            referrer: self.referrer,
+            request: self.request,
+            user: self.user,
+            v4_keep,
+            v6_keep,
+        })
+    }
+}
+
+/// The mask that keeps the high `32 - zeroed` bits; `checked_shl` because a shift by the full
+/// width (`/0` prefix, 32 bits zeroed) would overflow.
+fn keep_bits_v4(zeroed: u32) -> u32 {
+    u32::MAX.checked_shl(zeroed).unwrap_or(0)
+}
+
+/// The IPv6 counterpart of [`keep_bits_v4`].
+fn keep_bits_v6(zeroed: u32) -> u128 {
+    u128::MAX.checked_shl(zeroed).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_cover_the_full_range() {
+        let cases: &[(u32, u32)] = &[
+            (0, 0xffff_ffff),
+            (1, 0xffff_fffe),
+            (8, 0xffff_ff00),
+            (31, 0x8000_0000),
+            (32, 0),
+        ];
+        for &(bits, want) in cases {
+            assert_eq!(keep_bits_v4(bits), want, "ipv4 mask {bits}");
+        }
+        assert_eq!(keep_bits_v6(0), u128::MAX);
+        assert_eq!(keep_bits_v6(80), u128::MAX << 80);
+        assert_eq!(keep_bits_v6(127), 1u128 << 127);
+        assert_eq!(keep_bits_v6(128), 0);
+    }
+
+    #[test]
+    fn out_of_range_masks_are_rejected() {
+        let err = Config::builder().ipv4_mask(33).build().unwrap_err();
+        assert_eq!(err, ConfigError::Ipv4Mask(33));
+        assert!(err.to_string().contains("--ipv4-mask"));
+        let err = Config::builder().ipv6_mask(129).build().unwrap_err();
+        assert_eq!(err, ConfigError::Ipv6Mask(129));
+    }
+
+    #[test]
+    fn drop_and_keep_override_the_masks() {
+        let drop = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!((drop.v4_keep(), drop.v6_keep()), (0, 0));
+        let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
+        assert_eq!((keep.v4_keep(), keep.v6_keep()), (u32::MAX, u128::MAX));
+    }
+}

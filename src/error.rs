@@ -1,0 +1,65 @@
+//! Errors of the library. Messages name files and causes, never log content.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+
+/// Something that stopped logscrub from reading or writing.
+#[derive(Debug)]
+pub enum Error {
+    /// The policy was invalid.
+    Config(ConfigError),
+    /// An input could not be opened.
+    Open { path: PathBuf, source: io::Error },
+    /// An input failed while being read.
+    Read { name: String, source: io::Error },
+    /// The output could not be opened.
+    OpenOutput { path: PathBuf, source: io::Error },
+    /// The output failed while being written.
+    Write { source: io::Error },
+}
+
+impl Error {
+    /// Whether the reader of the output went away, which is not a failure of logscrub.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Write { source } if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(err) => write!(f, "{err}"),
+            Error::Open { path, .. } => {
+                write!(f, "cannot open input {}", path.display())
+            }
+            Error::Read { name, .. } => write!(f, "cannot read {name}"),
+            Error::OpenOutput { path, .. } => write!(
+                f,
+                "cannot open output {} (check that its directory exists and is writable)",
+                path.display()
+            ),
+            Error::Write { .. } => write!(f, "cannot write output (check free space and permissions)"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Config(err) => Some(err),
+            Error::Open { source, .. }
+            | Error::Read { source, .. }
+            | Error::OpenOutput { source, .. }
+            | Error::Write { source } => Some(source),
+        }
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(err: ConfigError) -> Self {
+        Error::Config(err)
+    }
+}

@@ -1,0 +1,201 @@
+//! Common and Combined Log Format (Apache `common`/`combined`, nginx `combined`).
+//!
+//! `%h %l %u %t "%r" %>s %b` and optionally ` "%{Referer}i" "%{User-Agent}i"`. Anything after
+//! the last recognised field (nginx's `"$http_x_forwarded_for"`, response times) is `rest`.
+//!
+//! Quoted fields end at the first `"` not escaped by a backslash: Apache writes `\"` and `\\`,
+//! nginx writes `\x22`, so backslash-aware scanning is right for both.
+
+use std::ops::Range;
+
+use memchr::{memchr, memchr2};
+
+use super::Format;
+
+/// Byte ranges of the fields of one line. Quoted fields exclude their quotes.
+///
+/// Invariant: the ranges are in line order and do not overlap, so a writer can copy the gaps
+/// between them verbatim.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClfLine {
+    /// `%h`: client address or host name.
+    pub host: Range<usize>,
+    /// `%l`: identd user, almost always `-`.
+    pub ident: Range<usize>,
+    /// `%u`: authenticated user.
+    pub user: Range<usize>,
+    /// `%r`: the request line, inside the quotes.
+    pub request: Range<usize>,
+    /// `%{Referer}i`, inside the quotes (combined only).
+    pub referrer: Option<Range<usize>>,
+    /// `%{User-Agent}i`, inside the quotes (combined only).
+    pub agent: Option<Range<usize>>,
+    /// Whatever follows the last field, including its leading space; may be empty.
+    pub rest: Range<usize>,
+}
+
+/// Parses `line` (without its terminator) as `format`. `Auto` takes combined where the line has
+/// the two quoted fields and common otherwise.
+pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
+    let host_end = memchr(b' ', line)?;
+    if host_end == 0 {
+        return None;
+    }
+    let ident_start = host_end + 1;
+    let ident_end = ident_start + memchr(b' ', &line[ident_start..])?;
+    if ident_end == ident_start {
+        return None;
+    }
+    // The user may contain spaces in odd setups; the timestamp's " [" ends it.
+    let user_start = ident_end + 1;
+    let user_end = user_start + memchr::memmem::find(&line[user_start..], b" [")?;
+    if user_end == user_start {
+        return None;
+    }
+    let time_start = user_end + 1;
+    let time_end = time_start + memchr(b']', &line[time_start..])?;
+    let request_start = expect(line, time_end + 1, b" \"")?;
+    let request_end = closing_quote(line, request_start)?;
+    let status_start = expect(line, request_end + 1, b" ")?;
+    let status_end = token_end(line, status_start);
+    if !is_status(&line[status_start..status_end]) {
+        return None;
+    }
+    let bytes_start = expect(line, status_end, b" ")?;
+    let bytes_end = token_end(line, bytes_start);
+    if !is_count(&line[bytes_start..bytes_end]) {
+        return None;
+    }
+    let mut parsed = ClfLine {
+        host: 0..host_end,
+        ident: ident_start..ident_end,
+        user: user_start..user_end,
+        request: request_start..request_end,
+        referrer: None,
+        agent: None,
+        rest: bytes_end..line.len(),
+    };
+    if format == Format::Common {
+        return Some(parsed);
+    }
+    let quoted_pair = expect(line, bytes_end, b" \"").and_then(|referrer_start| {
+        let referrer_end = closing_quote(line, referrer_start)?;
+        let agent_start = expect(line, referrer_end + 1, b" \"")?;
+        let agent_end = closing_quote(line, agent_start)?;
+        Some((referrer_start..referrer_end, agent_start..agent_end))
+    });
+    match quoted_pair {
+        Some((referrer, agent)) => {
+            parsed.rest = agent.end + 1..line.len();
+            parsed.referrer = Some(referrer);
+            parsed.agent = Some(agent);
+            Some(parsed)
+        }
+        None if format == Format::Auto => Some(parsed),
+        None => None,
+    }
+}
+
+/// If `line[at..]` starts with `lit`, the position after it.
+#[inline]
+fn expect(line: &[u8], at: usize, lit: &[u8]) -> Option<usize> {
+    line.get(at..)?.starts_with(lit).then_some(at + lit.len())
+}
+
+/// The position of the `"` that closes a field starting at `start`, skipping `\"` escapes.
+fn closing_quote(line: &[u8], start: usize) -> Option<usize> {
+    let mut i = start;
+    loop {
+        let found = i + memchr2(b'"', b'\\', line.get(i..)?)?;
+        if line[found] == b'"' {
+            return Some(found);
+        }
+        i = found + 2;
+    }
+}
+
+/// The end of the space-delimited token starting at `start`.
+#[inline]
+fn token_end(line: &[u8], start: usize) -> usize {
+    memchr(b' ', &line[start..]).map_or(line.len(), |n| start + n)
+}
+
+/// An HTTP status (one to three digits) or `-`.
+fn is_status(s: &[u8]) -> bool {
+    s == b"-" || (!s.is_empty() && s.len() <= 3 && s.iter().all(u8::is_ascii_digit))
+}
+
+/// A byte count or `-`.
+fn is_count(s: &[u8]) -> bool {
+    s == b"-" || (!s.is_empty() && s.iter().all(u8::is_ascii_digit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMBINED: &str = r#"1.2.3.4 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326 "http://x.example/s?q=1" "Mozilla/4.08""#;
+
+    fn field(line: &str, r: &Range<usize>) -> String {
+        line[r.clone()].to_string()
+    }
+
+    #[test]
+    fn parses_combined() {
+        let p = parse(COMBINED.as_bytes(), Format::Auto).unwrap();
+        assert_eq!(field(COMBINED, &p.host), "1.2.3.4");
+        assert_eq!(field(COMBINED, &p.user), "frank");
+        assert_eq!(field(COMBINED, &p.request), "GET /a.gif HTTP/1.0");
+        assert_eq!(
+            field(COMBINED, p.referrer.as_ref().unwrap()),
+            "http://x.example/s?q=1"
+        );
+        assert_eq!(field(COMBINED, p.agent.as_ref().unwrap()), "Mozilla/4.08");
+        assert!(p.rest.is_empty());
+    }
+
+    #[test]
+    fn format_choice() {
+        let common = r#"h - - [t] "GET / HTTP/1.1" 200 -"#;
+        let nginx_xff = r#"h - - [t] "GET / HTTP/1.1" 200 5 "-" "ua" "1.2.3.4, 5.6.7.8""#;
+        let cases: &[(&str, Format, Option<(bool, &str)>)] = &[
+            (common, Format::Auto, Some((false, ""))),
+            (common, Format::Common, Some((false, ""))),
+            (common, Format::Combined, None),
+            (COMBINED, Format::Common, Some((false, r#" "http://x.example/s?q=1" "Mozilla/4.08""#))),
+            (nginx_xff, Format::Auto, Some((true, r#" "1.2.3.4, 5.6.7.8""#))),
+            (nginx_xff, Format::Combined, Some((true, r#" "1.2.3.4, 5.6.7.8""#))),
+        ];
+        for &(line, format, want) in cases {
+            let got = parse(line.as_bytes(), format)
+                .map(|p| (p.referrer.is_some(), field(line, &p.rest)));
+            let want = want.map(|(c, r)| (c, r.to_string()));
+            assert_eq!(got, want, "{line} as {format:?}");
+        }
+    }
+
+    #[test]
+    fn escaped_quotes_stay_inside_fields() {
+        let line = r#"h - - [t] "GET /a\"b HTTP/1.1" 200 1 "-" "x \"y\" \\""#;
+        let p = parse(line.as_bytes(), Format::Combined).unwrap();
+        assert_eq!(field(line, &p.request), r#"GET /a\"b HTTP/1.1"#);
+        assert_eq!(field(line, p.agent.as_ref().unwrap()), r#"x \"y\" \\"#);
+    }
+
+    #[test]
+    fn rejects_other_lines() {
+        for line in [
+            "",
+            "garbage",
+            r#" - - [t] "GET / HTTP/1.1" 200 1"#,
+            r#"h [t] "GET / HTTP/1.1" 200 1"#,
+            r#"h - - [t] "GET / HTTP/1.1 200 1"#,
+            r#"h - - [t] "GET / HTTP/1.1" 2000 1"#,
+            r#"h - - [t] "GET / HTTP/1.1" 200 x"#,
+            r#"h - - [t "GET / HTTP/1.1" 200 1"#,
+            "#Fields: date time c-ip",
+        ] {
+            assert_eq!(parse(line.as_bytes(), Format::Auto), None, "{line:?}");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+//! logscrub: makes web-server access logs privacy-compliant while keeping their format.
+//!
+//! The embeddable API is small: build a [`Config`], make a [`Scrubber`] per thread, and feed it
+//! lines as bytes. [`pipeline::run`] does the same for files and streams.
+//!
+//! ```
+//! use logscrub::{Config, Scrubber};
+//!
+//! let config = Config::default();
+//! let mut scrubber = Scrubber::new(&config);
+//! let mut out = Vec::new();
+//! scrubber.scrub(b"203.0.113.9 - bob [10/Oct/2000:13:55:36 -0700] \"GET /?sid=42 HTTP/1.0\" 200 5\n", &mut out);
+//! assert_eq!(out, b"203.0.113.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /?sid=REDACTED HTTP/1.0\" 200 5\n");
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod format;
+pub mod pipeline;
+pub mod redact;
+pub mod scrub;
+pub mod stats;
+
+pub use config::{Config, ConfigBuilder, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
+pub use error::Error;
+pub use format::Format;
+pub use scrub::Scrubber;
+pub use stats::Stats;

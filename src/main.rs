@@ -1,0 +1,158 @@
+//! The `logscrub` binary: command line → [`Config`] → [`pipeline::run`] → exit code.
+
+mod cli;
+
+use std::fs::OpenOptions;
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Parser;
+
+use logscrub::pipeline::{self, Input, Summary};
+use logscrub::{Config, Error, Format, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
+
+use cli::{Cli, FormatArg, IpArg, ReferrerArg, RequestArg, UserArg};
+
+/// Everything went as asked.
+const EXIT_OK: u8 = 0;
+/// A usage error (clap uses the same code), an input that failed, or a fatal error.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match try_main(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if err
+                .chain()
+                .filter_map(|cause| cause.downcast_ref::<Error>())
+                .any(Error::is_broken_pipe)
+            {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("logscrub: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn try_main(cli: Cli) -> anyhow::Result<u8> {
+    let config = construct_config(&cli)?;
+    let inputs = inputs(&cli);
+    let started = Instant::now();
+    let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
+    let summary = match &cli.output {
+        Some(path) => {
+            let mut file = OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(path)
+                .map_err(|source| Error::OpenOutput {
+                    path: path.clone(),
+                    source,
+                })?;
+            pipeline::run(&config, &inputs, &mut file, &mut report_input_error)?
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut lock = stdout.lock();
+            let summary = pipeline::run(&config, &inputs, &mut lock, &mut report_input_error)?;
+            lock.flush().map_err(|source| Error::Write { source })?;
+            summary
+        }
+    };
+    if cli.stats {
+        print_stats(&summary, started.elapsed().as_secs_f64(), &config)
+            .context("cannot write statistics to stderr")?;
+    }
+    Ok(if summary.failed_inputs > 0 { EXIT_ERROR } else { EXIT_OK })
+}
+
+/// Turns the command line into the policy; the library never sees clap types.
+fn construct_config(cli: &Cli) -> anyhow::Result<Config> {
+    let config = Config::builder()
+        .format(match cli.format {
+            FormatArg::Auto => Format::Auto,
+            FormatArg::Common => Format::Common,
+            FormatArg::Combined => Format::Combined,
+        })
+        .ip(match cli.ip {
+            IpArg::Mask => IpPolicy::Mask,
+            IpArg::Drop => IpPolicy::Drop,
+            IpArg::Keep => IpPolicy::Keep,
+        })
+        .ipv4_mask(cli.ipv4_mask)
+        .ipv6_mask(cli.ipv6_mask)
+        .referrer(match cli.referrer {
+            ReferrerArg::Strip => ReferrerPolicy::Strip,
+            ReferrerArg::Origin => ReferrerPolicy::Origin,
+            ReferrerArg::Redact => ReferrerPolicy::Redact,
+            ReferrerArg::Drop => ReferrerPolicy::Drop,
+            ReferrerArg::Keep => ReferrerPolicy::Keep,
+        })
+        .request(match cli.request {
+            RequestArg::Redact => RequestPolicy::Redact,
+            RequestArg::Strip => RequestPolicy::Strip,
+            RequestArg::Keep => RequestPolicy::Keep,
+        })
+        .user(match cli.user {
+            UserArg::Drop => UserPolicy::Drop,
+            UserArg::Keep => UserPolicy::Keep,
+        })
+        .build()?;
+    Ok(config)
+}
+
+fn inputs(cli: &Cli) -> Vec<Input> {
+    if cli.files.is_empty() {
+        return vec![Input::Stdin];
+    }
+    cli.files
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                Input::Stdin
+            } else {
+                Input::Path(path.clone())
+            }
+        })
+        .collect()
+}
+
+fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<()> {
+    let s = &summary.stats;
+    let mb_in = s.bytes_in as f64 / 1e6;
+    let rate = if seconds > 0.0 { mb_in / seconds } else { 0.0 };
+    let mut err = io::stderr().lock();
+    let pad = if err.is_terminal() { "  " } else { "" };
+    writeln!(err, "logscrub: format {}, ip {:?}", config.format().name(), config.ip())?;
+    writeln!(
+        err,
+        "{pad}lines: {} in, {} out, {} fail-safe (did not parse as the format)",
+        s.lines_in, s.lines_out, s.fallback_lines
+    )?;
+    writeln!(
+        err,
+        "{pad}redacted: {} IPs, {} e-mails, {} referrers, {} request values, {} users",
+        s.ips, s.emails, s.referrers, s.request_values, s.users
+    )?;
+    writeln!(
+        err,
+        "{pad}bytes: {} in, {} out; {seconds:.3} s, {rate:.1} MB/s",
+        s.bytes_in, s.bytes_out
+    )
+}
+
+/// `error: cause: cause`, like anyhow's `{:#}`, for errors that are reported and survived.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
+}

@@ -1,0 +1,114 @@
+//! E-mail addresses, plain (`john@example.com`) or percent-encoded (`john%40example.com`).
+
+/// Bytes allowed in the local part. `%` is included so that encoded local parts
+/// (`john%2Bnews%40example.com`) are taken whole.
+#[inline]
+fn is_local(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+}
+
+#[inline]
+fn is_domain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+}
+
+/// Given a separator (`@` or `%40`) at `s[at..at + sep_len]`, returns the byte range of the
+/// e-mail address around it, or `None` if it is not one.
+///
+/// The local part is not extended below `floor` (bytes already written out). The domain needs
+/// a dot and an alphabetic top-level label of two or more letters. `logo@2x.png`, the usual
+/// name of high-resolution images, is not an address.
+pub fn email_around(s: &[u8], at: usize, sep_len: usize, floor: usize) -> Option<(usize, usize)> {
+    let mut start = at;
+    while start > floor && is_local(s[start - 1]) {
+        start -= 1;
+    }
+    // A leading dot or encoded-space run is punctuation of the text, not the address.
+    while start < at && s[start] == b'.' {
+        start += 1;
+    }
+    if start == at {
+        return None;
+    }
+    let domain_start = at + sep_len;
+    let mut end = domain_start;
+    while end < s.len() && is_domain(s[end]) {
+        end += 1;
+    }
+    while end > domain_start && matches!(s[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    let domain = &s[domain_start..end];
+    let last_dot = memchr::memrchr(b'.', domain)?;
+    let tld = &domain[last_dot + 1..];
+    if tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let first_label = &domain[..memchr::memchr(b'.', domain).unwrap_or(domain.len())];
+    if is_resolution_suffix(first_label) {
+        return None;
+    }
+    Some((start, end))
+}
+
+/// `2x`, `3x`: the `@2x` image naming convention.
+fn is_resolution_suffix(label: &[u8]) -> bool {
+    match label.split_last() {
+        Some((b'x' | b'X', digits)) => {
+            !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `s` contains an e-mail address in either form.
+pub fn contains_email(s: &[u8]) -> bool {
+    for at in memchr::memchr_iter(b'@', s) {
+        if email_around(s, at, 1, 0).is_some() {
+            return true;
+        }
+    }
+    for at in memchr::memmem::find_iter(s, b"%40") {
+        if email_around(s, at, 3, 0).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_addresses() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("john@example.com", Some("john@example.com")),
+            ("mailto:john.doe+x@mail.example.co.uk)", Some("john.doe+x@mail.example.co.uk")),
+            ("q=john%40example.com&x", Some("john%40example.com")),
+            ("q=john%2Bnews%40example.com", Some("john%2Bnews%40example.com")),
+            ("(+abuse@example.org.)", Some("+abuse@example.org")),
+            ("logo@2x.png", None),
+            ("user@localhost", None),
+            ("@example.com", None),
+            ("john@", None),
+            ("john@example.c0m", None),
+        ];
+        for &(text, want) in cases {
+            let bytes = text.as_bytes();
+            let found = memchr::memchr(b'@', bytes)
+                .map(|at| (at, 1))
+                .or_else(|| memchr::memmem::find(bytes, b"%40").map(|at| (at, 3)))
+                .and_then(|(at, len)| email_around(bytes, at, len, 0))
+                .map(|(s, e)| &text[s..e]);
+            assert_eq!(found, want, "{text:?}");
+            assert_eq!(contains_email(bytes), want.is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn local_part_stops_at_floor() {
+        let s = b"abcjohn@example.com";
+        assert_eq!(email_around(s, 7, 1, 3), Some((3, 19)));
+    }
+}

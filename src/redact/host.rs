@@ -1,0 +1,98 @@
+//! The client field (`%h`, `$remote_addr`, `c-ip`) and the host of a URL.
+//!
+//! A client is an address (possibly with port, brackets or zone), `-`, a `unix:` socket, or a
+//! host name when the server resolves clients (Apache `HostnameLookups`). A full host name
+//! identifies a subscriber line as well as an address does, so it is never passed whole.
+
+use super::ip::{self, HostAddr};
+use super::{text, Ctx};
+use crate::config::IpPolicy;
+
+/// Writes the client field under the IP policy.
+pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
+    if field == b"-" || field.starts_with(b"unix:") || cx.cfg.ip() == IpPolicy::Keep {
+        out.extend_from_slice(field);
+        return;
+    }
+    if let Some(host) = ip::parse_host_addr(field) {
+        write_masked(cx, field, &host, out);
+    } else if is_hostname(field) {
+        cx.stats.ips += 1;
+        match cx.cfg.ip() {
+            IpPolicy::Drop => out.push(b'-'),
+            _ => out.extend_from_slice(registrable_part(field)),
+        }
+    } else {
+        // Lists (`203.0.113.7, 10.0.0.1`) and anything odd: every address inside is masked.
+        text::scrub_text(cx, field, false, out);
+    }
+}
+
+/// Writes the `host[:port]` of a URL: an address is masked, a name kept.
+pub(crate) fn write_url_host(cx: &mut Ctx, hostport: &[u8], out: &mut Vec<u8>) {
+    match ip::parse_host_addr(hostport) {
+        Some(host) if cx.cfg.ip() != IpPolicy::Keep => write_masked(cx, hostport, &host, out),
+        _ => text::scrub_text(cx, hostport, false, out),
+    }
+}
+
+fn write_masked(cx: &mut Ctx, field: &[u8], host: &HostAddr, out: &mut Vec<u8>) {
+    cx.stats.ips += 1;
+    out.extend_from_slice(&field[..host.before]);
+    ip::write_addr(ip::mask(host.addr, cx.cfg), out);
+    out.extend_from_slice(&field[host.after..]);
+}
+
+/// Letters, digits, dots, hyphens and underscores, with at least one letter.
+fn is_hostname(s: &[u8]) -> bool {
+    !s.is_empty()
+        && s.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && s.iter().any(u8::is_ascii_alphabetic)
+}
+
+/// The last two labels of a host name (`dsl-12-34.dyn.example.net` → `example.net`): the part
+/// that names the provider, not the subscriber. A trailing root dot is ignored.
+fn registrable_part(name: &[u8]) -> &[u8] {
+    let name = name.strip_suffix(b".").unwrap_or(name);
+    let mut dots = memchr::memrchr_iter(b'.', name);
+    match (dots.next(), dots.next()) {
+        (Some(_), Some(second)) => &name[second + 1..],
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn client_table() {
+        let mask = Config::default();
+        let drop = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
+        let cases: &[(&Config, &str, &str)] = &[
+            (&mask, "83.149.9.216", "83.149.9.0"),
+            (&mask, "2001:db8:85a3::8a2e:370:7334", "2001:db8:85a3::"),
+            (&mask, "[2001:db8::1]:443", "[2001:db8::]:443"),
+            (&mask, "dsl-12-34.dyn.example.net", "example.net"),
+            (&mask, "host.example.net.", "example.net"),
+            (&mask, "localhost", "localhost"),
+            (&mask, "-", "-"),
+            (&mask, "unix:", "unix:"),
+            (&mask, "203.0.113.7,10.0.0.1", "203.0.113.0,10.0.0.0"),
+            (&drop, "83.149.9.216", "0.0.0.0"),
+            (&drop, "2001:db8::1", "::"),
+            (&drop, "dsl-12-34.dyn.example.net", "-"),
+            (&keep, "83.149.9.216", "83.149.9.216"),
+            (&keep, "dsl-12-34.dyn.example.net", "dsl-12-34.dyn.example.net"),
+        ];
+        for &(cfg, input, want) in cases {
+            let mut cx = Ctx::new(cfg);
+            let mut out = Vec::new();
+            redact_client(&mut cx, input.as_bytes(), &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{input} under {:?}", cfg.ip());
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! IP address literals: recognising them in bytes, masking them, writing canonical text.
+//!
+//! Nothing here allocates: addresses are parsed from `&[u8]` and written into the caller's buffer.
+
+use std::io::Write as _;
+use std::net::Ipv6Addr;
+
+use crate::config::Config;
+
+/// An address literal found in a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addr {
+    /// An IPv4 address as a big-endian integer.
+    V4(u32),
+    /// An IPv6 address as a big-endian integer.
+    V6(u128),
+}
+
+/// The high 96 bits of an IPv4-mapped IPv6 address (`::ffff:0:0/96`).
+const MAPPED_PREFIX: u128 = 0xffff << 32;
+const MAPPED_MASK: u128 = !0u128 << 32;
+
+/// The longest IPv6 literal: eight groups of four and seven colons, or six groups with an IPv4
+/// tail. Longer runs are not addresses, and capping the scan keeps the scanner linear.
+const MAX_V6_LEN: usize = 45;
+
+/// Parses a dotted quad at the start of `s`, returning it and its length.
+///
+/// Leading zeros (`010.1.1.1`) are accepted: some loggers write them, and treating them as an
+/// address errs on the side of masking. What follows the quad is not looked at.
+pub fn parse_v4_prefix(s: &[u8]) -> Option<(u32, usize)> {
+    let mut addr: u32 = 0;
+    let mut i = 0;
+    for octet in 0..4 {
+        if octet > 0 {
+            if s.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut value: u32 = 0;
+        while i < s.len() && i - start < 3 && s[i].is_ascii_digit() {
+            value = value * 10 + u32::from(s[i] - b'0');
+            i += 1;
+        }
+        if i == start || value > 255 {
+            return None;
+        }
+        addr = (addr << 8) | value;
+    }
+    Some((addr, i))
+}
+
+/// Parses exactly `s` as an IPv6 address (no brackets, no zone).
+pub fn parse_v6(s: &[u8]) -> Option<u128> {
+    if s.len() < 2 || s.len() > MAX_V6_LEN {
+        return None;
+    }
+    // Only ASCII reaches here in practice; from_utf8 is the cheap guard that keeps it safe.
+    let text = std::str::from_utf8(s).ok()?;
+    text.parse::<Ipv6Addr>().ok().map(u128::from)
+}
+
+/// Whether `b` can continue an IPv6 literal (hex digit, colon, or the dot of an IPv4 tail).
+#[inline]
+fn is_v6_char(b: u8) -> bool {
+    b.is_ascii_hexdigit() || b == b':' || b == b'.'
+}
+
+/// Finds an address literal that starts exactly at `s[i]`, honouring word boundaries, and
+/// returns it with its length.
+///
+/// IPv4 needs the previous byte not to be a digit or a dot (so `1.2.3.4.5` and the tail of a
+/// version number do not match) and the quad not to run on into more digits. IPv6 needs a real
+/// word boundary before it (so `std::abc` is not an address), at least two colons, and no word
+/// character after it. A trailing sentence dot or colon is not part of the address.
+pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
+    let prev = if i == 0 { b' ' } else { s[i - 1] };
+    let rest = &s[i..];
+    let first = *rest.first()?;
+    if first.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.' {
+        if let Some((v4, len)) = parse_v4_prefix(rest) {
+            let after = rest.get(len).copied();
+            let after2 = rest.get(len + 1).copied();
+            let runs_on = match after {
+                Some(b) if b.is_ascii_digit() => true,
+                Some(b'.') => after2.is_some_and(|b| b.is_ascii_digit()),
+                _ => false,
+            };
+            if !runs_on {
+                return Some((Addr::V4(v4), len));
+            }
+        }
+    }
+    if (first.is_ascii_hexdigit() || first == b':')
+        && !(prev.is_ascii_alphanumeric() || prev == b':' || prev == b'.' || prev == b'_')
+    {
+        let mut len = 0;
+        while len < rest.len() && len <= MAX_V6_LEN && is_v6_char(rest[len]) {
+            len += 1;
+        }
+        if len > MAX_V6_LEN {
+            return None;
+        }
+        if rest
+            .get(len)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return None;
+        }
+        let mut token = &rest[..len];
+        while let Some((&last, head)) = token.split_last() {
+            let trailing_colon = last == b':' && !head.ends_with(b":");
+            if last == b'.' || trailing_colon {
+                token = head;
+            } else {
+                break;
+            }
+        }
+        if memchr::memchr_iter(b':', token).nth(1).is_none() {
+            return None;
+        }
+        return parse_v6(token).map(|v6| (Addr::V6(v6), token.len()));
+    }
+    None
+}
+
+/// Applies the policy's mask. IPv4-mapped IPv6 addresses are masked with the IPv4 mask and
+/// stay mapped, so that `::ffff:1.2.3.4` ends as `::ffff:1.2.3.0`, not `::`.
+#[inline]
+pub fn mask(addr: Addr, cfg: &Config) -> Addr {
+    match addr {
+        Addr::V4(v4) => Addr::V4(v4 & cfg.v4_keep()),
+        Addr::V6(v6) if v6 & MAPPED_MASK == MAPPED_PREFIX => {
+            let v4 = (v6 as u32) & cfg.v4_keep();
+            Addr::V6(MAPPED_PREFIX | u128::from(v4))
+        }
+        Addr::V6(v6) => Addr::V6(v6 & cfg.v6_keep()),
+    }
+}
+
+/// Writes the canonical text: a dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run
+/// compressed, mapped addresses with an IPv4 tail).
+pub fn write_addr(addr: Addr, out: &mut Vec<u8>) {
+    match addr {
+        Addr::V4(v4) => write_v4(v4, out),
+        Addr::V6(v6) => {
+            // std's Display follows RFC 5952 and writes into the Vec without allocating.
+            let _ = write!(out, "{}", Ipv6Addr::from(v6));
+        }
+    }
+}
+
+/// Writes a dotted quad without going through `fmt`, which is measurably slower per line.
+pub fn write_v4(v4: u32, out: &mut Vec<u8>) {
+    for (n, octet) in v4.to_be_bytes().into_iter().enumerate() {
+        if n > 0 {
+            out.push(b'.');
+        }
+        if octet >= 100 {
+            out.push(b'0' + octet / 100);
+        }
+        if octet >= 10 {
+            out.push(b'0' + (octet / 10) % 10);
+        }
+        out.push(b'0' + octet % 10);
+    }
+}
+
+/// A client or host field understood as an address, possibly with port, brackets or zone.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HostAddr {
+    /// Bytes before the address (`[` or nothing).
+    pub before: usize,
+    /// The address.
+    pub addr: Addr,
+    /// Byte offset where the address text ends; everything after is kept (`%zone`, `]:443`).
+    pub after: usize,
+}
+
+/// Parses a whole field as `a.b.c.d[:port]`, `v6[%zone]` or `[v6[%zone]][:port]`.
+pub fn parse_host_addr(s: &[u8]) -> Option<HostAddr> {
+    if let Some(inner) = s.strip_prefix(b"[") {
+        let close = memchr::memchr(b']', inner)?;
+        let tail = &inner[close + 1..];
+        if !(tail.is_empty() || is_port_suffix(tail)) {
+            return None;
+        }
+        let addr_end = memchr::memchr(b'%', &inner[..close]).unwrap_or(close);
+        let v6 = parse_v6(&inner[..addr_end])?;
+        return Some(HostAddr {
+            before: 1,
+            addr: Addr::V6(v6),
+            after: 1 + addr_end,
+        });
+    }
+    if let Some((v4, len)) = parse_v4_prefix(s) {
+        if len == s.len() || is_port_suffix(&s[len..]) {
+            return Some(HostAddr {
+                before: 0,
+                addr: Addr::V4(v4),
+                after: len,
+            });
+        }
+        return None;
+    }
+    let addr_end = memchr::memchr(b'%', s).unwrap_or(s.len());
+    let v6 = parse_v6(&s[..addr_end])?;
+    Some(HostAddr {
+        before: 0,
+        addr: Addr::V6(v6),
+        after: addr_end,
+    })
+}
+
+/// `:` followed by one to five digits.
+fn is_port_suffix(s: &[u8]) -> bool {
+    match s.split_first() {
+        Some((b':', digits)) => {
+            !digits.is_empty() && digits.len() <= 5 && digits.iter().all(u8::is_ascii_digit)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IpPolicy;
+
+    fn cfg(v4: u32, v6: u32) -> Config {
+        Config::builder()
+            .ipv4_mask(v4)
+            .ipv6_mask(v6)
+            .build()
+            .unwrap()
+    }
+
+    fn masked(text: &str, cfg: &Config) -> String {
+        let host = parse_host_addr(text.as_bytes()).expect(text);
+        let mut out = text.as_bytes()[..host.before].to_vec();
+        write_addr(mask(host.addr, cfg), &mut out);
+        out.extend_from_slice(&text.as_bytes()[host.after..]);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn masks_with_default_bits() {
+        let c = cfg(8, 80);
+        let cases = [
+            ("1.2.3.4", "1.2.3.0"),
+            ("255.255.255.255", "255.255.255.0"),
+            ("0.0.0.0", "0.0.0.0"),
+            ("010.001.002.003", "10.1.2.0"),
+            ("1.2.3.4:5678", "1.2.3.0:5678"),
+            ("2001:db8:85a3::8a2e:370:7334", "2001:db8:85a3::"),
+            ("2001:DB8:85A3:0:0:8A2E:370:7334", "2001:db8:85a3::"),
+            ("[2001:db8::1]:443", "[2001:db8::]:443"),
+            ("[2001:db8::1]", "[2001:db8::]"),
+            ("fe80::1%eth0", "fe80::%eth0"),
+            ("[fe80::1%25eth0]:80", "[fe80::%25eth0]:80"),
+            ("::ffff:1.2.3.4", "::ffff:1.2.3.0"),
+            ("::1", "::"),
+            ("::", "::"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(masked(input, &c), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn full_and_empty_masks() {
+        let all = cfg(32, 128);
+        assert_eq!(masked("203.0.113.9", &all), "0.0.0.0");
+        assert_eq!(masked("2001:db8::1", &all), "::");
+        assert_eq!(masked("::ffff:1.2.3.4", &all), "::ffff:0.0.0.0");
+        let none = cfg(0, 0);
+        assert_eq!(masked("203.0.113.9", &none), "203.0.113.9");
+        assert_eq!(masked("2001:db8::1", &none), "2001:db8::1");
+        let odd = cfg(1, 127);
+        assert_eq!(masked("203.0.113.9", &odd), "203.0.113.8");
+        assert_eq!(masked("8000::1", &odd), "8000::");
+    }
+
+    #[test]
+    fn drop_zeroes_everything() {
+        let c = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!(masked("1.2.3.4:80", &c), "0.0.0.0:80");
+        assert_eq!(masked("[2001:db8::1]:443", &c), "[::]:443");
+    }
+
+    #[test]
+    fn rejects_non_addresses_as_host() {
+        for input in [
+            "", "-", "1.2.3", "1.2.3.256", "1.2.3.4:", "1.2.3.4:123456", "1.2.3.4x",
+            "example.com", "dead:beef", "[1.2.3.4]", "[::1", "unix:/run/sock",
+        ] {
+            assert_eq!(parse_host_addr(input.as_bytes()), None, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn finds_addresses_at_word_boundaries_only() {
+        let cases: &[(&str, usize, Option<&str>)] = &[
+            ("1.2.3.4", 0, Some("1.2.3.4")),
+            ("ip=1.2.3.4&x", 3, Some("1.2.3.4")),
+            ("v1.2.3.4", 1, Some("1.2.3.4")),
+            ("at 1.2.3.4.", 3, Some("1.2.3.4")),
+            ("1.2.3.4.5", 0, None),
+            ("11.2.3.4", 1, None),
+            ("Chrome/66.0.3359.158", 7, None),
+            ("x 2001:db8::1 y", 2, Some("2001:db8::1")),
+            ("x 2001:db8::1. y", 2, Some("2001:db8::1")),
+            ("std::abc", 3, None),
+            ("Foo::Bar", 3, None),
+            ("10:05:03", 0, None),
+            ("00:1a:2b:3c:4d:5e", 0, None),
+            ("(::ffff:10.0.0.1)", 1, Some("::ffff:10.0.0.1")),
+            ("2001:db8::1g", 0, None),
+        ];
+        for &(text, i, want) in cases {
+            let got = addr_at(text.as_bytes(), i).map(|(_, len)| &text[i..i + len]);
+            assert_eq!(got, want, "{text:?} at {i}");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Free text: IP addresses and e-mail addresses anywhere in a field, and, in the fail-safe mode
+//! used for lines that did not parse, every URL query value.
+
+use super::{email, ip, Ctx, PLACEHOLDER};
+use crate::config::IpPolicy;
+
+const DIGIT: u8 = 1;
+const HEX_ALPHA: u8 = 2;
+const COLON: u8 = 3;
+const AT: u8 = 4;
+const PERCENT: u8 = 5;
+const QUESTION: u8 = 6;
+
+/// Which bytes can start something to redact. Everything else is skipped with one table load.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if matches!(c, b'a'..=b'f' | b'A'..=b'F') {
+            HEX_ALPHA
+        } else if c == b':' {
+            COLON
+        } else if c == b'@' {
+            AT
+        } else if c == b'%' {
+            PERCENT
+        } else if c == b'?' {
+            QUESTION
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Appends `s` to `out` with every IP address rewritten by the IP policy and every e-mail
+/// address replaced. With `queries`, every value of a `?query` is replaced too (fail-safe mode).
+pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8>) {
+    let ip_on = cx.cfg.ip() != IpPolicy::Keep;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < s.len() {
+        let b = s[i];
+        let class = CLASS[usize::from(b)];
+        if class == 0 {
+            i += 1;
+            continue;
+        }
+        let prev = if i == 0 { b' ' } else { s[i - 1] };
+        let replaced = match class {
+            DIGIT if ip_on && !prev.is_ascii_digit() && prev != b'.' => address(cx, s, i),
+            HEX_ALPHA | COLON
+                if ip_on && !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_')) =>
+            {
+                address(cx, s, i)
+            }
+            AT => email::email_around(s, i, 1, copied).map(|(start, end)| {
+                cx.stats.emails += 1;
+                (start, end, Replacement::Placeholder)
+            }),
+            PERCENT if s[i + 1..].starts_with(b"40") => email::email_around(s, i, 3, copied)
+                .map(|(start, end)| {
+                    cx.stats.emails += 1;
+                    (start, end, Replacement::Placeholder)
+                }),
+            QUESTION if queries => {
+                let end = query_end(s, i + 1);
+                Some((i + 1, end, Replacement::Query))
+            }
+            _ => None,
+        };
+        match replaced {
+            Some((start, end, what)) => {
+                out.extend_from_slice(&s[copied..start]);
+                match what {
+                    Replacement::Placeholder => out.extend_from_slice(PLACEHOLDER),
+                    Replacement::Addr(addr) => ip::write_addr(addr, out),
+                    Replacement::Query => redact_query_values(cx, &s[start..end], out),
+                }
+                copied = end;
+                i = end.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    out.extend_from_slice(&s[copied..]);
+}
+
+enum Replacement {
+    Placeholder,
+    Addr(ip::Addr),
+    Query,
+}
+
+#[inline]
+fn address(cx: &mut Ctx, s: &[u8], i: usize) -> Option<(usize, usize, Replacement)> {
+    let (addr, len) = ip::addr_at(s, i)?;
+    cx.stats.ips += 1;
+    Some((i, i + len, Replacement::Addr(ip::mask(addr, cx.cfg))))
+}
+
+/// A query in free text runs to the next space, quote or angle bracket.
+fn query_end(s: &[u8], start: usize) -> usize {
+    s[start..]
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
+        .map_or(s.len(), |n| start + n)
+}
+
+/// Fail-safe query redaction: names are kept (scrubbed as text), every non-empty value and every
+/// bare item becomes the placeholder.
+fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr2(b'&', b';', &q[start..]).map_or(q.len(), |n| start + n);
+        let item = &q[start..end];
+        match memchr::memchr(b'=', item) {
+            Some(eq) => {
+                scrub_text(cx, &item[..eq], false, out);
+                out.push(b'=');
+                if eq + 1 < item.len() {
+                    out.extend_from_slice(PLACEHOLDER);
+                    cx.stats.request_values += 1;
+                }
+            }
+            None if !item.is_empty() => {
+                out.extend_from_slice(PLACEHOLDER);
+                cx.stats.request_values += 1;
+            }
+            None => {}
+        }
+        if end == q.len() {
+            break;
+        }
+        out.push(q[end]);
+        start = end + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn run(cfg: &Config, input: &str, queries: bool) -> String {
+        let mut cx = Ctx::new(cfg);
+        let mut out = Vec::new();
+        scrub_text(&mut cx, input.as_bytes(), queries, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_table() {
+        let cfg = Config::default();
+        let cases = [
+            ("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla/5.0 (X11; Linux x86_64)"),
+            ("bot (+mailto:abuse@example.org)", "bot (+mailto:REDACTED)"),
+            ("via 10.1.2.3, 2001:db8::99", "via 10.1.2.0, 2001:db8::"),
+            ("1.2.3.4:8080", "1.2.3.0:8080"),
+            ("[2001:db8::1]:443", "[2001:db8::]:443"),
+            ("fe80::1%eth0", "fe80::%eth0"),
+            ("::ffff:192.0.2.77", "::ffff:192.0.2.0"),
+            ("client=198.51.100.7;", "client=198.51.100.0;"),
+            ("Chrome/66.0.3359.158 Safari/537.36", "Chrome/66.0.3359.158 Safari/537.36"),
+            ("a%40b.example x", "REDACTED x"),
+            ("std::string 10:05:03", "std::string 10:05:03"),
+            ("/s?q=1", "/s?q=1"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, false), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn fail_safe_redacts_queries() {
+        let cfg = Config::default();
+        let cases = [
+            (r#"GET /s?q=john&sid=abc HTTP/1.1"#, r#"GET /s?q=REDACTED&sid=REDACTED HTTP/1.1"#),
+            ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
+            ("/x? y", "/x? y"),
+            ("what?", "what?"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, true), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn keep_policy_leaves_addresses() {
+        let cfg = Config::builder().ip(IpPolicy::Keep).build().unwrap();
+        assert_eq!(run(&cfg, "via 10.1.2.3 a@b.example", false), "via 10.1.2.3 REDACTED");
+    }
+}

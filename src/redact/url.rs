@@ -1,0 +1,404 @@
+//! URLs: the request target of `"METHOD URL PROTOCOL"` and the referrer.
+//!
+//! A URL is split into scheme, authority, path, query and fragment without allocating; each part
+//! is written out verbatim or replaced. Values are percent-decoded (into reused scratch space)
+//! before they are classified, so `john%40example.com` and `%31%30.0.0.1` are caught too.
+
+use memchr::{memchr, memchr2};
+
+use super::personal::{is_sensitive_name, looks_personal};
+use super::{host, text, Ctx, PLACEHOLDER};
+use crate::config::{ReferrerPolicy, RequestPolicy};
+
+/// How much of a URL survives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UrlMode {
+    /// Everything, with personal values replaced.
+    Redact,
+    /// `scheme://host[:port]/path`, with personal path segments replaced.
+    Strip,
+    /// `scheme://host[:port]`.
+    Origin,
+}
+
+/// Writes the request line `METHOD URL PROTOCOL` under the request policy. A request line of
+/// another shape (empty, `-`, TLS bytes sent to a plain port) gets the fail-safe text scrub.
+pub(crate) fn redact_request(cx: &mut Ctx, req: &[u8], out: &mut Vec<u8>) {
+    let policy = cx.cfg.request();
+    let Some((method_end, url_end)) = split_request(req) else {
+        text::scrub_text(cx, req, true, out);
+        return;
+    };
+    out.extend_from_slice(&req[..=method_end]);
+    let url = &req[method_end + 1..url_end];
+    match policy {
+        RequestPolicy::Redact => scrub_url(cx, url, UrlMode::Redact, out),
+        RequestPolicy::Strip => scrub_url(cx, url, UrlMode::Strip, out),
+        RequestPolicy::Keep => text::scrub_text(cx, url, false, out),
+    }
+    out.extend_from_slice(&req[url_end..]);
+}
+
+/// Writes a referrer under the referrer policy. `-` and an empty referrer stay as they are.
+pub(crate) fn redact_referrer(cx: &mut Ctx, referrer: &[u8], out: &mut Vec<u8>) {
+    if referrer == b"-" || referrer.is_empty() {
+        out.extend_from_slice(referrer);
+        return;
+    }
+    let start = out.len();
+    match cx.cfg.referrer() {
+        ReferrerPolicy::Strip => scrub_url(cx, referrer, UrlMode::Strip, out),
+        ReferrerPolicy::Origin => scrub_url(cx, referrer, UrlMode::Origin, out),
+        ReferrerPolicy::Redact => scrub_url(cx, referrer, UrlMode::Redact, out),
+        ReferrerPolicy::Drop => out.push(b'-'),
+        ReferrerPolicy::Keep => text::scrub_text(cx, referrer, false, out),
+    }
+    if out[start..] != *referrer {
+        cx.stats.referrers += 1;
+    }
+}
+
+/// Finds `METHOD SP URL [SP PROTOCOL]`: returns the index of the space after the method and the
+/// end of the URL. The method is 1 to 20 ASCII letters (standard and WebDAV methods); the
+/// protocol, when present, starts with `HTTP/`.
+fn split_request(req: &[u8]) -> Option<(usize, usize)> {
+    let method_end = memchr(b' ', req)?;
+    if method_end == 0 || method_end > 20 || !req[..method_end].iter().all(u8::is_ascii_alphabetic)
+    {
+        return None;
+    }
+    let rest = &req[method_end + 1..];
+    if rest.is_empty() || rest[0] == b' ' {
+        return None;
+    }
+    let url_end = match memchr::memrchr(b' ', rest) {
+        Some(sp) if rest[sp + 1..].starts_with(b"HTTP/") => method_end + 1 + sp,
+        // HTTP/0.9 has no protocol; a URL with spaces and no protocol is not a request line.
+        Some(_) => return None,
+        None => req.len(),
+    };
+    Some((method_end, url_end))
+}
+
+/// Writes `url` under `mode`.
+pub(crate) fn scrub_url(cx: &mut Ctx, url: &[u8], mode: UrlMode, out: &mut Vec<u8>) {
+    let rest = match authority(url) {
+        Some((auth_start, auth_end)) => {
+            out.extend_from_slice(&url[..auth_start]);
+            let auth = &url[auth_start..auth_end];
+            // Userinfo (`user:password@`) is a credential; it never survives.
+            let hostport = match memchr::memrchr(b'@', auth) {
+                Some(at) => {
+                    cx.stats.request_values += 1;
+                    &auth[at + 1..]
+                }
+                None => auth,
+            };
+            host::write_url_host(cx, hostport, out);
+            if mode == UrlMode::Origin {
+                return;
+            }
+            &url[auth_end..]
+        }
+        None if mode == UrlMode::Origin => {
+            // No origin can be told from a relative or malformed referrer.
+            out.push(b'-');
+            return;
+        }
+        // CONNECT's authority form, `198.51.100.7:443`.
+        None if crate::redact::ip::parse_host_addr(url).is_some() => {
+            host::write_url_host(cx, url, out);
+            return;
+        }
+        None => url,
+    };
+    let path_end = memchr2(b'?', b'#', rest).unwrap_or(rest.len());
+    redact_path(cx, &rest[..path_end], out);
+    let tail = &rest[path_end..];
+    if tail.is_empty() {
+        return;
+    }
+    if mode == UrlMode::Strip {
+        if tail.len() > 1 {
+            cx.stats.request_values += 1;
+        }
+        return;
+    }
+    let (query, fragment) = match tail[0] {
+        b'?' => match memchr(b'#', tail) {
+            Some(hash) => (Some(&tail[1..hash]), Some(&tail[hash + 1..])),
+            None => (Some(&tail[1..]), None),
+        },
+        _ => (None, Some(&tail[1..])),
+    };
+    if let Some(query) = query {
+        out.push(b'?');
+        redact_params(cx, query, out);
+    }
+    // Fragments carry OAuth tokens (`#access_token=…`), so they get the query's treatment.
+    if let Some(fragment) = fragment {
+        out.push(b'#');
+        redact_params(cx, fragment, out);
+    }
+}
+
+/// The byte range of the authority of an absolute (`scheme://`) or protocol-relative (`//`) URL.
+fn authority(url: &[u8]) -> Option<(usize, usize)> {
+    let auth_start = if url.starts_with(b"//") {
+        2
+    } else {
+        let colon = memchr(b':', &url[..url.len().min(40)])?;
+        let scheme = &url[..colon];
+        let valid = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+            && scheme
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        if !valid || !url[colon..].starts_with(b"://") {
+            return None;
+        }
+        colon + 3
+    };
+    let len = url[auth_start..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(url.len() - auth_start);
+    Some((auth_start, auth_start + len))
+}
+
+/// Writes a path, replacing segments that look personal. Matrix parameters (`;jsessionid=…`)
+/// get the query's treatment.
+fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
+    let mut start = 0;
+    loop {
+        let end = memchr(b'/', &path[start..]).map_or(path.len(), |n| start + n);
+        let segment = &path[start..end];
+        let (name, params) = match memchr(b';', segment) {
+            Some(semi) => (&segment[..semi], Some(&segment[semi + 1..])),
+            None => (segment, None),
+        };
+        if personal(cx, name, false) {
+            out.extend_from_slice(PLACEHOLDER);
+            cx.stats.request_values += 1;
+        } else {
+            out.extend_from_slice(name);
+        }
+        if let Some(params) = params {
+            out.push(b';');
+            redact_params(cx, params, out);
+        }
+        if end == path.len() {
+            return;
+        }
+        out.push(b'/');
+        start = end + 1;
+    }
+}
+
+/// Writes `name=value` items separated by `&` or `;`, replacing the values of sensitive names and
+/// values (or bare items) that look personal. Names are kept unless they look personal themselves.
+fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
+    let mut start = 0;
+    loop {
+        let end = memchr2(b'&', b';', &params[start..]).map_or(params.len(), |n| start + n);
+        redact_param(cx, &params[start..end], out);
+        if end == params.len() {
+            return;
+        }
+        out.push(params[end]);
+        start = end + 1;
+    }
+}
+
+fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
+    let Some(eq) = memchr(b'=', item) else {
+        if personal(cx, item, true) {
+            out.extend_from_slice(PLACEHOLDER);
+            cx.stats.request_values += 1;
+        } else {
+            out.extend_from_slice(item);
+        }
+        return;
+    };
+    let (name, value) = (&item[..eq], &item[eq + 1..]);
+    let name_is_personal = personal(cx, name, true);
+    if name_is_personal {
+        out.extend_from_slice(PLACEHOLDER);
+        cx.stats.request_values += 1;
+    } else {
+        out.extend_from_slice(name);
+    }
+    out.push(b'=');
+    if !value.is_empty()
+        && (name_is_personal || sensitive_name(cx, name) || personal(cx, value, true))
+    {
+        out.extend_from_slice(PLACEHOLDER);
+        cx.stats.request_values += 1;
+    } else {
+        out.extend_from_slice(value);
+    }
+}
+
+/// Classifies `raw` after percent-decoding (and `+` as space in queries).
+fn personal(cx: &mut Ctx, raw: &[u8], plus_is_space: bool) -> bool {
+    looks_personal(decode(raw, plus_is_space, &mut cx.decoded))
+}
+
+fn sensitive_name(cx: &mut Ctx, raw: &[u8]) -> bool {
+    is_sensitive_name(decode(raw, true, &mut cx.decoded))
+}
+
+/// Percent-decodes `raw` into `scratch` when it needs it; otherwise returns `raw` itself.
+/// Malformed escapes are kept as they are.
+fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    let needs = if plus_is_space {
+        memchr2(b'%', b'+', raw).is_some()
+    } else {
+        memchr(b'%', raw).is_some()
+    };
+    if !needs {
+        return raw;
+    }
+    scratch.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b == b'%' && i + 2 < raw.len() {
+            if let (Some(hi), Some(lo)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
+                scratch.push(hi << 4 | lo);
+                i += 3;
+                continue;
+            }
+        }
+        scratch.push(if b == b'+' && plus_is_space { b' ' } else { b });
+        i += 1;
+    }
+    scratch
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Config, IpPolicy};
+
+    fn url(cfg: &Config, input: &str, mode: UrlMode) -> String {
+        let mut cx = Ctx::new(cfg);
+        let mut out = Vec::new();
+        scrub_url(&mut cx, input.as_bytes(), mode, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn redact_mode() {
+        let cfg = Config::default();
+        let cases = [
+            ("/", "/"),
+            ("/index.html?page=2&lang=en", "/index.html?page=2&lang=en"),
+            ("/login?user=frank&password=hunter2", "/login?user=REDACTED&password=REDACTED"),
+            ("/s?q=john%40example.com&x=1", "/s?q=REDACTED&x=1"),
+            ("/a?ref=john%40example.com", "/a?ref=REDACTED"),
+            ("/a?ref=john@example.com", "/a?ref=REDACTED"),
+            ("/a?from=10.1.2.3", "/a?from=REDACTED"),
+            ("/a?from=%31%30.1.2.3", "/a?from=REDACTED"),
+            ("/a?tel=%2B49+30+1234567", "/a?tel=REDACTED"),
+            ("/a?n=%2B49+30+1234567", "/a?n=REDACTED"),
+            ("/a?date=2015-01-13", "/a?date=2015-01-13"),
+            ("/users/john@example.com/edit", "/users/REDACTED/edit"),
+            ("/reset/8f14e45fceea167a5a36dedd4bea2543", "/reset/REDACTED"),
+            ("/o/123e4567-e89b-12d3-a456-426614174000", "/o/REDACTED"),
+            ("/app;jsessionid=A1B2C3?x=1", "/app;jsessionid=REDACTED?x=1"),
+            ("/cb#access_token=abc&state=1", "/cb#access_token=REDACTED&state=1"),
+            ("/a?token=&b", "/a?token=&b"),
+            ("/a?john@example.com", "/a?REDACTED"),
+            ("/a?john@example.com=1", "/a?REDACTED=REDACTED"),
+            ("/a?PHPSESSID=x;sid=y", "/a?PHPSESSID=REDACTED;sid=REDACTED"),
+            ("http://u:p@1.2.3.4:8080/x?sid=1", "http://1.2.3.0:8080/x?sid=REDACTED"),
+            ("198.51.100.7:443", "198.51.100.0:443"),
+            ("example.com:443", "example.com:443"),
+            ("*", "*"),
+            ("/bad%zz%4", "/bad%zz%4"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(url(&cfg, input, UrlMode::Redact), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn strip_and_origin_modes() {
+        let cfg = Config::default();
+        let cases = [
+            ("https://www.example.com/search?q=secret#top", "https://www.example.com/search", "https://www.example.com"),
+            ("http://user:pw@example.com:8080/a/b", "http://example.com:8080/a/b", "http://example.com:8080"),
+            ("http://[2001:db8::1]:8080/", "http://[2001:db8::]:8080/", "http://[2001:db8::]:8080"),
+            ("http://10.9.8.7/", "http://10.9.8.0/", "http://10.9.8.0"),
+            ("android-app://com.google.android.gm/", "android-app://com.google.android.gm/", "android-app://com.google.android.gm"),
+            ("//cdn.example.com/x?y", "//cdn.example.com/x", "//cdn.example.com"),
+            ("/relative/page?id=3", "/relative/page", "-"),
+            ("https://example.com/u/jane.doe@example.org", "https://example.com/u/REDACTED", "https://example.com"),
+        ];
+        for (input, strip, origin) in cases {
+            assert_eq!(url(&cfg, input, UrlMode::Strip), strip, "{input}");
+            assert_eq!(url(&cfg, input, UrlMode::Origin), origin, "{input}");
+        }
+    }
+
+    #[test]
+    fn ip_policy_applies_to_hosts() {
+        let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
+        assert_eq!(url(&keep, "http://10.9.8.7/", UrlMode::Strip), "http://10.9.8.7/");
+        let drop = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!(url(&drop, "http://10.9.8.7/", UrlMode::Strip), "http://0.0.0.0/");
+    }
+
+    #[test]
+    fn request_lines() {
+        let cfg = Config::default();
+        let strip = Config::builder().request(RequestPolicy::Strip).build().unwrap();
+        let keep = Config::builder().request(RequestPolicy::Keep).build().unwrap();
+        let cases: &[(&Config, &str, &str)] = &[
+            (&cfg, "GET /a?sid=1 HTTP/1.1", "GET /a?sid=REDACTED HTTP/1.1"),
+            (&cfg, "GET /a?x=1", "GET /a?x=1"),
+            (&strip, "GET /a?x=1#f HTTP/1.0", "GET /a HTTP/1.0"),
+            (&keep, "GET /a?sid=1&ip=10.0.0.9 HTTP/1.1", "GET /a?sid=1&ip=10.0.0.0 HTTP/1.1"),
+            (&cfg, "-", "-"),
+            (&cfg, "", ""),
+            (&cfg, r"\x16\x03\x01\x00", r"\x16\x03\x01\x00"),
+            (&cfg, "GET /a b?sid=1", "GET /a b?sid=REDACTED"),
+            (&cfg, "CONNECT 10.0.0.9:443 HTTP/1.1", "CONNECT 10.0.0.0:443 HTTP/1.1"),
+        ];
+        for &(cfg, input, want) in cases {
+            let mut cx = Ctx::new(cfg);
+            let mut out = Vec::new();
+            redact_request(&mut cx, input.as_bytes(), &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn referrer_policies() {
+        let r = "https://u@mail.example.com/inbox?email=a@b.example#x";
+        let cases = [
+            (ReferrerPolicy::Strip, "https://mail.example.com/inbox"),
+            (ReferrerPolicy::Origin, "https://mail.example.com"),
+            (ReferrerPolicy::Redact, "https://mail.example.com/inbox?email=REDACTED#x"),
+            (ReferrerPolicy::Drop, "-"),
+            (ReferrerPolicy::Keep, "https://REDACTED/inbox?email=REDACTED#x"),
+        ];
+        for (policy, want) in cases {
+            let cfg = Config::builder().referrer(policy).build().unwrap();
+            let mut cx = Ctx::new(&cfg);
+            let mut out = Vec::new();
+            redact_referrer(&mut cx, r.as_bytes(), &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{policy:?}");
+            assert_eq!(cx.stats.referrers, 1);
+        }
+    }
+}

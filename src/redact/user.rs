@@ -1,0 +1,43 @@
+//! The authenticated user (`%u`, `cs-username`).
+
+use super::{text, Ctx};
+use crate::config::UserPolicy;
+
+/// Writes the user field under the policy. `-` (no user) is kept as is.
+pub(crate) fn redact_user(cx: &mut Ctx, user: &[u8], out: &mut Vec<u8>) {
+    if user == b"-" {
+        out.push(b'-');
+        return;
+    }
+    match cx.cfg.user() {
+        UserPolicy::Drop => {
+            out.push(b'-');
+            cx.stats.users += 1;
+        }
+        UserPolicy::Keep => text::scrub_text(cx, user, false, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn table() {
+        let drop = Config::default();
+        let keep = Config::builder().user(UserPolicy::Keep).build().unwrap();
+        let cases: &[(&Config, &str, &str)] = &[
+            (&drop, "-", "-"),
+            (&drop, "frank", "-"),
+            (&keep, "frank", "frank"),
+            (&keep, "frank@example.com", "REDACTED"),
+        ];
+        for &(cfg, input, want) in cases {
+            let mut cx = Ctx::new(cfg);
+            let mut out = Vec::new();
+            redact_user(&mut cx, input.as_bytes(), &mut out);
+            assert_eq!(String::from_utf8_lossy(&out), want, "{input}");
+        }
+    }
+}
