@@ -48,7 +48,7 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
     }
     // The user may contain spaces in odd setups; the timestamp's " [" ends it.
     let user_start = ident_end + 1;
-    let user_end = user_start + memchr::memmem::find(&line[user_start..], b" [")?;
+    let user_end = user_start + space_bracket(&line[user_start..])?;
     if user_end == user_start {
         return None;
     }
@@ -94,6 +94,13 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
         None if format == Format::Auto => Some(parsed),
         None => None,
     }
+}
+
+/// The position of the first ` [` in `s`.
+fn space_bracket(s: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'[', s)
+        .find(|&i| i > 0 && s[i - 1] == b' ')
+        .map(|i| i - 1)
 }
 
 /// If `line[at..]` starts with `lit`, the position after it.

@@ -126,6 +126,50 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
     None
 }
 
+/// Looks for an address around a `.` or `:` at `s[p]`, the way a scanner that jumps from
+/// separator to separator (with SIMD `memchr`) finds them: every address contains one.
+///
+/// The candidate starts are the positions of the run of address characters around `p`, but not
+/// below `floor` (bytes already written out). Returns the first address found, or else the end
+/// of the run, where the next search can resume.
+pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr), usize> {
+    let mut start = p;
+    while start > floor && p - start < MAX_V6_LEN && is_v6_char(s[start - 1]) {
+        start -= 1;
+    }
+    let mut end = p + 1;
+    while end < s.len() && end - p <= MAX_V6_LEN && is_v6_char(s[end]) {
+        end += 1;
+    }
+    let mut prev = if start == 0 { b' ' } else { s[start - 1] };
+    for c in start..end {
+        let b = s[c];
+        // The boundary rules of `addr_at`, checked inline because most positions fail them.
+        let v4_start = b.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.';
+        let v6_start = (b.is_ascii_hexdigit() || b == b':')
+            && !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_'));
+        if v4_start || v6_start {
+            if let Some((addr, len)) = addr_at(s, c) {
+                return Ok((c, len, addr));
+            }
+        }
+        prev = b;
+    }
+    Err(end)
+}
+
+/// Whether `s` contains an address anywhere.
+pub fn contains_addr(s: &[u8]) -> bool {
+    let mut pos = 0;
+    while let Some(k) = memchr::memchr2(b'.', b':', &s[pos..]) {
+        match addr_near(s, pos + k, 0) {
+            Ok(_) => return true,
+            Err(next) => pos = next,
+        }
+    }
+    false
+}
+
 /// Applies the policy's mask. IPv4-mapped IPv6 addresses are masked with the IPv4 mask and
 /// stay mapped, so that `::ffff:1.2.3.4` ends as `::ffff:1.2.3.0`, not `::`.
 #[inline]

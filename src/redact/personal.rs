@@ -38,82 +38,88 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
     SENSITIVE_NAMES.contains(&lower)
         || SENSITIVE_PARTS
             .iter()
-            .any(|part| memchr::memmem::find(lower, part).is_some())
+            .any(|part| lower.windows(part.len()).any(|w| w == *part))
 }
 
 /// Whether a (decoded) value or path segment looks like it identifies someone.
+///
+/// One pass over the bytes decides the digit- and token-shaped cases and notes which rarer
+/// characters occur, so the e-mail, address, UUID and JWT checks run only where they can match:
+/// most path segments and values are short words, and this runs for every one of them.
 pub fn looks_personal(v: &[u8]) -> bool {
-    !v.is_empty()
-        && (email::contains_email(v)
-            || contains_addr(v)
-            || looks_like_phone(v)
-            || has_long_token(v)
-            || contains_uuid(v)
-            || looks_like_jwt(v))
-}
-
-fn contains_addr(v: &[u8]) -> bool {
-    // Cheap pre-check: every address has a dot or a colon.
-    if memchr::memchr2(b'.', b':', v).is_none() {
-        return false;
+    let mut seen = Seen::default();
+    if scan(v, &mut seen) {
+        return true;
     }
-    (0..v.len()).any(|i| ip::addr_at(v, i).is_some())
+    (seen.at_or_percent && email::contains_email(v))
+        || (seen.dot_or_colon && ip::contains_addr(v))
+        || (seen.dashes >= 4 && contains_uuid(v))
+        || (seen.dots >= 2 && looks_like_jwt(v))
 }
 
-/// Nine or more digits in a row, or a phone-shaped value: only digits and `+ ()./-` separators
-/// with a leading `+` and seven or more digits, or nine or more digits in all. Dates such as
-/// `2015-01-13` (eight digits) are left alone.
-fn looks_like_phone(v: &[u8]) -> bool {
-    let mut run = 0;
+/// Characters noticed by [`scan`].
+#[derive(Default)]
+struct Seen {
+    at_or_percent: bool,
+    dot_or_colon: bool,
+    dashes: u32,
+    dots: u32,
+}
+
+/// Decides the digit- and token-shaped cases in one pass:
+///
+/// - a phone number: nine or more digits in a row, or only digits and `+ ()./-` separators with
+///   a leading `+` and seven or more digits, or nine or more digits in all. Dates such as
+///   `2015-01-13` (eight digits) are left alone;
+/// - a token: a run of ASCII letters and digits that is long and random-looking: 32 or more
+///   characters (hashes, session ids), 16 or more hex characters mixing digits and letters, or
+///   20 or more characters mixing digits, lower and upper case (base64). Words are not tokens.
+fn scan(v: &[u8], seen: &mut Seen) -> bool {
     let mut digits = 0;
+    let mut digit_run = 0;
     let mut only_phone_chars = true;
-    for &b in v {
-        if b.is_ascii_digit() {
+    let mut run = 0;
+    let (mut digit, mut lower, mut upper, mut hex) = (false, false, false, true);
+    for &b in v.iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_alphanumeric() {
             run += 1;
-            digits += 1;
-            if run >= 9 {
-                return true;
-            }
-        } else {
-            run = 0;
-            if !matches!(b, b'+' | b' ' | b'(' | b')' | b'.' | b'/' | b'-') {
-                only_phone_chars = false;
-            }
-        }
-    }
-    let trimmed = v.trim_ascii_start();
-    only_phone_chars && (digits >= 9 || (trimmed.first() == Some(&b'+') && digits >= 7))
-}
-
-/// A run of ASCII letters and digits that is long and random-looking: 32 or more characters
-/// (hashes, session ids), 16 or more hex characters mixing digits and letters, or 20 or more
-/// characters mixing digits, lower and upper case (base64 tokens). Words are not tokens.
-fn has_long_token(v: &[u8]) -> bool {
-    let mut i = 0;
-    while i < v.len() {
-        if !v[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let (mut digit, mut lower, mut upper, mut hex) = (false, false, false, true);
-        while i < v.len() && v[i].is_ascii_alphanumeric() {
-            let b = v[i];
             digit |= b.is_ascii_digit();
             lower |= b.is_ascii_lowercase();
             upper |= b.is_ascii_uppercase();
             hex &= b.is_ascii_hexdigit();
-            i += 1;
+        } else {
+            if run >= 32
+                || (run >= 16 && hex && digit && (lower || upper))
+                || (run >= 20 && digit && lower && upper)
+            {
+                return true;
+            }
+            run = 0;
+            (digit, lower, upper, hex) = (false, false, false, true);
+            match b {
+                b'@' | b'%' => seen.at_or_percent = true,
+                b'.' => {
+                    seen.dot_or_colon = true;
+                    seen.dots += 1;
+                }
+                b':' => seen.dot_or_colon = true,
+                b'-' => seen.dashes += 1,
+                _ => {}
+            }
         }
-        let len = i - start;
-        if len >= 32
-            || (len >= 16 && hex && digit && (lower || upper))
-            || (len >= 20 && digit && lower && upper)
-        {
-            return true;
+        if b.is_ascii_digit() {
+            digits += 1;
+            digit_run += 1;
+            if digit_run >= 9 {
+                return true;
+            }
+        } else {
+            digit_run = 0;
+            only_phone_chars &= matches!(b, b'+' | b' ' | b'(' | b')' | b'.' | b'/' | b'-');
         }
     }
-    false
+    let trimmed = v.trim_ascii_start();
+    only_phone_chars && (digits >= 9 || (trimmed.first() == Some(&b'+') && digits >= 7))
 }
 
 /// `8-4-4-4-12` hex digits anywhere in the value.
@@ -143,8 +149,11 @@ fn contains_uuid(v: &[u8]) -> bool {
 
 /// `eyJ…` followed by two more dot-separated base64url parts: a JSON Web Token.
 fn looks_like_jwt(v: &[u8]) -> bool {
-    memchr::memmem::find_iter(v, b"eyJ").any(|start| {
+    memchr::memchr_iter(b'e', v).any(|start| {
         let rest = &v[start..];
+        if !rest.starts_with(b"eyJ") {
+            return false;
+        }
         let len = rest
             .iter()
             .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))

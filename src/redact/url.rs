@@ -170,9 +170,9 @@ fn authority(url: &[u8]) -> Option<(usize, usize)> {
 fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        let end = memchr(b'/', &path[start..]).map_or(path.len(), |n| start + n);
+        let end = find(&path[start..], |b| b == b'/').map_or(path.len(), |n| start + n);
         let segment = &path[start..end];
-        let (name, params) = match memchr(b';', segment) {
+        let (name, params) = match find(segment, |b| b == b';') {
             Some(semi) => (&segment[..semi], Some(&segment[semi + 1..])),
             None => (segment, None),
         };
@@ -199,7 +199,7 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
 fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        let end = memchr2(b'&', b';', &params[start..]).map_or(params.len(), |n| start + n);
+        let end = find(&params[start..], |b| b == b'&' || b == b';').map_or(params.len(), |n| start + n);
         redact_param(cx, &params[start..end], out);
         if end == params.len() {
             return;
@@ -210,7 +210,7 @@ fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
 }
 
 fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
-    let Some(eq) = memchr(b'=', item) else {
+    let Some(eq) = find(item, |b| b == b'=') else {
         if personal(cx, item, true) {
             out.extend_from_slice(PLACEHOLDER);
             cx.stats.request_values += 1;
@@ -247,14 +247,17 @@ fn sensitive_name(cx: &mut Ctx, raw: &[u8]) -> bool {
     is_sensitive_name(decode(raw, true, &mut cx.decoded))
 }
 
+/// A plain loop: URL parts are short, and for short slices `memchr`'s dispatch costs more than
+/// the scan it saves.
+#[inline]
+fn find(s: &[u8], pred: impl Fn(u8) -> bool) -> Option<usize> {
+    s.iter().position(|&b| pred(b))
+}
+
 /// Percent-decodes `raw` into `scratch` when it needs it; otherwise returns `raw` itself.
 /// Malformed escapes are kept as they are.
 fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    let needs = if plus_is_space {
-        memchr2(b'%', b'+', raw).is_some()
-    } else {
-        memchr(b'%', raw).is_some()
-    };
+    let needs = raw.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+'));
     if !needs {
         return raw;
     }
