@@ -133,20 +133,35 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
 /// below `floor` (bytes already written out). Returns the first address found, or else the end
 /// of the run, where the next search can resume.
 pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr), usize> {
+    let (mut dots, mut colons) = (0u32, 0u32);
+    let mut count = |b: u8| {
+        dots += u32::from(b == b'.');
+        colons += u32::from(b == b':');
+    };
+    count(s[p]);
     let mut start = p;
     while start > floor && p - start < MAX_V6_LEN && is_v6_char(s[start - 1]) {
         start -= 1;
+        count(s[start]);
     }
     let mut end = p + 1;
     while end < s.len() && end - p <= MAX_V6_LEN && is_v6_char(s[end]) {
+        count(s[end]);
         end += 1;
+    }
+    // Version numbers (`5.0`, `537.36`) and times end here: an IPv4 address has three dots,
+    // an IPv6 address two colons.
+    let (try_v4, try_v6) = (dots >= 3, colons >= 2);
+    if !try_v4 && !try_v6 {
+        return Err(end);
     }
     let mut prev = if start == 0 { b' ' } else { s[start - 1] };
     for c in start..end {
         let b = s[c];
         // The boundary rules of `addr_at`, checked inline because most positions fail them.
-        let v4_start = b.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.';
-        let v6_start = (b.is_ascii_hexdigit() || b == b':')
+        let v4_start = try_v4 && b.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.';
+        let v6_start = try_v6
+            && (b.is_ascii_hexdigit() || b == b':')
             && !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_'));
         if v4_start || v6_start {
             if let Some((addr, len)) = addr_at(s, c) {

@@ -47,6 +47,11 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
 /// characters occur, so the e-mail, address, UUID and JWT checks run only where they can match:
 /// most path segments and values are short words, and this runs for every one of them.
 pub fn looks_personal(v: &[u8]) -> bool {
+    // Every shape below needs a digit, `@`, `%` or `:`; a branch-free pass rules out the
+    // many segments and values that are plain words.
+    if !v.iter().any(|&b| b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':')) {
+        return false;
+    }
     let mut seen = Seen::default();
     if scan(v, &mut seen) {
         return true;
@@ -71,9 +76,9 @@ struct Seen {
 /// - a phone number: nine or more digits in a row, or only digits and `+ ()./-` separators with
 ///   a leading `+` and seven or more digits, or nine or more digits in all. Dates such as
 ///   `2015-01-13` (eight digits) are left alone;
-/// - a token: a run of ASCII letters and digits that is long and random-looking: 32 or more
-///   characters (hashes, session ids), 16 or more hex characters mixing digits and letters, or
-///   20 or more characters mixing digits, lower and upper case (base64). Words are not tokens.
+/// - a token: a run of ASCII letters and digits that is long, random-looking and holds a digit:
+///   32 or more characters (hashes, session ids), 16 or more hex characters, or 20 or more
+///   characters mixing lower and upper case (base64). Words are not tokens.
 fn scan(v: &[u8], seen: &mut Seen) -> bool {
     let mut digits = 0;
     let mut digit_run = 0;
@@ -88,9 +93,8 @@ fn scan(v: &[u8], seen: &mut Seen) -> bool {
             upper |= b.is_ascii_uppercase();
             hex &= b.is_ascii_hexdigit();
         } else {
-            if run >= 32
-                || (run >= 16 && hex && digit && (lower || upper))
-                || (run >= 20 && digit && lower && upper)
+            if digit
+                && (run >= 32 || (run >= 16 && hex && (lower || upper)) || (run >= 20 && lower && upper))
             {
                 return true;
             }

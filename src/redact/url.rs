@@ -240,7 +240,27 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
 
 /// Classifies `raw` after percent-decoding (and `+` as space in queries).
 fn personal(cx: &mut Ctx, raw: &[u8], plus_is_space: bool) -> bool {
-    looks_personal(decode(raw, plus_is_space, &mut cx.decoded))
+    may_be_personal(raw) && looks_personal(decode(raw, plus_is_space, &mut cx.decoded))
+}
+
+/// The pre-check of [`looks_personal`] (a digit, `@`, `%` or `:`) on the encoded bytes, so that
+/// segments of percent-encoded text without any of them (a non-Latin page title) skip decoding.
+fn may_be_personal(raw: &[u8]) -> bool {
+    let mut i = 0;
+    while i < raw.len() {
+        let mut b = raw[i];
+        if b == b'%' && i + 2 < raw.len() {
+            if let (Some(hi), Some(lo)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
+                b = hi << 4 | lo;
+                i += 2;
+            }
+        }
+        if b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':') {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 fn sensitive_name(cx: &mut Ctx, raw: &[u8]) -> bool {
