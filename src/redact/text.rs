@@ -39,6 +39,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             b'%' => None,
             b'?' => Some((p + 1, query_end(s, p + 1), Replacement::Query)),
             _ if ip_on => match ip::addr_near(s, p, copied) {
+                // `a.0.0.0` names a /8 network, never a host, and it is how current browsers
+                // write their version (`Chrome/118.0.0.0`): left as it is.
+                Ok((start, len, ip::Addr::V4(v4))) if v4 & 0x00ff_ffff == 0 => {
+                    resume = start + len;
+                    None
+                }
                 Ok((start, len, addr)) => {
                     cx.stats.ips += 1;
                     Some((start, start + len, Replacement::Addr(ip::mask(addr, cx.cfg))))
@@ -146,6 +152,7 @@ mod tests {
             ("::ffff:192.0.2.77", "::ffff:192.0.2.0"),
             ("client=198.51.100.7;", "client=198.51.100.0;"),
             ("Chrome/66.0.3359.158 Safari/537.36", "Chrome/66.0.3359.158 Safari/537.36"),
+            ("Chrome/118.0.0.0 Safari/537.36", "Chrome/118.0.0.0 Safari/537.36"),
             ("a%40b.example x", "REDACTED x"),
             ("std::string 10:05:03", "std::string 10:05:03"),
             ("/s?q=1", "/s?q=1"),
@@ -174,5 +181,11 @@ mod tests {
     fn keep_policy_leaves_addresses() {
         let cfg = Config::builder().ip(IpPolicy::Keep).build().unwrap();
         assert_eq!(run(&cfg, "via 10.1.2.3 a@b.example", false), "via 10.1.2.3 REDACTED");
+    }
+
+    #[test]
+    fn drop_keeps_network_only_quads() {
+        let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!(run(&cfg, "Chrome/118.0.0.0 x 10.0.0.1", false), "Chrome/118.0.0.0 x 0.0.0.0");
     }
 }

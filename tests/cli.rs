@@ -1,0 +1,237 @@
+//! The binary on the fixtures: golden outputs, exit codes, messages, streaming behaviour.
+//!
+//! Golden files live in `fixtures/expected/`. After an intended change of output, regenerate
+//! them with `LOGSCRUB_BLESS=1 cargo test --test cli` and review the diff.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{line_count, logscrub, root, run, surviving};
+
+/// (input fixture, arguments, golden output).
+const GOLDEN: &[(&str, &[&str], &str)] = &[
+    ("combined.log", &[], "combined.default.log"),
+    (
+        "combined.log",
+        &["--ip", "drop", "--referrer", "origin", "--request", "strip", "--user", "keep"],
+        "combined.strict.log",
+    ),
+    (
+        "combined.log",
+        &["--ipv4-mask", "16", "--ipv6mask", "64", "--referrer", "redact"],
+        "combined.wide.log",
+    ),
+    (
+        "combined.log",
+        &["--ip", "keep", "--referrer", "keep", "--request", "keep", "--user", "keep"],
+        "combined.keep.log",
+    ),
+    ("combined.log", &["--referrer", "drop", "-f", "combined"], "combined.noref.log"),
+    ("common.log", &[], "common.default.log"),
+    ("common.log", &["--format", "combined"], "common.as-combined.log"),
+    ("edge-bytes.log", &[], "edge-bytes.default.log"),
+];
+
+#[test]
+fn golden_outputs() {
+    let bless = std::env::var_os("LOGSCRUB_BLESS").is_some();
+    for &(input, args, expected) in GOLDEN {
+        let mut all_args = args.to_vec();
+        let path = format!("fixtures/{input}");
+        all_args.push(&path);
+        let out = run(&all_args, b"");
+        assert!(out.status.success(), "{input} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let golden = root().join("fixtures/expected").join(expected);
+        if bless {
+            std::fs::write(&golden, &out.stdout).unwrap();
+            continue;
+        }
+        let want = std::fs::read(&golden).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&want),
+            "{input} {args:?} differs from {expected}"
+        );
+    }
+}
+
+#[test]
+fn fixtures_keep_line_count_and_leak_no_address() {
+    for input in ["combined.log", "common.log", "edge-bytes.log"] {
+        let data = std::fs::read(root().join("fixtures").join(input)).unwrap();
+        let out = run(&[], &data);
+        assert_eq!(line_count(&out.stdout), line_count(&data), "{input}");
+        let left = surviving(&data, &out.stdout);
+        assert!(left.is_empty(), "{input}: {left:?}");
+    }
+}
+
+#[test]
+fn stdin_and_dash_match_file_argument() {
+    let data = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let from_file = run(&["fixtures/combined.log"], b"");
+    assert_eq!(run(&[], &data).stdout, from_file.stdout);
+    assert_eq!(run(&["-"], &data).stdout, from_file.stdout);
+}
+
+#[test]
+fn several_files_are_concatenated() {
+    let out = run(&["fixtures/common.log", "fixtures/common.log"], b"");
+    let one = run(&["fixtures/common.log"], b"");
+    assert_eq!(out.stdout, [one.stdout.clone(), one.stdout].concat());
+}
+
+#[test]
+fn usage_errors_name_the_flag_and_the_choices() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["--ip", "hash"], &["--ip", "mask", "drop", "keep"]),
+        (&["--referrer", "x"], &["--referrer", "strip", "origin", "redact", "drop", "keep"]),
+        (&["--request", "x"], &["--request", "redact", "strip", "keep"]),
+        (&["--user", "x"], &["--user", "drop", "keep"]),
+        (&["--format", "x"], &["--format", "auto", "common", "combined"]),
+        (&["--ipv4-mask", "33"], &["--ipv4-mask", "0..=32"]),
+        (&["--ipv6-mask", "129"], &["--ipv6-mask", "0..=128"]),
+        (&["--no-such-flag"], &["--no-such-flag"]),
+    ];
+    for &(args, needles) in cases {
+        let out = run(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for needle in needles {
+            assert!(err.contains(needle), "{args:?}: {needle:?} not in {err}");
+        }
+    }
+}
+
+#[test]
+fn missing_input_is_reported_and_the_rest_still_scrubbed() {
+    let out = run(&["fixtures/no-such.log", "fixtures/common.log"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot open input fixtures/no-such.log"), "{err}");
+    assert_eq!(line_count(&out.stdout), 3);
+}
+
+#[test]
+fn output_file_is_appended_to() {
+    let dir = std::env::temp_dir().join(format!("logscrub-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("out.log");
+    std::fs::write(&path, b"existing\n").unwrap();
+    let path_arg = path.to_str().unwrap();
+    for _ in 0..2 {
+        let out = run(&["-o", path_arg, "fixtures/common.log"], b"");
+        assert!(out.status.success());
+        assert!(out.stdout.is_empty());
+    }
+    let written = std::fs::read(&path).unwrap();
+    let one = run(&["fixtures/common.log"], b"").stdout;
+    assert_eq!(written, [b"existing\n".to_vec(), one.clone(), one].concat());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unwritable_output_is_a_clear_error_without_log_content() {
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("skipping: /dev/full is not present");
+        return;
+    }
+    let out = run(&["-o", "/dev/full", "fixtures/combined.log"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write output"), "{err}");
+    assert!(!err.contains("203.0") && !err.contains("frank"), "{err}");
+
+    let out = run(&["-o", "/nonexistent-dir/x.log"], b"1.2.3.4\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open output"));
+}
+
+#[test]
+fn closed_stdout_exits_quietly_with_zero() {
+    let line = b"203.0.113.195 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"\n";
+    let data: Vec<u8> = line.repeat(200_000);
+    let mut child = logscrub()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_line_written_to_stdin_comes_out_before_more_input() {
+    let mut child = logscrub()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    for n in 1..=3 {
+        writeln!(stdin, "198.51.100.{n} - - [t] \"GET / HTTP/1.1\" 200 1").unwrap();
+        stdin.flush().unwrap();
+        // Generous: this checks that output does not wait for more input, not how fast it is.
+        let line = rx.recv_timeout(Duration::from_secs(20)).expect("line not flushed");
+        assert!(line.starts_with("198.51.100.0 "), "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_ten_megabyte_line_is_scrubbed_whole() {
+    let mut data = b"198.51.100.77 - - [t] \"GET /".to_vec();
+    data.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+    data.extend_from_slice(b"?sid=1 HTTP/1.1\" 200 1\nnext 10.1.2.3\n");
+    let out = run(&[], &data);
+    assert!(out.status.success());
+    assert_eq!(line_count(&out.stdout), 2);
+    assert_eq!(out.stdout.len(), data.len() - 1 + "REDACTED".len() - 1);
+    assert!(out.stdout.starts_with(b"198.51.100.0 - - [t]"));
+    assert!(out.stdout.ends_with(b"?sid=REDACTED HTTP/1.1\" 200 1\nnext 10.1.2.0\n"));
+}
+
+#[test]
+fn stats_report_counts_not_content() {
+    let out = run(&["--stats", "fixtures/combined.log"], b"");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "lines: 16 in, 16 out, 1 fail-safe",
+        "IPs",
+        "e-mails",
+        "referrers",
+        "request values",
+        "users",
+        "MB/s",
+    ] {
+        assert!(err.contains(needle), "{needle:?} not in {err}");
+    }
+    assert!(!err.contains("203.0.113"), "{err}");
+}
