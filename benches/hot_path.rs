@@ -13,7 +13,11 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/real
 /// Every real corpus file, concatenated (each ending in a newline).
 fn corpus() -> Option<Vec<u8>> {
     let dir = Path::new(CORPUS);
-    let mut paths: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     paths.sort();
     let mut all = Vec::new();
     for path in paths {

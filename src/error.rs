@@ -41,7 +41,9 @@ impl fmt::Display for Error {
                 "cannot open output {} (check that its directory exists and is writable)",
                 path.display()
             ),
-            Error::Write { .. } => write!(f, "cannot write output (check free space and permissions)"),
+            Error::Write { .. } => {
+                write!(f, "cannot write output (check free space and permissions)")
+            }
         }
     }
 }

@@ -67,7 +67,11 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
         print_stats(&summary, started.elapsed().as_secs_f64(), &config)
             .context("cannot write statistics to stderr")?;
     }
-    Ok(if summary.failed_inputs > 0 { EXIT_ERROR } else { EXIT_OK })
+    Ok(if summary.failed_inputs > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Turns the command line into the policy; the library never sees clap types.
@@ -127,7 +131,8 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
     let rate = if seconds > 0.0 { mb_in / seconds } else { 0.0 };
     let mut err = io::stderr().lock();
     let pad = if err.is_terminal() { "  " } else { "" };
-    writeln!(err, "logscrub: format {}, ip {:?}", config.format().name(), config.ip())?;
+    let ip = format!("{:?}", config.ip()).to_ascii_lowercase();
+    writeln!(err, "logscrub: format {}, ip {ip}", config.format().name())?;
     writeln!(
         err,
         "{pad}lines: {} in, {} out, {} fail-safe (did not parse as the format)",

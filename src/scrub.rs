@@ -4,7 +4,7 @@
 use memchr::memchr;
 
 use crate::config::Config;
-use crate::format::clf;
+use crate::format::{clf, Format};
 use crate::redact::{host, text, url, user, Ctx};
 use crate::stats::Stats;
 
@@ -63,14 +63,17 @@ impl<'c> Scrubber<'c> {
 
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
         let format = self.cx.cfg.format();
-        match clf::parse(body, format) {
-            Some(fields) => self.write_clf(body, &fields, out),
-            None => {
-                if !body.is_empty() {
-                    self.cx.stats.fallback_lines += 1;
-                }
-                text::scrub_text(&mut self.cx, body, true, out);
-            }
+        if let Some(fields) = clf::parse(body, format) {
+            return self.write_clf(body, &fields, out);
+        }
+        if !body.is_empty() {
+            self.cx.stats.fallback_lines += 1;
+        }
+        // A common line under `--format combined` still has a known user and request: scrubbing
+        // them by their roles protects more than the generic fail-safe rules can.
+        match clf::parse(body, Format::Auto) {
+            Some(fields) if format != Format::Auto => self.write_clf(body, &fields, out),
+            _ => text::scrub_text(&mut self.cx, body, true, out),
         }
     }
 
@@ -114,7 +117,10 @@ mod tests {
     fn combined_line_default_policy() {
         let line = br#"83.149.9.216 - frank [17/May/2015:10:05:03 +0000] "GET /s?q=x&page=2 HTTP/1.1" 200 203023 "http://a.example/b?c=d" "Mozilla/5.0 (+mailto:bot@example.org)""#;
         let want = br#"83.149.9.0 - - [17/May/2015:10:05:03 +0000] "GET /s?q=REDACTED&page=2 HTTP/1.1" 200 203023 "http://a.example/b" "Mozilla/5.0 (+mailto:REDACTED)""#;
-        assert_eq!(String::from_utf8_lossy(&scrub(&Config::default(), line)), String::from_utf8_lossy(want));
+        assert_eq!(
+            String::from_utf8_lossy(&scrub(&Config::default(), line)),
+            String::from_utf8_lossy(want)
+        );
     }
 
     #[test]
@@ -125,8 +131,10 @@ mod tests {
             .user(UserPolicy::Keep)
             .build()
             .unwrap();
-        let line = br#"10.0.0.1 - frank [t] "GET /s?q=x HTTP/1.1" 200 1 "http://a.example/b?c=d" "ua""#;
-        let want = br#"10.0.0.0 - frank [t] "GET /s?q=x HTTP/1.1" 200 1 "http://a.example/b?c=d" "ua""#;
+        let line =
+            br#"10.0.0.1 - frank [t] "GET /s?q=x HTTP/1.1" 200 1 "http://a.example/b?c=d" "ua""#;
+        let want =
+            br#"10.0.0.0 - frank [t] "GET /s?q=x HTTP/1.1" 200 1 "http://a.example/b?c=d" "ua""#;
         assert_eq!(scrub(&cfg, line), want.to_vec());
     }
 
@@ -153,7 +161,10 @@ mod tests {
         let mut s = Scrubber::new(&cfg);
         let mut out = Vec::new();
         s.scrub(b"garbage 1.2.3.4 /x?sid=9 j@example.com\n\nok\n", &mut out);
-        assert_eq!(out, b"garbage 0.0.0.0 /x?sid=REDACTED REDACTED\n\nok\n".to_vec());
+        assert_eq!(
+            out,
+            b"garbage 0.0.0.0 /x?sid=REDACTED REDACTED\n\nok\n".to_vec()
+        );
         assert_eq!(s.stats().lines_in, 3);
         assert_eq!(s.stats().lines_out, 3);
         assert_eq!(s.stats().fallback_lines, 2);

@@ -17,22 +17,55 @@ const GOLDEN: &[(&str, &[&str], &str)] = &[
     ("combined.log", &[], "combined.default.log"),
     (
         "combined.log",
-        &["--ip", "drop", "--referrer", "origin", "--request", "strip", "--user", "keep"],
+        &[
+            "--ip",
+            "drop",
+            "--referrer",
+            "origin",
+            "--request",
+            "strip",
+            "--user",
+            "keep",
+        ],
         "combined.strict.log",
     ),
     (
         "combined.log",
-        &["--ipv4-mask", "16", "--ipv6mask", "64", "--referrer", "redact"],
+        &[
+            "--ipv4-mask",
+            "16",
+            "--ipv6mask",
+            "64",
+            "--referrer",
+            "redact",
+        ],
         "combined.wide.log",
     ),
     (
         "combined.log",
-        &["--ip", "keep", "--referrer", "keep", "--request", "keep", "--user", "keep"],
+        &[
+            "--ip",
+            "keep",
+            "--referrer",
+            "keep",
+            "--request",
+            "keep",
+            "--user",
+            "keep",
+        ],
         "combined.keep.log",
     ),
-    ("combined.log", &["--referrer", "drop", "-f", "combined"], "combined.noref.log"),
+    (
+        "combined.log",
+        &["--referrer", "drop", "-f", "combined"],
+        "combined.noref.log",
+    ),
     ("common.log", &[], "common.default.log"),
-    ("common.log", &["--format", "combined"], "common.as-combined.log"),
+    (
+        "common.log",
+        &["--format", "combined"],
+        "common.as-combined.log",
+    ),
     ("edge-bytes.log", &[], "edge-bytes.default.log"),
 ];
 
@@ -44,7 +77,11 @@ fn golden_outputs() {
         let path = format!("fixtures/{input}");
         all_args.push(&path);
         let out = run(&all_args, b"");
-        assert!(out.status.success(), "{input} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{input} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let golden = root().join("fixtures/expected").join(expected);
         if bless {
             std::fs::write(&golden, &out.stdout).unwrap();
@@ -89,10 +126,19 @@ fn several_files_are_concatenated() {
 fn usage_errors_name_the_flag_and_the_choices() {
     let cases: &[(&[&str], &[&str])] = &[
         (&["--ip", "hash"], &["--ip", "mask", "drop", "keep"]),
-        (&["--referrer", "x"], &["--referrer", "strip", "origin", "redact", "drop", "keep"]),
-        (&["--request", "x"], &["--request", "redact", "strip", "keep"]),
+        (
+            &["--referrer", "x"],
+            &["--referrer", "strip", "origin", "redact", "drop", "keep"],
+        ),
+        (
+            &["--request", "x"],
+            &["--request", "redact", "strip", "keep"],
+        ),
         (&["--user", "x"], &["--user", "drop", "keep"]),
-        (&["--format", "x"], &["--format", "auto", "common", "combined"]),
+        (
+            &["--format", "x"],
+            &["--format", "auto", "common", "combined"],
+        ),
         (&["--ipv4-mask", "33"], &["--ipv4-mask", "0..=32"]),
         (&["--ipv6-mask", "129"], &["--ipv6-mask", "0..=128"]),
         (&["--no-such-flag"], &["--no-such-flag"]),
@@ -112,7 +158,10 @@ fn missing_input_is_reported_and_the_rest_still_scrubbed() {
     let out = run(&["fixtures/no-such.log", "fixtures/common.log"], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot open input fixtures/no-such.log"), "{err}");
+    assert!(
+        err.contains("cannot open input fixtures/no-such.log"),
+        "{err}"
+    );
     assert_eq!(line_count(&out.stdout), 3);
 }
 
@@ -153,7 +202,8 @@ fn unwritable_output_is_a_clear_error_without_log_content() {
 
 #[test]
 fn closed_stdout_exits_quietly_with_zero() {
-    let line = b"203.0.113.195 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"\n";
+    let line =
+        b"203.0.113.195 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"\n";
     let data: Vec<u8> = line.repeat(200_000);
     let mut child = logscrub()
         .stdin(Stdio::piped())
@@ -172,7 +222,11 @@ fn closed_stdout_exits_quietly_with_zero() {
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -197,7 +251,9 @@ fn a_line_written_to_stdin_comes_out_before_more_input() {
         writeln!(stdin, "198.51.100.{n} - - [t] \"GET / HTTP/1.1\" 200 1").unwrap();
         stdin.flush().unwrap();
         // Generous: this checks that output does not wait for more input, not how fast it is.
-        let line = rx.recv_timeout(Duration::from_secs(20)).expect("line not flushed");
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("line not flushed");
         assert!(line.starts_with("198.51.100.0 "), "{line}");
     }
     drop(stdin);
@@ -214,7 +270,9 @@ fn a_ten_megabyte_line_is_scrubbed_whole() {
     assert_eq!(line_count(&out.stdout), 2);
     assert_eq!(out.stdout.len(), data.len() - 1 + "REDACTED".len() - 1);
     assert!(out.stdout.starts_with(b"198.51.100.0 - - [t]"));
-    assert!(out.stdout.ends_with(b"?sid=REDACTED HTTP/1.1\" 200 1\nnext 10.1.2.0\n"));
+    assert!(out
+        .stdout
+        .ends_with(b"?sid=REDACTED HTTP/1.1\" 200 1\nnext 10.1.2.0\n"));
 }
 
 #[test]

@@ -165,13 +165,27 @@ mod tests {
     fn format_choice() {
         let common = r#"h - - [t] "GET / HTTP/1.1" 200 -"#;
         let nginx_xff = r#"h - - [t] "GET / HTTP/1.1" 200 5 "-" "ua" "1.2.3.4, 5.6.7.8""#;
-        let cases: &[(&str, Format, Option<(bool, &str)>)] = &[
+        // (line, format, expected (is combined, rest)).
+        type Case<'a> = (&'a str, Format, Option<(bool, &'a str)>);
+        let cases: &[Case] = &[
             (common, Format::Auto, Some((false, ""))),
             (common, Format::Common, Some((false, ""))),
             (common, Format::Combined, None),
-            (COMBINED, Format::Common, Some((false, r#" "http://x.example/s?q=1" "Mozilla/4.08""#))),
-            (nginx_xff, Format::Auto, Some((true, r#" "1.2.3.4, 5.6.7.8""#))),
-            (nginx_xff, Format::Combined, Some((true, r#" "1.2.3.4, 5.6.7.8""#))),
+            (
+                COMBINED,
+                Format::Common,
+                Some((false, r#" "http://x.example/s?q=1" "Mozilla/4.08""#)),
+            ),
+            (
+                nginx_xff,
+                Format::Auto,
+                Some((true, r#" "1.2.3.4, 5.6.7.8""#)),
+            ),
+            (
+                nginx_xff,
+                Format::Combined,
+                Some((true, r#" "1.2.3.4, 5.6.7.8""#)),
+            ),
         ];
         for &(line, format, want) in cases {
             let got = parse(line.as_bytes(), format)

@@ -54,9 +54,7 @@ pub fn email_around(s: &[u8], at: usize, sep_len: usize, floor: usize) -> Option
 /// `2x`, `3x`: the `@2x` image naming convention.
 fn is_resolution_suffix(label: &[u8]) -> bool {
     match label.split_last() {
-        Some((b'x' | b'X', digits)) => {
-            !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
-        }
+        Some((b'x' | b'X', digits)) => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
         _ => false,
     }
 }
@@ -82,9 +80,15 @@ mod tests {
     fn finds_addresses() {
         let cases: &[(&str, Option<&str>)] = &[
             ("john@example.com", Some("john@example.com")),
-            ("mailto:john.doe+x@mail.example.co.uk)", Some("john.doe+x@mail.example.co.uk")),
+            (
+                "mailto:john.doe+x@mail.example.co.uk)",
+                Some("john.doe+x@mail.example.co.uk"),
+            ),
             ("q=john%40example.com&x", Some("john%40example.com")),
-            ("q=john%2Bnews%40example.com", Some("john%2Bnews%40example.com")),
+            (
+                "q=john%2Bnews%40example.com",
+                Some("john%2Bnews%40example.com"),
+            ),
             ("(+abuse@example.org.)", Some("+abuse@example.org")),
             ("logo@2x.png", None),
             ("user@localhost", None),

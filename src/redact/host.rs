@@ -86,13 +86,22 @@ mod tests {
             (&drop, "2001:db8::1", "::"),
             (&drop, "dsl-12-34.dyn.example.net", "-"),
             (&keep, "83.149.9.216", "83.149.9.216"),
-            (&keep, "dsl-12-34.dyn.example.net", "dsl-12-34.dyn.example.net"),
+            (
+                &keep,
+                "dsl-12-34.dyn.example.net",
+                "dsl-12-34.dyn.example.net",
+            ),
         ];
         for &(cfg, input, want) in cases {
             let mut cx = Ctx::new(cfg);
             let mut out = Vec::new();
             redact_client(&mut cx, input.as_bytes(), &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), want, "{input} under {:?}", cfg.ip());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                want,
+                "{input} under {:?}",
+                cfg.ip()
+            );
         }
     }
 }

@@ -8,13 +8,64 @@ use super::{email, ip};
 
 /// Parameter names whose values are personal whatever they look like (compared lowercased).
 const SENSITIVE_NAMES: &[&[u8]] = &[
-    b"address", b"addr", b"bic", b"birthdate", b"birthday", b"card", b"cc", b"ccnum", b"city",
-    b"code", b"credential", b"credentials", b"cvv", b"dob", b"fax", b"firstname", b"first_name",
-    b"fullname", b"full_name", b"iban", b"ip", b"ip_address", b"key", b"keyword", b"keywords",
-    b"lastname", b"last_name", b"login", b"mail", b"mobile", b"name", b"pass", b"phone",
-    b"postal_code", b"postcode", b"pw", b"pwd", b"q", b"query", b"s", b"search", b"sid", b"sig",
-    b"signature", b"ssn", b"street", b"surname", b"tel", b"telephone", b"term", b"uid", b"user",
-    b"user_id", b"userid", b"username", b"user_name", b"zip", b"zipcode",
+    b"address",
+    b"addr",
+    b"bic",
+    b"birthdate",
+    b"birthday",
+    b"card",
+    b"cc",
+    b"ccnum",
+    b"city",
+    b"code",
+    b"credential",
+    b"credentials",
+    b"cvv",
+    b"dob",
+    b"fax",
+    b"firstname",
+    b"first_name",
+    b"fullname",
+    b"full_name",
+    b"iban",
+    b"ip",
+    b"ip_address",
+    b"key",
+    b"keyword",
+    b"keywords",
+    b"lastname",
+    b"last_name",
+    b"login",
+    b"mail",
+    b"mobile",
+    b"name",
+    b"pass",
+    b"phone",
+    b"postal_code",
+    b"postcode",
+    b"pw",
+    b"pwd",
+    b"q",
+    b"query",
+    b"s",
+    b"search",
+    b"sid",
+    b"sig",
+    b"signature",
+    b"ssn",
+    b"street",
+    b"surname",
+    b"tel",
+    b"telephone",
+    b"term",
+    b"uid",
+    b"user",
+    b"user_id",
+    b"userid",
+    b"username",
+    b"user_name",
+    b"zip",
+    b"zipcode",
 ];
 
 /// Fragments that make any parameter name sensitive (`access_token`, `user_email`,
@@ -49,7 +100,10 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
 pub fn looks_personal(v: &[u8]) -> bool {
     // Every shape below needs a digit, `@`, `%` or `:`; a branch-free pass rules out the
     // many segments and values that are plain words.
-    if !v.iter().any(|&b| b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':')) {
+    if !v
+        .iter()
+        .any(|&b| b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':'))
+    {
         return false;
     }
     let mut seen = Seen::default();
@@ -94,7 +148,9 @@ fn scan(v: &[u8], seen: &mut Seen) -> bool {
             hex &= b.is_ascii_hexdigit();
         } else {
             if digit
-                && (run >= 32 || (run >= 16 && hex && (lower || upper)) || (run >= 20 && lower && upper))
+                && (run >= 32
+                    || (run >= 16 && hex && (lower || upper))
+                    || (run >= 20 && lower && upper))
             {
                 return true;
             }
@@ -173,13 +229,41 @@ mod tests {
     #[test]
     fn sensitive_names() {
         for name in [
-            "email", "E-Mail", "user", "USERNAME", "password", "new_password", "pwd", "token",
-            "access_token", "api_key", "X-Api-Key", "session", "PHPSESSID", "jsessionid", "sid",
-            "phone", "zip", "iban", "q", "s", "oauth_signature", "user_email",
+            "email",
+            "E-Mail",
+            "user",
+            "USERNAME",
+            "password",
+            "new_password",
+            "pwd",
+            "token",
+            "access_token",
+            "api_key",
+            "X-Api-Key",
+            "session",
+            "PHPSESSID",
+            "jsessionid",
+            "sid",
+            "phone",
+            "zip",
+            "iban",
+            "q",
+            "s",
+            "oauth_signature",
+            "user_email",
         ] {
             assert!(is_sensitive_name(name.as_bytes()), "{name}");
         }
-        for name in ["page", "id", "lang", "sort", "utm_source", "format", "size", "product"] {
+        for name in [
+            "page",
+            "id",
+            "lang",
+            "sort",
+            "utm_source",
+            "format",
+            "size",
+            "product",
+        ] {
             assert!(!is_sensitive_name(name.as_bytes()), "{name}");
         }
     }

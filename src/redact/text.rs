@@ -30,12 +30,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 cx.stats.emails += 1;
                 (start, end, Replacement::Placeholder)
             }),
-            b'%' if s[p + 1..].starts_with(b"40") => email::email_around(s, p, 3, copied).map(
-                |(start, end)| {
+            b'%' if s[p + 1..].starts_with(b"40") => {
+                email::email_around(s, p, 3, copied).map(|(start, end)| {
                     cx.stats.emails += 1;
                     (start, end, Replacement::Placeholder)
-                },
-            ),
+                })
+            }
             b'%' => None,
             b'?' => Some((p + 1, query_end(s, p + 1), Replacement::Query)),
             _ if ip_on => match ip::addr_near(s, p, copied) {
@@ -47,7 +47,11 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 }
                 Ok((start, len, addr)) => {
                     cx.stats.ips += 1;
-                    Some((start, start + len, Replacement::Addr(ip::mask(addr, cx.cfg))))
+                    Some((
+                        start,
+                        start + len,
+                        Replacement::Addr(ip::mask(addr, cx.cfg)),
+                    ))
                 }
                 Err(run_end) => {
                     resume = run_end;
@@ -143,7 +147,10 @@ mod tests {
     fn text_table() {
         let cfg = Config::default();
         let cases = [
-            ("Mozilla/5.0 (X11; Linux x86_64)", "Mozilla/5.0 (X11; Linux x86_64)"),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64)",
+                "Mozilla/5.0 (X11; Linux x86_64)",
+            ),
             ("bot (+mailto:abuse@example.org)", "bot (+mailto:REDACTED)"),
             ("via 10.1.2.3, 2001:db8::99", "via 10.1.2.0, 2001:db8::"),
             ("1.2.3.4:8080", "1.2.3.0:8080"),
@@ -151,8 +158,14 @@ mod tests {
             ("fe80::1%eth0", "fe80::%eth0"),
             ("::ffff:192.0.2.77", "::ffff:192.0.2.0"),
             ("client=198.51.100.7;", "client=198.51.100.0;"),
-            ("Chrome/66.0.3359.158 Safari/537.36", "Chrome/66.0.3359.158 Safari/537.36"),
-            ("Chrome/118.0.0.0 Safari/537.36", "Chrome/118.0.0.0 Safari/537.36"),
+            (
+                "Chrome/66.0.3359.158 Safari/537.36",
+                "Chrome/66.0.3359.158 Safari/537.36",
+            ),
+            (
+                "Chrome/118.0.0.0 Safari/537.36",
+                "Chrome/118.0.0.0 Safari/537.36",
+            ),
             ("a%40b.example x", "REDACTED x"),
             ("std::string 10:05:03", "std::string 10:05:03"),
             ("/s?q=1", "/s?q=1"),
@@ -167,7 +180,10 @@ mod tests {
     fn fail_safe_redacts_queries() {
         let cfg = Config::default();
         let cases = [
-            (r#"GET /s?q=john&sid=abc HTTP/1.1"#, r#"GET /s?q=REDACTED&sid=REDACTED HTTP/1.1"#),
+            (
+                r#"GET /s?q=john&sid=abc HTTP/1.1"#,
+                r#"GET /s?q=REDACTED&sid=REDACTED HTTP/1.1"#,
+            ),
             ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
             ("/x? y", "/x? y"),
             ("what?", "what?"),
@@ -180,12 +196,18 @@ mod tests {
     #[test]
     fn keep_policy_leaves_addresses() {
         let cfg = Config::builder().ip(IpPolicy::Keep).build().unwrap();
-        assert_eq!(run(&cfg, "via 10.1.2.3 a@b.example", false), "via 10.1.2.3 REDACTED");
+        assert_eq!(
+            run(&cfg, "via 10.1.2.3 a@b.example", false),
+            "via 10.1.2.3 REDACTED"
+        );
     }
 
     #[test]
     fn drop_keeps_network_only_quads() {
         let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();
-        assert_eq!(run(&cfg, "Chrome/118.0.0.0 x 10.0.0.1", false), "Chrome/118.0.0.0 x 0.0.0.0");
+        assert_eq!(
+            run(&cfg, "Chrome/118.0.0.0 x 10.0.0.1", false),
+            "Chrome/118.0.0.0 x 0.0.0.0"
+        );
     }
 }

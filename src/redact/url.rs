@@ -199,7 +199,8 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
 fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        let end = find(&params[start..], |b| b == b'&' || b == b';').map_or(params.len(), |n| start + n);
+        let end =
+            find(&params[start..], |b| b == b'&' || b == b';').map_or(params.len(), |n| start + n);
         redact_param(cx, &params[start..end], out);
         if end == params.len() {
             return;
@@ -277,7 +278,9 @@ fn find(s: &[u8], pred: impl Fn(u8) -> bool) -> Option<usize> {
 /// Percent-decodes `raw` into `scratch` when it needs it; otherwise returns `raw` itself.
 /// Malformed escapes are kept as they are.
 fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    let needs = raw.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+'));
+    let needs = raw
+        .iter()
+        .any(|&b| b == b'%' || (plus_is_space && b == b'+'));
     if !needs {
         return raw;
     }
@@ -325,7 +328,10 @@ mod tests {
         let cases = [
             ("/", "/"),
             ("/index.html?page=2&lang=en", "/index.html?page=2&lang=en"),
-            ("/login?user=frank&password=hunter2", "/login?user=REDACTED&password=REDACTED"),
+            (
+                "/login?user=frank&password=hunter2",
+                "/login?user=REDACTED&password=REDACTED",
+            ),
             ("/s?q=john%40example.com&x=1", "/s?q=REDACTED&x=1"),
             ("/a?ref=john%40example.com", "/a?ref=REDACTED"),
             ("/a?ref=john@example.com", "/a?ref=REDACTED"),
@@ -338,12 +344,18 @@ mod tests {
             ("/reset/8f14e45fceea167a5a36dedd4bea2543", "/reset/REDACTED"),
             ("/o/123e4567-e89b-12d3-a456-426614174000", "/o/REDACTED"),
             ("/app;jsessionid=A1B2C3?x=1", "/app;jsessionid=REDACTED?x=1"),
-            ("/cb#access_token=abc&state=1", "/cb#access_token=REDACTED&state=1"),
+            (
+                "/cb#access_token=abc&state=1",
+                "/cb#access_token=REDACTED&state=1",
+            ),
             ("/a?token=&b", "/a?token=&b"),
             ("/a?john@example.com", "/a?REDACTED"),
             ("/a?john@example.com=1", "/a?REDACTED=REDACTED"),
             ("/a?PHPSESSID=x;sid=y", "/a?PHPSESSID=REDACTED;sid=REDACTED"),
-            ("http://u:p@1.2.3.4:8080/x?sid=1", "http://1.2.3.0:8080/x?sid=REDACTED"),
+            (
+                "http://u:p@1.2.3.4:8080/x?sid=1",
+                "http://1.2.3.0:8080/x?sid=REDACTED",
+            ),
             ("198.51.100.7:443", "198.51.100.0:443"),
             ("example.com:443", "example.com:443"),
             ("*", "*"),
@@ -358,14 +370,38 @@ mod tests {
     fn strip_and_origin_modes() {
         let cfg = Config::default();
         let cases = [
-            ("https://www.example.com/search?q=secret#top", "https://www.example.com/search", "https://www.example.com"),
-            ("http://user:pw@example.com:8080/a/b", "http://example.com:8080/a/b", "http://example.com:8080"),
-            ("http://[2001:db8::1]:8080/", "http://[2001:db8::]:8080/", "http://[2001:db8::]:8080"),
+            (
+                "https://www.example.com/search?q=secret#top",
+                "https://www.example.com/search",
+                "https://www.example.com",
+            ),
+            (
+                "http://user:pw@example.com:8080/a/b",
+                "http://example.com:8080/a/b",
+                "http://example.com:8080",
+            ),
+            (
+                "http://[2001:db8::1]:8080/",
+                "http://[2001:db8::]:8080/",
+                "http://[2001:db8::]:8080",
+            ),
             ("http://10.9.8.7/", "http://10.9.8.0/", "http://10.9.8.0"),
-            ("android-app://com.google.android.gm/", "android-app://com.google.android.gm/", "android-app://com.google.android.gm"),
-            ("//cdn.example.com/x?y", "//cdn.example.com/x", "//cdn.example.com"),
+            (
+                "android-app://com.google.android.gm/",
+                "android-app://com.google.android.gm/",
+                "android-app://com.google.android.gm",
+            ),
+            (
+                "//cdn.example.com/x?y",
+                "//cdn.example.com/x",
+                "//cdn.example.com",
+            ),
             ("/relative/page?id=3", "/relative/page", "-"),
-            ("https://example.com/u/jane.doe@example.org", "https://example.com/u/REDACTED", "https://example.com"),
+            (
+                "https://example.com/u/jane.doe@example.org",
+                "https://example.com/u/REDACTED",
+                "https://example.com",
+            ),
         ];
         for (input, strip, origin) in cases {
             assert_eq!(url(&cfg, input, UrlMode::Strip), strip, "{input}");
@@ -376,26 +412,50 @@ mod tests {
     #[test]
     fn ip_policy_applies_to_hosts() {
         let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
-        assert_eq!(url(&keep, "http://10.9.8.7/", UrlMode::Strip), "http://10.9.8.7/");
+        assert_eq!(
+            url(&keep, "http://10.9.8.7/", UrlMode::Strip),
+            "http://10.9.8.7/"
+        );
         let drop = Config::builder().ip(IpPolicy::Drop).build().unwrap();
-        assert_eq!(url(&drop, "http://10.9.8.7/", UrlMode::Strip), "http://0.0.0.0/");
+        assert_eq!(
+            url(&drop, "http://10.9.8.7/", UrlMode::Strip),
+            "http://0.0.0.0/"
+        );
     }
 
     #[test]
     fn request_lines() {
         let cfg = Config::default();
-        let strip = Config::builder().request(RequestPolicy::Strip).build().unwrap();
-        let keep = Config::builder().request(RequestPolicy::Keep).build().unwrap();
+        let strip = Config::builder()
+            .request(RequestPolicy::Strip)
+            .build()
+            .unwrap();
+        let keep = Config::builder()
+            .request(RequestPolicy::Keep)
+            .build()
+            .unwrap();
         let cases: &[(&Config, &str, &str)] = &[
-            (&cfg, "GET /a?sid=1 HTTP/1.1", "GET /a?sid=REDACTED HTTP/1.1"),
+            (
+                &cfg,
+                "GET /a?sid=1 HTTP/1.1",
+                "GET /a?sid=REDACTED HTTP/1.1",
+            ),
             (&cfg, "GET /a?x=1", "GET /a?x=1"),
             (&strip, "GET /a?x=1#f HTTP/1.0", "GET /a HTTP/1.0"),
-            (&keep, "GET /a?sid=1&ip=10.0.0.9 HTTP/1.1", "GET /a?sid=1&ip=10.0.0.0 HTTP/1.1"),
+            (
+                &keep,
+                "GET /a?sid=1&ip=10.0.0.9 HTTP/1.1",
+                "GET /a?sid=1&ip=10.0.0.0 HTTP/1.1",
+            ),
             (&cfg, "-", "-"),
             (&cfg, "", ""),
             (&cfg, r"\x16\x03\x01\x00", r"\x16\x03\x01\x00"),
             (&cfg, "GET /a b?sid=1", "GET /a b?sid=REDACTED"),
-            (&cfg, "CONNECT 10.0.0.9:443 HTTP/1.1", "CONNECT 10.0.0.0:443 HTTP/1.1"),
+            (
+                &cfg,
+                "CONNECT 10.0.0.9:443 HTTP/1.1",
+                "CONNECT 10.0.0.0:443 HTTP/1.1",
+            ),
         ];
         for &(cfg, input, want) in cases {
             let mut cx = Ctx::new(cfg);
@@ -411,9 +471,15 @@ mod tests {
         let cases = [
             (ReferrerPolicy::Strip, "https://mail.example.com/inbox"),
             (ReferrerPolicy::Origin, "https://mail.example.com"),
-            (ReferrerPolicy::Redact, "https://mail.example.com/inbox?email=REDACTED#x"),
+            (
+                ReferrerPolicy::Redact,
+                "https://mail.example.com/inbox?email=REDACTED#x",
+            ),
             (ReferrerPolicy::Drop, "-"),
-            (ReferrerPolicy::Keep, "https://REDACTED/inbox?email=REDACTED#x"),
+            (
+                ReferrerPolicy::Keep,
+                "https://REDACTED/inbox?email=REDACTED#x",
+            ),
         ];
         for (policy, want) in cases {
             let cfg = Config::builder().referrer(policy).build().unwrap();

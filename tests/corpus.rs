@@ -1,0 +1,76 @@
+//! Every real log in `../shared/corpus/real/` through the binary under several policies:
+//! the line count is kept, no input address with host bits survives anywhere in the output, and
+//! every line that parsed as common/combined before still parses after.
+
+mod common;
+
+use common::{corpus, files, line_count, run, surviving};
+use logscrub::format::clf;
+use logscrub::Format;
+
+const POLICIES: &[&[&str]] = &[
+    &[],
+    &["--referrer", "keep", "--request", "keep", "--user", "keep"],
+    &["--ip", "drop", "--referrer", "origin", "--request", "strip"],
+];
+
+#[test]
+fn real_logs_keep_lines_leak_no_address_and_still_parse() {
+    let Some(dir) = corpus("real") else { return };
+    let paths = files(&dir);
+    assert!(!paths.is_empty(), "no files in {}", dir.display());
+    for path in paths {
+        let input = std::fs::read(&path).unwrap();
+        for &args in POLICIES {
+            let mut all = args.to_vec();
+            all.push(path.to_str().unwrap());
+            let out = run(&all, b"");
+            let name = path.file_name().unwrap().to_string_lossy();
+            assert!(out.status.success(), "{name} {args:?}");
+            assert_eq!(
+                line_count(&out.stdout),
+                line_count(&input),
+                "{name} {args:?}"
+            );
+            let left = surviving(&input, &out.stdout);
+            assert!(
+                left.is_empty(),
+                "{name} {args:?}: {} addresses survive",
+                left.len()
+            );
+            let in_lines = input.split(|&b| b == b'\n');
+            let out_lines = out.stdout.split(|&b| b == b'\n');
+            for (n, (before, after)) in in_lines.zip(out_lines).enumerate() {
+                if let Some(parsed) = clf::parse(before, Format::Auto) {
+                    let reparsed = clf::parse(after, Format::Auto);
+                    assert!(
+                        reparsed.is_some(),
+                        "{name} {args:?}: line {} no longer parses",
+                        n + 1
+                    );
+                    let combined = parsed.referrer.is_some();
+                    assert_eq!(
+                        reparsed.unwrap().referrer.is_some(),
+                        combined,
+                        "{name} line {}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_format_reference_file_keeps_lines_and_leaks_no_address() {
+    let Some(dir) = corpus("formats") else { return };
+    for path in files(&dir) {
+        let input = std::fs::read(&path).unwrap();
+        let out = run(&[path.to_str().unwrap()], b"");
+        let name = path.file_name().unwrap().to_string_lossy();
+        assert!(out.status.success(), "{name}");
+        assert_eq!(line_count(&out.stdout), line_count(&input), "{name}");
+        let left = surviving(&input, &out.stdout);
+        assert!(left.is_empty(), "{name}: {left:?} survive");
+    }
+}
