@@ -53,6 +53,10 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
     pub user: UserArg,
 
+    /// Worker threads; default: one per available core. Every count gives the same output.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+
     /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
     #[arg(long)]
     pub stats: bool,

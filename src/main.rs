@@ -10,7 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Parser;
 
-use logscrub::pipeline::{self, Input, Summary};
+use logscrub::pipeline::{self, Input, Options, Summary};
 use logscrub::{Config, Error, Format, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
 
 use cli::{Cli, FormatArg, IpArg, ReferrerArg, RequestArg, UserArg};
@@ -41,6 +41,10 @@ fn main() -> ExitCode {
 fn try_main(cli: Cli) -> anyhow::Result<u8> {
     let config = construct_config(&cli)?;
     let inputs = inputs(&cli);
+    let mut options = Options::default();
+    if let Some(threads) = cli.threads {
+        options.threads = threads as usize;
+    }
     let started = Instant::now();
     let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
     let summary = match &cli.output {
@@ -53,12 +57,24 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
                     path: path.clone(),
                     source,
                 })?;
-            pipeline::run(&config, &inputs, &mut file, &mut report_input_error)?
+            pipeline::run(
+                &config,
+                &inputs,
+                &mut file,
+                &options,
+                &mut report_input_error,
+            )?
         }
         None => {
             let stdout = io::stdout();
             let mut lock = stdout.lock();
-            let summary = pipeline::run(&config, &inputs, &mut lock, &mut report_input_error)?;
+            let summary = pipeline::run(
+                &config,
+                &inputs,
+                &mut lock,
+                &options,
+                &mut report_input_error,
+            )?;
             lock.flush().map_err(|source| Error::Write { source })?;
             summary
         }

@@ -1,17 +1,28 @@
 //! Running a [`Config`] over inputs: read chunks of lines, scrub them, write them in order.
+//!
+//! With one thread everything happens inline. With more, a reader thread cuts the inputs into
+//! sequence-numbered chunks, a pool of workers scrubs whole chunks (each worker with its own
+//! [`Scrubber`], so nothing is shared on the hot path), and the calling thread writes the results
+//! back in input order. A fixed number of chunk buffers circulates between them, which bounds
+//! memory whatever the input size and makes a slow writer hold the reader back.
 
 pub mod reader;
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread;
+
+use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::scrub::Scrubber;
 use crate::stats::Stats;
 
-use self::reader::LineReader;
+use self::reader::{ChunkReader, CHUNK_SIZE};
 
 /// One input of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +41,37 @@ impl Input {
             Input::Path(path) => path.display().to_string(),
         }
     }
+
+    fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
+        match self {
+            Input::Stdin => Ok(Box::new(io::stdin())),
+            Input::Path(path) => File::open(path)
+                .map(|f| Box::new(f) as Box<dyn Read + Send>)
+                .map_err(|source| Error::Open {
+                    path: path.clone(),
+                    source,
+                }),
+        }
+    }
+}
+
+/// How a run is carried out.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Worker threads; 1 scrubs on the calling thread. Any count gives the same output.
+    pub threads: usize,
+    /// Chunk size aimed for, in bytes.
+    pub chunk_size: usize,
+}
+
+impl Default for Options {
+    /// One worker per available core.
+    fn default() -> Self {
+        Options {
+            threads: thread::available_parallelism().map_or(1, |n| n.get()),
+            chunk_size: CHUNK_SIZE,
+        }
+    }
 }
 
 /// What a run did.
@@ -41,71 +83,274 @@ pub struct Summary {
     pub failed_inputs: usize,
 }
 
-/// Scrubs every input in turn into `out`.
+/// Scrubs every input in turn into `out`, flushing whenever no more output is ready.
 ///
-/// An input that cannot be opened or read is reported through `on_error` and skipped; the run
-/// goes on with the next one, as `cat` does. A failure to write ends the run at once.
+/// An input that cannot be opened or read is reported through `on_error` (in input order) and
+/// skipped; the run goes on with the next one, as `cat` does. A failure to write ends the run.
 pub fn run(
     cfg: &Config,
     inputs: &[Input],
     out: &mut dyn Write,
+    options: &Options,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    if options.threads <= 1 {
+        run_serial(cfg, inputs, out, options, on_error)
+    } else {
+        run_parallel(cfg, inputs, out, options, on_error)
+    }
+}
+
+fn run_serial(
+    cfg: &Config,
+    inputs: &[Input],
+    out: &mut dyn Write,
+    options: &Options,
     on_error: &mut dyn FnMut(&Error),
 ) -> Result<Summary, Error> {
     let mut summary = Summary::default();
     let mut scrubber = Scrubber::new(cfg);
-    let mut buf = Vec::with_capacity(reader::DEFAULT_CAPACITY * 2);
+    let mut chunk = Vec::new();
+    let mut scrubbed = Vec::new();
     for input in inputs {
-        let result = match input {
-            Input::Stdin => {
-                let name = input.name();
-                scrub_stream(&mut scrubber, io::stdin().lock(), &name, out, &mut buf)
-            }
-            Input::Path(path) => match File::open(path) {
-                Ok(file) => scrub_stream(&mut scrubber, file, &input.name(), out, &mut buf),
-                Err(source) => Err(Error::Open {
-                    path: path.clone(),
-                    source,
-                }),
-            },
-        };
-        match result {
-            Ok(()) => {}
-            Err(err @ Error::Write { .. }) => return Err(err),
+        let mut chunks = match input.open() {
+            Ok(rdr) => ChunkReader::new(rdr, options.chunk_size),
             Err(err) => {
                 summary.failed_inputs += 1;
                 on_error(&err);
+                continue;
             }
+        };
+        loop {
+            match chunks.next_chunk(&mut chunk) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(source) => {
+                    summary.failed_inputs += 1;
+                    on_error(&Error::Read {
+                        name: input.name(),
+                        source,
+                    });
+                    break;
+                }
+            }
+            scrubbed.clear();
+            scrubber.scrub(&chunk, &mut scrubbed);
+            write_all(out, &scrubbed)?;
+            flush(out)?;
         }
     }
     summary.stats = scrubber.take_stats();
     Ok(summary)
 }
 
-/// Scrubs one stream into `out`, writing and flushing after every read that completed lines,
-/// so that a piped logger's lines appear at once. `buf` is reused across calls.
-pub fn scrub_stream<R: Read>(
-    scrubber: &mut Scrubber,
-    rdr: R,
-    name: &str,
+/// Bytes of input chunks in flight at once (as many again for their output).
+const MEMORY_BUDGET: usize = 24 << 20;
+/// Below this, per-chunk costs start to show.
+const MIN_PARALLEL_CHUNK: usize = 64 << 10;
+
+/// A chunk on its way back from a worker, or an input failure, in input order by `seq`.
+enum Done {
+    Chunk { input: Vec<u8>, output: Vec<u8> },
+    Failed(Error),
+}
+
+fn run_parallel(
+    cfg: &Config,
+    inputs: &[Input],
     out: &mut dyn Write,
-    buf: &mut Vec<u8>,
-) -> Result<(), Error> {
-    let mut lines = LineReader::new(rdr);
-    loop {
-        let chunk = match lines.next_chunk() {
-            Ok(Some(chunk)) => chunk,
-            Ok(None) => return Ok(()),
-            Err(source) => {
-                return Err(Error::Read {
-                    name: name.to_string(),
-                    source,
-                })
+    options: &Options,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    let threads = options.threads;
+    // Chunks in flight: enough to keep every worker busy while the writer catches up. Chunks
+    // shrink as threads grow so that the buffers stay within about 2 × MEMORY_BUDGET.
+    let in_flight = threads * 2 + 2;
+    let chunk_size = options
+        .chunk_size
+        .min((MEMORY_BUDGET / in_flight).max(MIN_PARALLEL_CHUNK));
+    let (free_tx, free_rx) = bounded::<Vec<u8>>(in_flight);
+    for _ in 0..in_flight {
+        free_tx
+            .send(Vec::new())
+            .expect("the pool has room for every buffer");
+    }
+    let (recycle_tx, recycle_rx) = bounded::<Vec<u8>>(in_flight);
+    let (work_tx, work_rx) = bounded::<(u64, Vec<u8>)>(in_flight);
+    let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
+
+    let reader = {
+        let inputs = inputs.to_vec();
+        let done_tx = done_tx.clone();
+        thread::spawn(move || read_all(&inputs, chunk_size, &free_rx, &work_tx, &done_tx))
+    };
+    let cfg = Arc::new(cfg.clone());
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (cfg, work_rx, done_tx) = (cfg.clone(), work_rx.clone(), done_tx.clone());
+            let recycle_rx = recycle_rx.clone();
+            thread::spawn(move || scrub_chunks(&cfg, &work_rx, &recycle_rx, &done_tx))
+        })
+        .collect();
+    drop((done_tx, work_rx, recycle_rx));
+
+    let mut summary = Summary::default();
+    let mut pending = BTreeMap::new();
+    let mut next = 0u64;
+    for (seq, done) in done_rx.iter() {
+        pending.insert(seq, done);
+        while let Some(done) = pending.remove(&next) {
+            match done {
+                Done::Chunk { input, output } => {
+                    write_all(out, &output)?;
+                    // The pools are sized for every buffer; a failed send only means the
+                    // other side has finished.
+                    let _ = free_tx.try_send(input);
+                    let _ = recycle_tx.try_send(output);
+                }
+                Done::Failed(err) => {
+                    summary.failed_inputs += 1;
+                    on_error(&err);
+                }
+            }
+            next += 1;
+        }
+        if done_rx.is_empty() {
+            flush(out)?;
+        }
+    }
+    flush(out)?;
+    // Every sender is gone, so the threads have finished; joining only collects their stats.
+    let _ = reader.join();
+    for worker in workers {
+        if let Ok(stats) = worker.join() {
+            summary.stats.merge(&stats);
+        }
+    }
+    Ok(summary)
+}
+
+/// The reader thread: cuts every input into chunks, numbering chunks and failures in order.
+fn read_all(
+    inputs: &[Input],
+    chunk_size: usize,
+    free_rx: &Receiver<Vec<u8>>,
+    work_tx: &Sender<(u64, Vec<u8>)>,
+    done_tx: &Sender<(u64, Done)>,
+) {
+    let mut seq = 0u64;
+    for input in inputs {
+        let mut chunks = match input.open() {
+            Ok(rdr) => ChunkReader::new(rdr, chunk_size),
+            Err(err) => {
+                if done_tx.send((seq, Done::Failed(err))).is_err() {
+                    return;
+                }
+                seq += 1;
+                continue;
             }
         };
-        buf.clear();
-        scrubber.scrub(chunk, buf);
-        out.write_all(buf)
-            .and_then(|()| out.flush())
-            .map_err(|source| Error::Write { source })?;
+        loop {
+            // Waiting for a free buffer is the backpressure that bounds memory.
+            let Ok(mut buf) = free_rx.recv() else { return };
+            match chunks.next_chunk(&mut buf) {
+                Ok(true) => {
+                    if work_tx.send((seq, buf)).is_err() {
+                        return;
+                    }
+                    seq += 1;
+                }
+                Ok(false) => break,
+                Err(source) => {
+                    let err = Error::Read {
+                        name: input.name(),
+                        source,
+                    };
+                    if done_tx.send((seq, Done::Failed(err))).is_err() {
+                        return;
+                    }
+                    seq += 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A worker thread: scrubs whole chunks with its own scrubber until the input ends.
+fn scrub_chunks(
+    cfg: &Config,
+    work_rx: &Receiver<(u64, Vec<u8>)>,
+    recycle_rx: &Receiver<Vec<u8>>,
+    done_tx: &Sender<(u64, Done)>,
+) -> Stats {
+    let mut scrubber = Scrubber::new(cfg);
+    for (seq, input) in work_rx.iter() {
+        let mut output = recycle_rx.try_recv().unwrap_or_default();
+        output.clear();
+        scrubber.scrub(&input, &mut output);
+        if done_tx.send((seq, Done::Chunk { input, output })).is_err() {
+            break;
+        }
+    }
+    scrubber.take_stats()
+}
+
+fn write_all(out: &mut dyn Write, data: &[u8]) -> Result<(), Error> {
+    out.write_all(data)
+        .map_err(|source| Error::Write { source })
+}
+
+fn flush(out: &mut dyn Write) -> Result<(), Error> {
+    out.flush().map_err(|source| Error::Write { source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_counts_and_chunk_sizes_do_not_change_output() {
+        let dir = std::env::temp_dir().join(format!("logscrub-pipeline-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("in.log");
+        let mut data = Vec::new();
+        for n in 0..2000u32 {
+            let line = format!(
+                "10.{}.{}.{} - u{n} [t] \"GET /p?sid={n}&x=1 HTTP/1.1\" 200 {n} \"-\" \"ua\"\n",
+                n % 256,
+                n / 7 % 256,
+                n % 13
+            );
+            data.extend_from_slice(line.as_bytes());
+        }
+        data.extend_from_slice(b"no newline at the end 192.0.2.1");
+        std::fs::write(&path, &data).unwrap();
+        let inputs = vec![
+            Input::Path(path.clone()),
+            Input::Path(dir.join("missing")),
+            Input::Path(path),
+        ];
+        let cfg = Config::default();
+        let mut reference = None;
+        for threads in [1, 2, 3, 8] {
+            for chunk_size in [1, 100, 4096, CHUNK_SIZE] {
+                let mut out = Vec::new();
+                let mut errors = 0;
+                let options = Options {
+                    threads,
+                    chunk_size,
+                };
+                let summary = run(&cfg, &inputs, &mut out, &options, &mut |_| errors += 1).unwrap();
+                assert_eq!(errors, 1);
+                assert_eq!(summary.failed_inputs, 1);
+                assert_eq!(summary.stats.lines_in, 4002);
+                match &reference {
+                    None => reference = Some(out),
+                    Some(want) => assert!(*want == out, "threads {threads} chunk {chunk_size}"),
+                }
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,77 +1,81 @@
-//! Reading input as runs of complete lines, in the manner of ripgrep's line buffer: one reused
-//! buffer, large reads, the last terminator found with `memrchr`, the partial tail rolled to the
-//! front with `copy_within`.
+//! Reading input as chunks of complete lines into caller-owned, recycled buffers.
+//!
+//! As in ripgrep's line buffer: large reads, the last terminator found with `memrchr`, and the
+//! partial last line carried over to the next chunk. A chunk is handed out early when a read
+//! comes back short — the source had nothing more ready — so lines trickling through a pipe
+//! (a piped logger, `tail -F`) are scrubbed and written at once instead of waiting for a full
+//! buffer.
 
 use std::io::{self, Read};
 
-/// Initial buffer size. Long lines grow the buffer (doubling) until one fits; it never shrinks,
-/// so a run's memory is bounded by its longest line plus this.
-pub const DEFAULT_CAPACITY: usize = 256 * 1024;
+/// Chunk size aimed for: large enough that per-chunk costs (a channel send, a write syscall)
+/// vanish, small enough that a few chunks per thread keep memory low.
+pub const CHUNK_SIZE: usize = 1 << 20;
 
-/// Yields chunks of complete lines from a reader.
+/// Cuts a reader into chunks of complete lines.
 ///
-/// Invariant: the bytes of all chunks, concatenated, are exactly the bytes read; every chunk but
-/// the last ends with `\n`.
-pub struct LineReader<R> {
+/// Invariant: the chunks, concatenated, are exactly the bytes read; every chunk but the last
+/// ends with `\n`; no chunk is empty.
+pub struct ChunkReader<R> {
     rdr: R,
-    buf: Vec<u8>,
-    /// Start of bytes not yet handed out.
-    start: usize,
-    /// End of bytes read.
-    end: usize,
+    /// The partial line after the last chunk's final terminator.
+    carry: Vec<u8>,
+    eof: bool,
+    target: usize,
 }
 
-impl<R: Read> LineReader<R> {
-    /// A reader with the default buffer size.
-    pub fn new(rdr: R) -> Self {
-        Self::with_capacity(rdr, DEFAULT_CAPACITY)
-    }
-
-    /// A reader whose buffer starts at `capacity` bytes (at least 1).
-    pub fn with_capacity(rdr: R, capacity: usize) -> Self {
-        LineReader {
+impl<R: Read> ChunkReader<R> {
+    /// A reader aiming at `target`-byte chunks (at least 1). A line longer than that makes its
+    /// chunk as long as the line.
+    pub fn new(rdr: R, target: usize) -> Self {
+        ChunkReader {
             rdr,
-            buf: vec![0; capacity.max(1)],
-            start: 0,
-            end: 0,
+            carry: Vec::new(),
+            eof: false,
+            target: target.max(1),
         }
     }
 
-    /// Returns the next chunk of complete lines, or `None` at end of input.
-    ///
-    /// A chunk is returned as soon as one read brings a line terminator, so lines trickling in
-    /// through a pipe come out one read at a time rather than waiting for a full buffer. At end
-    /// of input an unterminated last line is returned as it is.
-    pub fn next_chunk(&mut self) -> io::Result<Option<&[u8]>> {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
+    /// Replaces the contents of `buf` with the next chunk. Returns `false` at end of input.
+    pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
+        let mut want = self.target.max(buf.len() * 2);
         loop {
-            if self.end == self.buf.len() {
-                let grown = self.buf.len() * 2;
-                self.buf.resize(grown, 0);
+            if self.eof {
+                return Ok(!buf.is_empty());
             }
-            let n = match self.rdr.read(&mut self.buf[self.end..]) {
+            let start = buf.len();
+            if start >= want {
+                // A line longer than the chunk size: keep reading until it ends.
+                want = start * 2;
+            }
+            buf.resize(want, 0);
+            let n = match self.rdr.read(&mut buf[start..]) {
                 Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(err),
-            };
-            if n == 0 {
-                if self.end == 0 {
-                    return Ok(None);
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                    buf.truncate(start);
+                    continue;
                 }
-                let all = self.end;
-                self.start = all;
-                return Ok(Some(&self.buf[..all]));
+                Err(err) => {
+                    buf.truncate(start);
+                    return Err(err);
+                }
+            };
+            buf.truncate(start + n);
+            if n == 0 {
+                self.eof = true;
+                continue;
             }
-            let searched = self.end;
-            self.end += n;
-            if let Some(nl) = memchr::memrchr(b'\n', &self.buf[searched..self.end]) {
-                let stop = searched + nl + 1;
-                self.start = stop;
-                return Ok(Some(&self.buf[..stop]));
+            let short = start + n < want;
+            if short || buf.len() >= want {
+                if let Some(nl) = memchr::memrchr(b'\n', &buf[start..]) {
+                    let cut = start + nl + 1;
+                    self.carry.extend_from_slice(&buf[cut..]);
+                    buf.truncate(cut);
+                    return Ok(true);
+                }
             }
         }
     }
@@ -96,11 +100,12 @@ mod tests {
         }
     }
 
-    fn chunks(data: &[u8], capacity: usize, step: usize) -> Vec<Vec<u8>> {
-        let mut rdr = LineReader::with_capacity(Trickle { data, step }, capacity);
+    fn chunks(data: &[u8], target: usize, step: usize) -> Vec<Vec<u8>> {
+        let mut rdr = ChunkReader::new(Trickle { data, step }, target);
         let mut got = Vec::new();
-        while let Some(chunk) = rdr.next_chunk().unwrap() {
-            got.push(chunk.to_vec());
+        let mut buf = Vec::new();
+        while rdr.next_chunk(&mut buf).unwrap() {
+            got.push(buf.clone());
         }
         got
     }
@@ -109,10 +114,10 @@ mod tests {
     fn chunks_concatenate_to_the_input() {
         let inputs: &[&[u8]] = &[b"", b"a", b"a\n", b"a\nbb\nccc", b"\n\n\n", &[b'x'; 1000]];
         for &data in inputs {
-            for capacity in [0, 1, 2, 3, 7, 64, 4096] {
+            for target in [0, 1, 2, 3, 7, 64, 4096] {
                 for step in [1, 2, 5, 4096] {
-                    let got = chunks(data, capacity, step);
-                    assert_eq!(got.concat(), data, "cap {capacity} step {step}");
+                    let got = chunks(data, target, step);
+                    assert_eq!(got.concat(), data, "target {target} step {step}");
                     for chunk in got.iter().rev().skip(1) {
                         assert_eq!(chunk.last(), Some(&b'\n'));
                     }
@@ -126,5 +131,13 @@ mod tests {
     fn trickled_lines_come_out_per_read() {
         let got = chunks(b"one\ntwo\n", 1024, 4);
         assert_eq!(got, vec![b"one\n".to_vec(), b"two\n".to_vec()]);
+    }
+
+    #[test]
+    fn full_reads_fill_chunks() {
+        let data = b"aaa\n".repeat(100);
+        let got = chunks(&data, 64, 4096);
+        let sizes: Vec<usize> = got.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [64, 64, 64, 64, 64, 64, 16]);
     }
 }
