@@ -231,7 +231,14 @@ fn closed_stdout_exits_quietly_with_zero() {
 
 #[test]
 fn a_line_written_to_stdin_comes_out_before_more_input() {
+    for threads in ["1", "2"] {
+        line_comes_out_at_once(threads);
+    }
+}
+
+fn line_comes_out_at_once(threads: &str) {
     let mut child = logscrub()
+        .args(["--threads", threads])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

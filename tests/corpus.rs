@@ -74,3 +74,19 @@ fn every_format_reference_file_keeps_lines_and_leaks_no_address() {
         assert!(left.is_empty(), "{name}: {left:?} survive");
     }
 }
+
+#[test]
+fn thread_counts_give_byte_identical_output() {
+    let Some(dir) = corpus("real") else { return };
+    for path in files(&dir) {
+        let path = path.to_str().unwrap();
+        let serial = run(&["--threads", "1", path], b"");
+        for threads in ["2", "3", "7"] {
+            let parallel = run(&["--threads", threads, path], b"");
+            assert!(serial.stdout == parallel.stdout, "{path}: --threads {threads} differs");
+        }
+        let input = std::fs::read(path).unwrap();
+        let piped = run(&["--threads", "2"], &input);
+        assert!(serial.stdout == piped.stdout, "{path}: stdin differs");
+    }
+}

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use common::{has_host_bits, line_count, surviving};
 use logscrub::format::clf;
+use logscrub::pipeline::{self, Input, Options};
 use logscrub::{Config, Format, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy};
 use proptest::prelude::*;
 
@@ -104,5 +105,32 @@ proptest! {
         let joined = scrub(&cfg, format!("{a}\n{b}\n").as_bytes());
         let separate = [scrub(&cfg, format!("{a}\n").as_bytes()), scrub(&cfg, format!("{b}\n").as_bytes())].concat();
         prop_assert_eq!(joined, separate);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any thread count and chunk size give the same bytes as one thread.
+    #[test]
+    fn parallel_output_equals_serial(
+        lines in proptest::collection::vec("[ -~]{0,60}|[0-9.]{7,15} - - \\[t\\] \"GET /[a-z?=&@.]{0,20} HTTP/1.1\" 200 1", 0..60),
+        threads in 2usize..6,
+        chunk_size in 1usize..300,
+    ) {
+        let data = lines.join("\n");
+        let path = std::env::temp_dir().join(format!("logscrub-prop-{}-{threads}-{chunk_size}", std::process::id()));
+        std::fs::write(&path, &data).unwrap();
+        let inputs = [Input::Path(path.clone())];
+        let cfg = Config::default();
+        let mut serial = Vec::new();
+        let one = Options { threads: 1, chunk_size };
+        pipeline::run(&cfg, &inputs, &mut serial, &one, &mut |_| {}).unwrap();
+        let mut parallel = Vec::new();
+        let many = Options { threads, chunk_size };
+        pipeline::run(&cfg, &inputs, &mut parallel, &many, &mut |_| {}).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        prop_assert_eq!(line_count(&serial), line_count(data.as_bytes()));
+        prop_assert!(serial == parallel);
     }
 }
