@@ -83,7 +83,10 @@ fn thread_counts_give_byte_identical_output() {
         let serial = run(&["--threads", "1", path], b"");
         for threads in ["2", "3", "7"] {
             let parallel = run(&["--threads", threads, path], b"");
-            assert!(serial.stdout == parallel.stdout, "{path}: --threads {threads} differs");
+            assert!(
+                serial.stdout == parallel.stdout,
+                "{path}: --threads {threads} differs"
+            );
         }
         let input = std::fs::read(path).unwrap();
         let piped = run(&["--threads", "2"], &input);

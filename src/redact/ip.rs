@@ -265,6 +265,10 @@ pub fn parse_host_addr(s: &[u8]) -> Option<HostAddr> {
         }
         return None;
     }
+    // Host names are the common case here; without two colons nothing can be IPv6.
+    if s.iter().filter(|&&b| b == b':').nth(1).is_none() {
+        return None;
+    }
     let addr_end = memchr::memchr(b'%', s).unwrap_or(s.len());
     let v6 = parse_v6(&s[..addr_end])?;
     Some(HostAddr {

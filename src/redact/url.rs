@@ -6,7 +6,7 @@
 
 use memchr::{memchr, memchr2};
 
-use super::personal::{is_sensitive_name, looks_personal};
+use super::personal::{is_sensitive_name, looks_personal, may_contain_personal};
 use super::{host, text, Ctx, PLACEHOLDER};
 use crate::config::{ReferrerPolicy, RequestPolicy};
 
@@ -168,6 +168,10 @@ fn authority(url: &[u8]) -> Option<(usize, usize)> {
 /// Writes a path, replacing segments that look personal. Matrix parameters (`;jsessionid=…`)
 /// get the query's treatment.
 fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
+    if !may_contain_personal(path) && find(path, |b| b == b';').is_none() {
+        out.extend_from_slice(path);
+        return;
+    }
     let mut start = 0;
     loop {
         let end = find(&path[start..], |b| b == b'/').map_or(path.len(), |n| start + n);
