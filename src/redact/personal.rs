@@ -117,30 +117,37 @@ pub fn looks_personal(v: &[u8]) -> bool {
 }
 
 /// Whether any part of `s` (a whole path, say) might look personal: a cheap, conservative
-/// pre-check so that the common path made of short words and small numbers is copied in one
-/// piece instead of being classified segment by segment. It is a superset of
-/// [`looks_personal`] over every substring: each shape needs `@`, `%`, `:` or `+`, or nine
-/// digits, or a 12-character alphanumeric run (tokens, UUIDs, JWTs), or three dots (IPv4).
+/// pre-check so that the common path made of words and small numbers is copied in one piece
+/// instead of being classified segment by segment. It accepts everything [`looks_personal`]
+/// accepts in any substring: each shape needs `@`, `%`, `:` or `+`, or nine digits, or a
+/// 16-character alphanumeric run with a digit (tokens), or four dashes (UUIDs), or `eyJ` (JWTs),
+/// or three dots (IPv4).
 pub fn may_contain_personal(s: &[u8]) -> bool {
-    let (mut digits, mut dots, mut run) = (0u32, 0u32, 0u32);
-    for &b in s {
+    let (mut digits, mut dots, mut dashes, mut run) = (0u32, 0u32, 0u32, 0u32);
+    let mut run_digit = false;
+    for (i, &b) in s.iter().enumerate() {
         if b.is_ascii_alphanumeric() {
             run += 1;
-            digits += u32::from(b.is_ascii_digit());
-            if run >= 12 || digits >= 9 {
+            if b.is_ascii_digit() {
+                digits += 1;
+                run_digit = true;
+            } else if b == b'e' && s[i + 1..].starts_with(b"yJ") {
+                return true;
+            }
+            if (run >= 16 && run_digit) || digits >= 9 {
                 return true;
             }
         } else {
             run = 0;
+            run_digit = false;
             match b {
                 b'@' | b'%' | b':' | b'+' => return true,
-                b'.' => {
-                    dots += 1;
-                    if dots >= 3 {
-                        return true;
-                    }
-                }
+                b'.' => dots += 1,
+                b'-' => dashes += 1,
                 _ => {}
+            }
+            if dots >= 3 || dashes >= 4 {
+                return true;
             }
         }
     }
