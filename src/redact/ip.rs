@@ -266,7 +266,7 @@ pub fn parse_host_addr(s: &[u8]) -> Option<HostAddr> {
         return None;
     }
     // Host names are the common case here; without two colons nothing can be IPv6.
-    if s.iter().filter(|&&b| b == b':').nth(1).is_none() {
+    if s.iter().filter(|&&b| b == b':').count() < 2 {
         return None;
     }
     let addr_end = memchr::memchr(b'%', s).unwrap_or(s.len());
