@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use logscrub::{Config, IpPolicy, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy};
+use logscrub::{Config, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/real");
 
@@ -29,18 +29,29 @@ fn corpus() -> Option<Vec<u8>> {
     Some(all)
 }
 
+/// A fixed key, so that runs are comparable.
+fn key() -> Key {
+    Key::from_bytes(*b"logscrub benchmark key, 32 bytes")
+}
+
+/// Everything but the IP policy set to `keep`, to compare IP policies alone.
+fn ip_only(ip: IpPolicy) -> Config {
+    Config::builder()
+        .ip(ip)
+        .key(key())
+        .referrer(ReferrerPolicy::Keep)
+        .request(RequestPolicy::Keep)
+        .user(UserPolicy::Keep)
+        .build()
+        .unwrap()
+}
+
 fn policies() -> Vec<(&'static str, Config)> {
     vec![
         ("default", Config::default()),
-        (
-            "mask_only",
-            Config::builder()
-                .referrer(ReferrerPolicy::Keep)
-                .request(RequestPolicy::Keep)
-                .user(UserPolicy::Keep)
-                .build()
-                .unwrap(),
-        ),
+        ("mask_only", ip_only(IpPolicy::Mask)),
+        ("hash_only", ip_only(IpPolicy::Hash)),
+        ("prefix_only", ip_only(IpPolicy::Prefix)),
         (
             "keep_all",
             Config::builder()

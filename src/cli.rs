@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Makes web-server access logs privacy-compliant: truncates IP addresses and removes personal
 /// data from referrers, request URLs and the user field, keeping the log format byte for byte
@@ -12,8 +12,35 @@ use clap::{Parser, ValueEnum};
 /// is anonymous: IPv4 /24, IPv6 /48, referrers cut to scheme://host/path, personal request values
 /// replaced by REDACTED, users dropped.
 #[derive(Debug, Parser)]
-#[command(name = "logscrub", version, about, long_about)]
+#[command(
+    name = "logscrub",
+    version,
+    about,
+    long_about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a new random 32-byte key (64 hex digits) to PATH with mode 0600, for --key-file or
+    /// LOGSCRUB_KEY. An existing file is never overwritten.
+    Keygen {
+        /// Where to write the key.
+        #[arg(value_name = "PATH")]
+        path: PathBuf,
+    },
+}
+
+/// Scrubbing options.
+#[derive(Debug, Args)]
+pub struct RunArgs {
     /// Input files; none or `-` reads standard input.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -26,9 +53,25 @@ pub struct Cli {
     #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
     pub format: FormatArg,
 
-    /// IP addresses anywhere in the line: zero the low bits, replace by 0.0.0.0 / ::, or keep.
+    /// IP addresses anywhere in the line: zero the low bits (mask), replace by 0.0.0.0 / ::
+    /// (drop), keep, replace by a keyed HMAC pseudonym in 240.0.0.0/4 or fd00::/8 (hash), or
+    /// encrypt prefix-preservingly with ipcrypt-pfx (prefix).
     #[arg(long, value_enum, default_value_t = IpArg::Mask, value_name = "POLICY")]
     pub ip: IpArg,
+
+    /// How `--ip hash` writes pseudonyms: as addresses of the same family, or 16 hex digits.
+    #[arg(long, value_enum, default_value_t = HashFormatArg::Addr, value_name = "FORMAT")]
+    pub hash_format: HashFormatArg,
+
+    /// Key for --ip hash|prefix and --user hash: 32 bytes, raw, hex or base64 (see `keygen`).
+    /// Also read from the LOGSCRUB_KEY environment variable. Without either, a random key is
+    /// drawn for the run: pseudonyms are consistent within it and unlinkable across runs.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// Derive a new pseudonym key per day, ISO week or month of each line's own timestamp.
+    #[arg(long, value_enum, default_value_t = RotationArg::None, value_name = "PERIOD")]
+    pub key_rotation: RotationArg,
 
     /// Low IPv4 bits zeroed under `--ip mask` (0..=32).
     #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
@@ -49,7 +92,7 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
     pub request: RequestArg,
 
-    /// Authenticated user: replace by `-` (drop) or keep.
+    /// Authenticated user: replace by `-` (drop), keep, or replace by a keyed token (hash).
     #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
     pub user: UserArg,
 
@@ -69,11 +112,27 @@ pub enum FormatArg {
     Combined,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum IpArg {
     Mask,
     Drop,
     Keep,
+    Hash,
+    Prefix,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum HashFormatArg {
+    Addr,
+    Hex,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RotationArg {
+    None,
+    Daily,
+    Weekly,
+    Monthly,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -92,8 +151,9 @@ pub enum RequestArg {
     Keep,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum UserArg {
     Drop,
     Keep,
+    Hash,
 }

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use crate::format::Format;
+use crate::key::Key;
 
 /// What to do with IP addresses, wherever they appear in a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +17,32 @@ pub enum IpPolicy {
     Drop,
     /// Leave addresses as they are.
     Keep,
+    /// Replace by a keyed HMAC-SHA256 pseudonym (an address in 240.0.0.0/4 or fd00::/8).
+    Hash,
+    /// Encrypt with ipcrypt-pfx: pseudonyms share exactly the prefixes the addresses share.
+    Prefix,
+}
+
+/// How `--ip hash` writes its pseudonyms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashFormat {
+    /// A valid address of the same family, so that analyzers still parse the line.
+    Addr,
+    /// A 16-digit hex token.
+    Hex,
+}
+
+/// How often the pseudonym key changes, following each line's own timestamp.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rotation {
+    /// One key for all lines.
+    None,
+    /// A key per calendar day.
+    Daily,
+    /// A key per ISO week.
+    Weekly,
+    /// A key per calendar month.
+    Monthly,
 }
 
 /// What to do with the referrer field.
@@ -51,6 +78,8 @@ pub enum UserPolicy {
     Drop,
     /// Leave the user as it is (addresses and e-mails in it are still scrubbed).
     Keep,
+    /// Replace by a short keyed token.
+    Hash,
 }
 
 /// An invalid policy value. The message names the setting and its allowed range.
@@ -60,6 +89,8 @@ pub enum ConfigError {
     Ipv4Mask(u32),
     /// `--ipv6-mask` outside `0..=128`.
     Ipv6Mask(u32),
+    /// The key cannot be used (equal halves under ipcrypt-pfx, or no random key could be drawn).
+    Key(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -71,6 +102,7 @@ impl fmt::Display for ConfigError {
             ConfigError::Ipv6Mask(bits) => {
                 write!(f, "--ipv6-mask must be between 0 and 128 bits, got {bits}")
             }
+            ConfigError::Key(why) => f.write_str(why),
         }
     }
 }
@@ -90,6 +122,10 @@ pub struct Config {
     referrer: ReferrerPolicy,
     request: RequestPolicy,
     user: UserPolicy,
+    hash_format: HashFormat,
+    rotation: Rotation,
+    key: Option<Key>,
+    random_key: bool,
     v4_keep: u32,
     v6_keep: u128,
 }
@@ -136,6 +172,26 @@ impl Config {
     pub fn user(&self) -> UserPolicy {
         self.user
     }
+    /// How `--ip hash` writes pseudonyms.
+    pub fn hash_format(&self) -> HashFormat {
+        self.hash_format
+    }
+    /// The key rotation period.
+    pub fn rotation(&self) -> Rotation {
+        self.rotation
+    }
+    /// The pseudonym key, present exactly when a policy needs one.
+    pub fn key(&self) -> Option<&Key> {
+        self.key.as_ref()
+    }
+    /// Whether the key was drawn at random for this run (pseudonyms unlinkable across runs).
+    pub fn random_key(&self) -> bool {
+        self.random_key
+    }
+    /// Whether any policy pseudonymizes, and so needs a key.
+    pub fn needs_key(&self) -> bool {
+        matches!(self.ip, IpPolicy::Hash | IpPolicy::Prefix) || self.user == UserPolicy::Hash
+    }
     /// Bits of an IPv4 address that survive (all ones under `Keep`).
     pub(crate) fn v4_keep(&self) -> u32 {
         self.v4_keep
@@ -156,6 +212,9 @@ pub struct ConfigBuilder {
     referrer: ReferrerPolicy,
     request: RequestPolicy,
     user: UserPolicy,
+    hash_format: HashFormat,
+    rotation: Rotation,
+    key: Option<Key>,
 }
 
 impl Default for ConfigBuilder {
@@ -172,6 +231,9 @@ impl Default for ConfigBuilder {
             referrer: ReferrerPolicy::Strip,
             request: RequestPolicy::Redact,
             user: UserPolicy::Drop,
+            hash_format: HashFormat::Addr,
+            rotation: Rotation::None,
+            key: None,
         }
     }
 }
@@ -213,7 +275,24 @@ impl ConfigBuilder {
         self
     }
 
-    /// Validates the settings and precomputes the masks.
+    /// Sets how `--ip hash` writes pseudonyms.
+    pub fn hash_format(mut self, format: HashFormat) -> Self {
+        self.hash_format = format;
+        self
+    }
+    /// Sets the key rotation period.
+    pub fn rotation(mut self, rotation: Rotation) -> Self {
+        self.rotation = rotation;
+        self
+    }
+    /// Sets the pseudonym key. Without one, a policy that needs a key gets a random one.
+    pub fn key(mut self, key: Key) -> Self {
+        self.key = Some(key);
+        self
+    }
+
+    /// Validates the settings, precomputes the masks, and draws a random key if a policy needs
+    /// a key and none was given.
     pub fn build(self) -> Result<Config, ConfigError> {
         if self.ipv4_mask > 32 {
             return Err(ConfigError::Ipv4Mask(self.ipv4_mask));
@@ -221,11 +300,30 @@ impl ConfigBuilder {
         if self.ipv6_mask > 128 {
             return Err(ConfigError::Ipv6Mask(self.ipv6_mask));
         }
+        // Pseudonymizing policies keep the masks: a line without a usable timestamp under
+        // key rotation is masked instead.
         let (v4_keep, v6_keep) = match self.ip {
-            IpPolicy::Mask => (keep_bits_v4(self.ipv4_mask), keep_bits_v6(self.ipv6_mask)),
+            IpPolicy::Mask | IpPolicy::Hash | IpPolicy::Prefix => {
+                (keep_bits_v4(self.ipv4_mask), keep_bits_v6(self.ipv6_mask))
+            }
             IpPolicy::Drop => (0, 0),
             IpPolicy::Keep => (u32::MAX, u128::MAX),
         };
+        let needs_key =
+            matches!(self.ip, IpPolicy::Hash | IpPolicy::Prefix) || self.user == UserPolicy::Hash;
+        let random_key = needs_key && self.key.is_none();
+        let key = match (needs_key, self.key) {
+            (false, _) => None,
+            (true, Some(key)) => Some(key),
+            (true, None) => Some(Key::random().map_err(|e| ConfigError::Key(e.to_string()))?),
+        };
+        if self.ip == IpPolicy::Prefix && key.as_ref().is_some_and(|k| !k.halves_differ()) {
+            return Err(ConfigError::Key(
+                "--ip prefix needs a key whose two 16-byte halves differ (ipcrypt-pfx); \
+                 make one with `logscrub keygen PATH`"
+                    .to_string(),
+            ));
+        }
         Ok(Config {
             format: self.format,
             ip: self.ip,
@@ -234,6 +332,10 @@ impl ConfigBuilder {
             referrer: self.referrer,
             request: self.request,
             user: self.user,
+            hash_format: self.hash_format,
+            rotation: self.rotation,
+            key,
+            random_key,
             v4_keep,
             v6_keep,
         })

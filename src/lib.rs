@@ -16,13 +16,18 @@
 pub mod config;
 pub mod error;
 pub mod format;
+pub mod key;
 pub mod pipeline;
 pub mod redact;
 pub mod scrub;
 pub mod stats;
 
-pub use config::{Config, ConfigBuilder, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
+pub use config::{
+    Config, ConfigBuilder, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy, Rotation,
+    UserPolicy,
+};
 pub use error::Error;
 pub use format::Format;
+pub use key::Key;
 pub use scrub::Scrubber;
 pub use stats::Stats;

@@ -11,9 +11,18 @@ use anyhow::Context;
 use clap::Parser;
 
 use logscrub::pipeline::{self, Input, Options, Summary};
-use logscrub::{Config, Error, Format, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
+use logscrub::{
+    Config, Error, Format, HashFormat, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Rotation,
+    UserPolicy,
+};
 
-use cli::{Cli, FormatArg, IpArg, ReferrerArg, RequestArg, UserArg};
+use cli::{
+    Cli, Command, FormatArg, HashFormatArg, IpArg, ReferrerArg, RequestArg, RotationArg, RunArgs,
+    UserArg,
+};
+
+/// The environment variable that may hold the key (never a command-line value: `ps` shows those).
+const KEY_ENV: &str = "LOGSCRUB_KEY";
 
 /// Everything went as asked.
 const EXIT_OK: u8 = 0;
@@ -39,6 +48,20 @@ fn main() -> ExitCode {
 }
 
 fn try_main(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Some(Command::Keygen { path }) => {
+            Key::generate_file(&path)?;
+            eprintln!(
+                "logscrub: wrote a new key to {} (mode 0600)",
+                path.display()
+            );
+            Ok(EXIT_OK)
+        }
+        None => scrub(cli.run),
+    }
+}
+
+fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     let config = construct_config(&cli)?;
     let inputs = inputs(&cli);
     let mut options = Options::default();
@@ -91,8 +114,15 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
 }
 
 /// Turns the command line into the policy; the library never sees clap types.
-fn construct_config(cli: &Cli) -> anyhow::Result<Config> {
-    let config = Config::builder()
+fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
+    let mut builder = Config::builder();
+    let needs_key = matches!(cli.ip, IpArg::Hash | IpArg::Prefix) || cli.user == UserArg::Hash;
+    if needs_key {
+        if let Some(key) = load_key(cli)? {
+            builder = builder.key(key);
+        }
+    }
+    let config = builder
         .format(match cli.format {
             FormatArg::Auto => Format::Auto,
             FormatArg::Common => Format::Common,
@@ -102,6 +132,18 @@ fn construct_config(cli: &Cli) -> anyhow::Result<Config> {
             IpArg::Mask => IpPolicy::Mask,
             IpArg::Drop => IpPolicy::Drop,
             IpArg::Keep => IpPolicy::Keep,
+            IpArg::Hash => IpPolicy::Hash,
+            IpArg::Prefix => IpPolicy::Prefix,
+        })
+        .hash_format(match cli.hash_format {
+            HashFormatArg::Addr => HashFormat::Addr,
+            HashFormatArg::Hex => HashFormat::Hex,
+        })
+        .rotation(match cli.key_rotation {
+            RotationArg::None => Rotation::None,
+            RotationArg::Daily => Rotation::Daily,
+            RotationArg::Weekly => Rotation::Weekly,
+            RotationArg::Monthly => Rotation::Monthly,
         })
         .ipv4_mask(cli.ipv4_mask)
         .ipv6_mask(cli.ipv6_mask)
@@ -120,12 +162,36 @@ fn construct_config(cli: &Cli) -> anyhow::Result<Config> {
         .user(match cli.user {
             UserArg::Drop => UserPolicy::Drop,
             UserArg::Keep => UserPolicy::Keep,
+            UserArg::Hash => UserPolicy::Hash,
         })
         .build()?;
     Ok(config)
 }
 
-fn inputs(cli: &Cli) -> Vec<Input> {
+/// The key from `--key-file`, else from `LOGSCRUB_KEY`, else none (a random one is drawn).
+fn load_key(cli: &RunArgs) -> anyhow::Result<Option<Key>> {
+    if let Some(path) = &cli.key_file {
+        let (key, exposed) = Key::from_file(path)?;
+        if exposed {
+            eprintln!(
+                "logscrub: warning: key file {} is readable by group or others; \
+                 restrict it with `chmod 600 {}`",
+                path.display(),
+                path.display()
+            );
+        }
+        return Ok(Some(key));
+    }
+    match std::env::var_os(KEY_ENV) {
+        Some(value) => {
+            let key = Key::decode(value.as_encoded_bytes(), &format!("the {KEY_ENV} variable"))?;
+            Ok(Some(key))
+        }
+        None => Ok(None),
+    }
+}
+
+fn inputs(cli: &RunArgs) -> Vec<Input> {
     if cli.files.is_empty() {
         return vec![Input::Stdin];
     }
@@ -149,6 +215,21 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
     let pad = if err.is_terminal() { "  " } else { "" };
     let ip = format!("{:?}", config.ip()).to_ascii_lowercase();
     writeln!(err, "logscrub: format {}, ip {ip}", config.format().name())?;
+    if config.needs_key() {
+        let origin = if config.random_key() {
+            "drawn at random for this run: pseudonyms are consistent within it and unlinkable across runs"
+        } else {
+            "given: pseudonyms are consistent across runs with the same key"
+        };
+        writeln!(err, "{pad}key: {origin}")?;
+        if s.unkeyed_lines > 0 {
+            writeln!(
+                err,
+                "{pad}{} lines had no usable timestamp for key rotation; their addresses were masked",
+                s.unkeyed_lines
+            )?;
+        }
+    }
     writeln!(
         err,
         "{pad}lines: {} in, {} out, {} fail-safe (did not parse as the format)",

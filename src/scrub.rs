@@ -63,17 +63,29 @@ impl<'c> Scrubber<'c> {
 
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
         let format = self.cx.cfg.format();
-        if let Some(fields) = clf::parse(body, format) {
-            return self.write_clf(body, &fields, out);
-        }
-        if !body.is_empty() {
-            self.cx.stats.fallback_lines += 1;
-        }
-        // A common line under `--format combined` still has a known user and request: scrubbing
-        // them by their roles protects more than the generic fail-safe rules can.
-        match clf::parse(body, Format::Auto) {
-            Some(fields) if format != Format::Auto => self.write_clf(body, &fields, out),
-            _ => text::scrub_text(&mut self.cx, body, true, out),
+        // A common line under `--format combined` still has a known user and request: it
+        // counts as fail-safe, but scrubbing its fields by their roles protects more than the
+        // generic fail-safe rules can.
+        let parsed = match clf::parse(body, format) {
+            Some(fields) => Some(fields),
+            None if format != Format::Auto => {
+                self.cx.stats.fallback_lines += u64::from(!body.is_empty());
+                clf::parse(body, Format::Auto)
+            }
+            None => {
+                self.cx.stats.fallback_lines += u64::from(!body.is_empty());
+                None
+            }
+        };
+        match parsed {
+            Some(fields) => {
+                self.cx.begin_line(|| clf::date(&body[fields.time.clone()]));
+                self.write_clf(body, &fields, out);
+            }
+            None => {
+                self.cx.begin_line(|| None);
+                text::scrub_text(&mut self.cx, body, true, out);
+            }
         }
     }
 

@@ -17,8 +17,11 @@ pub struct Stats {
     pub referrers: u64,
     /// URL parameter values, path segments and userinfo parts replaced or removed.
     pub request_values: u64,
-    /// User fields dropped.
+    /// User fields dropped or replaced by a token.
     pub users: u64,
+    /// Lines whose addresses were masked instead of pseudonymized: key rotation is on and the
+    /// line has no usable timestamp.
+    pub unkeyed_lines: u64,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -36,6 +39,7 @@ impl Stats {
         self.referrers += other.referrers;
         self.request_values += other.request_values;
         self.users += other.users;
+        self.unkeyed_lines += other.unkeyed_lines;
         self.bytes_in += other.bytes_in;
         self.bytes_out += other.bytes_out;
     }

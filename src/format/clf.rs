@@ -11,6 +11,7 @@ use std::ops::Range;
 use memchr::{memchr, memchr2};
 
 use super::Format;
+use crate::redact::pseudonym::Date;
 
 /// Byte ranges of the fields of one line. Quoted fields exclude their quotes.
 ///
@@ -24,6 +25,8 @@ pub struct ClfLine {
     pub ident: Range<usize>,
     /// `%u`: authenticated user.
     pub user: Range<usize>,
+    /// `%t`, inside the brackets.
+    pub time: Range<usize>,
     /// `%r`: the request line, inside the quotes.
     pub request: Range<usize>,
     /// `%{Referer}i`, inside the quotes (combined only).
@@ -70,6 +73,7 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
         host: 0..host_end,
         ident: ident_start..ident_end,
         user: user_start..user_end,
+        time: time_start + 1..time_end,
         request: request_start..request_end,
         referrer: None,
         agent: None,
@@ -94,6 +98,39 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
         None if format == Format::Auto => Some(parsed),
         None => None,
     }
+}
+
+/// The date of a `%t` timestamp (`10/Oct/2000:13:55:36 -0700`, without brackets) as written,
+/// that is in the line's own time zone.
+pub fn date(time: &[u8]) -> Option<Date> {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let (day, rest) = number(time)?;
+    let rest = rest.strip_prefix(b"/")?;
+    let month = MONTHS.iter().position(|m| rest.starts_with(*m))? as u32 + 1;
+    let (year, rest) = number(rest[3..].strip_prefix(b"/")?)?;
+    if !rest.starts_with(b":") {
+        return None;
+    }
+    Some(Date {
+        year: i32::try_from(year).ok()?,
+        month,
+        day: u32::try_from(day).ok()?,
+    })
+}
+
+/// Leading decimal digits (at most 9) and what follows them.
+fn number(s: &[u8]) -> Option<(u64, &[u8])> {
+    let len = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    if len == 0 || len > 9 {
+        return None;
+    }
+    let value = s[..len]
+        .iter()
+        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+    Some((value, &s[len..]))
 }
 
 /// The position of the first ` [` in `s`.
@@ -201,6 +238,22 @@ mod tests {
         let p = parse(line.as_bytes(), Format::Combined).unwrap();
         assert_eq!(field(line, &p.request), r#"GET /a\"b HTTP/1.1"#);
         assert_eq!(field(line, p.agent.as_ref().unwrap()), r#"x \"y\" \\"#);
+    }
+
+    #[test]
+    fn dates() {
+        let d = |year, month, day| Some(Date { year, month, day });
+        let cases: &[(&str, Option<Date>)] = &[
+            ("10/Oct/2000:13:55:36 -0700", d(2000, 10, 10)),
+            ("01/Jan/2024:00:00:00 +1400", d(2024, 1, 1)),
+            ("31/Dec/2023:23:59:59 -1200", d(2023, 12, 31)),
+            ("t", None),
+            ("10/Foo/2000:13:55:36 -0700", None),
+            ("10/Oct/2000 13:55:36", None),
+        ];
+        for &(time, want) in cases {
+            assert_eq!(date(time.as_bytes()), want, "{time}");
+        }
     }
 
     #[test]

@@ -37,9 +37,8 @@ pub(crate) fn write_url_host(cx: &mut Ctx, hostport: &[u8], out: &mut Vec<u8>) {
 }
 
 fn write_masked(cx: &mut Ctx, field: &[u8], host: &HostAddr, out: &mut Vec<u8>) {
-    cx.stats.ips += 1;
     out.extend_from_slice(&field[..host.before]);
-    ip::write_addr(ip::mask(host.addr, cx.cfg), out);
+    cx.write_ip(host.addr, out);
     out.extend_from_slice(&field[host.after..]);
 }
 

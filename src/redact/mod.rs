@@ -5,12 +5,15 @@ pub mod email;
 pub mod host;
 pub mod ip;
 pub mod personal;
+pub mod pseudonym;
 pub mod text;
 pub mod url;
 pub mod user;
 
-use crate::config::Config;
+use crate::config::{Config, IpPolicy};
 use crate::stats::Stats;
+
+use self::pseudonym::{Date, HashOutput, Pseudonymizer};
 
 /// What replaces a personal value: fixed, URL-safe, free of spaces and quotes (so the line keeps
 /// its format), and easy to grep for.
@@ -22,6 +25,11 @@ pub(crate) struct Ctx<'c> {
     pub stats: Stats,
     /// Percent-decoded copy of the value being classified.
     pub decoded: Vec<u8>,
+    /// Present when a policy pseudonymizes.
+    pseudo: Option<Pseudonymizer>,
+    /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
+    /// has no usable timestamp).
+    keyed: bool,
 }
 
 impl<'c> Ctx<'c> {
@@ -30,6 +38,64 @@ impl<'c> Ctx<'c> {
             cfg,
             stats: Stats::default(),
             decoded: Vec::new(),
+            pseudo: cfg
+                .key()
+                .map(|key| Pseudonymizer::new(key.clone(), cfg.rotation())),
+            keyed: true,
         }
+    }
+
+    /// Prepares for a line dated by its own timestamp, selecting the pseudonym keys of its
+    /// period.
+    /// `date` is only called when key rotation needs it.
+    pub fn begin_line(&mut self, date: impl FnOnce() -> Option<Date>) {
+        if let Some(pseudo) = &mut self.pseudo {
+            self.keyed = pseudo.begin_line(date);
+            if !self.keyed {
+                self.stats.unkeyed_lines += 1;
+            }
+        }
+    }
+
+    /// Writes `addr` as the IP policy rewrites it. Under a pseudonymizing policy, a line without
+    /// keys (no usable timestamp under rotation) is masked instead.
+    pub fn write_ip(&mut self, addr: ip::Addr, out: &mut Vec<u8>) {
+        self.stats.ips += 1;
+        let pseudo = self.pseudo.as_mut().filter(|_| self.keyed);
+        match (self.cfg.ip(), pseudo) {
+            (IpPolicy::Hash, Some(p)) => match p.hash(addr, self.cfg.hash_format()) {
+                HashOutput::Addr(pseudonym) => ip::write_addr(pseudonym, out),
+                HashOutput::Token(token) => write_hex(token, out),
+            },
+            (IpPolicy::Prefix, Some(p)) => match p.prefix(addr) {
+                Some(pseudonym) => ip::write_addr(pseudonym, out),
+                None => ip::write_addr(ip::mask(addr, self.cfg), out),
+            },
+            _ => ip::write_addr(ip::mask(addr, self.cfg), out),
+        }
+    }
+
+    /// Writes the keyed token of a user, or `-` where the line has no keys.
+    pub fn write_user_token(&mut self, user: &[u8], out: &mut Vec<u8>) {
+        let token = self
+            .pseudo
+            .as_mut()
+            .filter(|_| self.keyed)
+            .and_then(|p| p.user_token(user));
+        match token {
+            Some(token) => {
+                out.push(b'u');
+                write_hex(token, out);
+            }
+            None => out.push(b'-'),
+        }
+    }
+}
+
+/// Sixteen lowercase hex digits.
+fn write_hex(value: u64, out: &mut Vec<u8>) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..16).rev() {
+        out.push(DIGITS[((value >> (shift * 4)) & 0xf) as usize]);
     }
 }

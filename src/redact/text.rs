@@ -45,14 +45,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     resume = start + len;
                     None
                 }
-                Ok((start, len, addr)) => {
-                    cx.stats.ips += 1;
-                    Some((
-                        start,
-                        start + len,
-                        Replacement::Addr(ip::mask(addr, cx.cfg)),
-                    ))
-                }
+                Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
                 Err(run_end) => {
                     resume = run_end;
                     None
@@ -64,7 +57,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             out.extend_from_slice(&s[copied..start]);
             match what {
                 Replacement::Placeholder => out.extend_from_slice(PLACEHOLDER),
-                Replacement::Addr(addr) => ip::write_addr(addr, out),
+                Replacement::Addr(addr) => cx.write_ip(addr, out),
                 Replacement::Query => redact_query_values(cx, &s[start..end], out),
             }
             copied = end;

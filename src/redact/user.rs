@@ -15,6 +15,10 @@ pub(crate) fn redact_user(cx: &mut Ctx, user: &[u8], out: &mut Vec<u8>) {
             cx.stats.users += 1;
         }
         UserPolicy::Keep => text::scrub_text(cx, user, false, out),
+        UserPolicy::Hash => {
+            cx.write_user_token(user, out);
+            cx.stats.users += 1;
+        }
     }
 }
 
