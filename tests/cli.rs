@@ -125,7 +125,16 @@ fn several_files_are_concatenated() {
 #[test]
 fn usage_errors_name_the_flag_and_the_choices() {
     let cases: &[(&[&str], &[&str])] = &[
-        (&["--ip", "hash"], &["--ip", "mask", "drop", "keep"]),
+        (
+            &["--ip", "x"],
+            &["--ip", "mask", "drop", "keep", "hash", "prefix"],
+        ),
+        (
+            &["--key-rotation", "x"],
+            &["--key-rotation", "none", "daily", "weekly", "monthly"],
+        ),
+        (&["--hash-format", "x"], &["--hash-format", "addr", "hex"]),
+        (&["--threads", "0"], &["--threads"]),
         (
             &["--referrer", "x"],
             &["--referrer", "strip", "origin", "redact", "drop", "keep"],
@@ -134,7 +143,7 @@ fn usage_errors_name_the_flag_and_the_choices() {
             &["--request", "x"],
             &["--request", "redact", "strip", "keep"],
         ),
-        (&["--user", "x"], &["--user", "drop", "keep"]),
+        (&["--user", "x"], &["--user", "drop", "keep", "hash"]),
         (
             &["--format", "x"],
             &["--format", "auto", "common", "combined"],
