@@ -243,3 +243,68 @@ proptest! {
         prop_assert_eq!(common_prefix(px, py), common_prefix(x, y), "{} {} -> {} {}", x, y, px, py);
     }
 }
+
+/// The key of a line follows the date written in the line, in its own offset: the last second of
+/// a day and the first of the next get different pseudonyms, two ends of one day the same ones.
+#[test]
+fn rotation_follows_each_lines_own_date() {
+    let line = |time: &str| format!("198.51.100.7 - - [{time}] \"GET / HTTP/1.1\" 200 1\n");
+    let first = |out: Output| {
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let pseudonym = |rotation: &str, time: &str| {
+        first(run_keyed(
+            Some(KEY),
+            &["--ip", "hash", "--key-rotation", rotation],
+            line(time).as_bytes(),
+        ))
+    };
+    let cases = [
+        (
+            "daily",
+            "31/Dec/2023:23:59:59 -1200",
+            "01/Jan/2024:00:00:00 +1400",
+            false,
+        ),
+        (
+            "daily",
+            "01/Jan/2024:00:00:00 +1400",
+            "01/Jan/2024:23:59:59 -1200",
+            true,
+        ),
+        (
+            "weekly",
+            "07/Jan/2024:23:59:59 +0000",
+            "08/Jan/2024:00:00:00 +0000",
+            false,
+        ),
+        (
+            "weekly",
+            "01/Jan/2024:00:00:00 +0000",
+            "07/Jan/2024:23:59:59 +0000",
+            true,
+        ),
+        (
+            "monthly",
+            "31/Jan/2024:23:59:59 +0100",
+            "01/Feb/2024:00:00:00 +0100",
+            false,
+        ),
+        (
+            "none",
+            "31/Dec/2023:23:59:59 -1200",
+            "01/Jan/2024:00:00:00 +1400",
+            true,
+        ),
+    ];
+    for (rotation, a, b, same) in cases {
+        let (pa, pb) = (pseudonym(rotation, a), pseudonym(rotation, b));
+        assert!(pa.starts_with("24") || pa.starts_with("25"), "{pa}");
+        assert_eq!(pa == pb, same, "{rotation}: {a} -> {pa}, {b} -> {pb}");
+    }
+}
