@@ -68,6 +68,7 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     if let Some(threads) = cli.threads {
         options.threads = threads as usize;
     }
+    pipeline::pipes::enlarge_std_pipes();
     let started = Instant::now();
     let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
     let summary = match &cli.output {
