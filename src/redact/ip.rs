@@ -174,10 +174,45 @@ pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr
     Err(end)
 }
 
+/// A cheap test, at a `.` or `:` found by a scan, of whether [`addr_near`] could find an address
+/// there: a first dot of an IPv4 address has digits on both sides and two more dots after it
+/// (`1.2.3…`); a colon of an IPv6 address has a hex digit or colon beside it. Most dots in
+/// logs are in host names and version numbers (`Mozilla/5.0`), most colons in `http://`.
+#[inline]
+pub fn worth_a_look(s: &[u8], p: usize) -> bool {
+    let prev = if p == 0 { b' ' } else { s[p - 1] };
+    let next = s.get(p + 1).copied().unwrap_or(b' ');
+    if s[p] == b':' {
+        return prev.is_ascii_hexdigit()
+            || prev == b':'
+            || next.is_ascii_hexdigit()
+            || next == b':';
+    }
+    if !prev.is_ascii_digit() || !next.is_ascii_digit() {
+        return false;
+    }
+    let mut i = p + 1;
+    for _ in 0..2 {
+        let start = i;
+        while i < s.len() && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || s.get(i) != Some(&b'.') {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Whether `s` contains an address anywhere.
 pub fn contains_addr(s: &[u8]) -> bool {
     let mut pos = 0;
     while let Some(k) = memchr::memchr2(b'.', b':', &s[pos..]) {
+        if !worth_a_look(s, pos + k) {
+            pos += k + 1;
+            continue;
+        }
         match addr_near(s, pos + k, 0) {
             Ok(_) => return true,
             Err(next) => pos = next,

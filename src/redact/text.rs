@@ -38,7 +38,8 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             }
             b'%' => None,
             b'?' => Some((p + 1, query_end(s, p + 1), Replacement::Query)),
-            _ if ip_on => match ip::addr_near(s, p, copied) {
+            _ if !ip_on || !ip::worth_a_look(s, p) => None,
+            _ => match ip::addr_near(s, p, copied) {
                 // `a.0.0.0` names a /8 network, never a host, and it is how current browsers
                 // write their version (`Chrome/118.0.0.0`): left as it is.
                 Ok((start, len, ip::Addr::V4(v4))) if v4 & 0x00ff_ffff == 0 => {
@@ -51,7 +52,6 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     None
                 }
             },
-            _ => None,
         };
         if let Some((start, end, what)) = found {
             out.extend_from_slice(&s[copied..start]);
