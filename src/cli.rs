@@ -36,6 +36,11 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
+    /// Audit logs for personal data left in them: IP addresses with host bits under the given
+    /// masks, e-mail addresses, values of sensitive parameters, full client host names and
+    /// userinfo in URLs. Reports counts and line numbers, never the data. Exit status 1 if
+    /// anything is found, 0 if clean: usable as a CI gate.
+    Check(RunArgs),
 }
 
 /// Scrubbing options.

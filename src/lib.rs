@@ -13,6 +13,7 @@
 //! assert_eq!(out, b"203.0.113.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /?sid=REDACTED HTTP/1.0\" 200 5\n");
 //! ```
 
+pub mod audit;
 pub mod config;
 pub mod error;
 pub mod format;

@@ -10,6 +10,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Parser;
 
+use logscrub::audit::{Audit, Auditor, Kind};
+use logscrub::pipeline::reader::ChunkReader;
 use logscrub::pipeline::{self, Input, Options, Summary};
 use logscrub::{
     Config, Error, Format, HashFormat, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Rotation,
@@ -57,8 +59,84 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
             );
             Ok(EXIT_OK)
         }
+        Some(Command::Check(args)) => check(args),
         None => scrub(cli.run),
     }
+}
+
+/// Found personal data (`check`).
+const EXIT_FOUND: u8 = 1;
+
+/// `logscrub check`: audits each input and prints what it found, per file.
+fn check(cli: RunArgs) -> anyhow::Result<u8> {
+    let config = construct_config(&cli)?;
+    let mut found = false;
+    let mut failed = false;
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    for input in inputs(&cli) {
+        let mut auditor = Auditor::new(&config);
+        let read = input.open().and_then(|rdr| {
+            let mut chunks = ChunkReader::new(rdr, logscrub::pipeline::reader::CHUNK_SIZE);
+            let mut chunk = Vec::new();
+            while chunks
+                .next_chunk(&mut chunk)
+                .map_err(|source| Error::Read {
+                    name: input.name(),
+                    source,
+                })?
+            {
+                auditor.check(&chunk);
+            }
+            Ok(())
+        });
+        if let Err(err) = read {
+            eprintln!("logscrub: {}", chain(&err));
+            failed = true;
+            continue;
+        }
+        let audit = auditor.audit();
+        found |= !audit.is_clean();
+        write_audit(&mut out, &input.name(), audit).map_err(|source| Error::Write { source })?;
+    }
+    out.flush().map_err(|source| Error::Write { source })?;
+    Ok(if failed {
+        EXIT_ERROR
+    } else if found {
+        EXIT_FOUND
+    } else {
+        EXIT_OK
+    })
+}
+
+fn write_audit(out: &mut impl Write, name: &str, audit: &Audit) -> io::Result<()> {
+    if audit.is_clean() {
+        return writeln!(out, "{name}: clean ({} lines)", audit.lines);
+    }
+    writeln!(
+        out,
+        "{name}: personal data found ({} lines read)",
+        audit.lines
+    )?;
+    for kind in Kind::ALL {
+        let count = audit.count(kind);
+        if count == 0 {
+            continue;
+        }
+        let lines: Vec<String> = audit.first_lines(kind).iter().map(u64::to_string).collect();
+        let more = if count > lines.len() as u64 {
+            ", …"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {}: {count} lines (line {}{more})",
+            kind.describe(),
+            lines.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 fn scrub(cli: RunArgs) -> anyhow::Result<u8> {

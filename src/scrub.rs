@@ -104,7 +104,8 @@ impl<'c> Scrubber<'c> {
             out.extend_from_slice(&line[copied..referrer.start]);
             url::redact_referrer(cx, &line[referrer.clone()], out);
             out.extend_from_slice(&line[referrer.end..agent.start]);
-            text::scrub_text(cx, &line[agent.clone()], false, out);
+            // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
+            text::scrub_text(cx, &line[agent.clone()], true, out);
             copied = agent.end;
         }
         out.extend_from_slice(&line[copied..f.rest.start]);

@@ -309,3 +309,34 @@ fn stats_report_counts_not_content() {
     }
     assert!(!err.contains("203.0.113"), "{err}");
 }
+
+#[test]
+fn check_reports_kinds_and_lines_but_no_data() {
+    let out = run(&["check", "fixtures/combined.log"], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "fixtures/combined.log: personal data found (16 lines read)",
+        "IP addresses with host bits: 15 lines (line 1, 2, 3, 4, 5,",
+        "e-mail addresses: 4 lines (line 3, 5, 9, 14)",
+        "values of sensitive parameters",
+        "full client host names: 1 lines (line 6)",
+        "userinfo in URLs: 1 lines (line 3)",
+    ] {
+        assert!(report.contains(needle), "{needle:?} not in {report}");
+    }
+    for secret in ["203.0.113", "frank", "hunter2", "jane", "example.org"] {
+        assert!(!report.contains(secret), "{secret} in {report}");
+    }
+    let scrubbed = run(&["fixtures/combined.log"], b"").stdout;
+    let clean = run(&["check"], &scrubbed);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("standard input: clean (16 lines)"));
+    let missing = run(&["check", "fixtures/nope.log"], b"");
+    assert_eq!(missing.status.code(), Some(2));
+}

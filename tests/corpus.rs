@@ -93,3 +93,35 @@ fn thread_counts_give_byte_identical_output() {
         assert!(serial.stdout == piped.stdout, "{path}: stdin differs");
     }
 }
+
+/// `logscrub FILE | logscrub check` is clean for every corpus file, under the default and the
+/// strictest policy, while the raw real logs are not.
+#[test]
+fn scrubbed_corpus_passes_the_audit() {
+    let (Some(real), Some(formats)) = (corpus("real"), corpus("formats")) else {
+        return;
+    };
+    for path in files(&real).into_iter().chain(files(&formats)) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        for policy in [&[][..], &["--ip", "drop"][..]] {
+            let mut args = policy.to_vec();
+            args.push(path.to_str().unwrap());
+            let scrubbed = run(&args, b"");
+            let mut check = vec!["check"];
+            check.extend_from_slice(policy);
+            let audit = run(&check, &scrubbed.stdout);
+            assert_eq!(
+                audit.status.code(),
+                Some(0),
+                "{name} {policy:?}: {}",
+                String::from_utf8_lossy(&audit.stdout)
+            );
+        }
+    }
+    for path in files(&real) {
+        let audit = run(&["check", path.to_str().unwrap()], b"");
+        assert_eq!(audit.status.code(), Some(1), "{}", path.display());
+        let report = String::from_utf8_lossy(&audit.stdout);
+        assert!(report.contains("IP addresses with host bits"), "{report}");
+    }
+}

@@ -43,7 +43,8 @@ impl Input {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
+    /// Opens the input for reading.
+    pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
         match self {
             Input::Stdin => Ok(Box::new(io::stdin())),
             Input::Path(path) => File::open(path)

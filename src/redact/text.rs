@@ -26,10 +26,16 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
         }
         let mut resume = p + 1;
         let found = match s[p] {
-            b'@' => email::email_around(s, p, 1, copied).map(|(start, end)| {
-                cx.stats.emails += 1;
-                (start, end, Replacement::Placeholder)
-            }),
+            b'@' => match email::email_around(s, p, 1, copied) {
+                Some((start, end)) => {
+                    cx.stats.emails += 1;
+                    Some((start, end, Replacement::Placeholder))
+                }
+                None => userinfo_before(s, p, copied).map(|start| {
+                    cx.stats.request_values += 1;
+                    (start, p + 1, Replacement::Nothing)
+                }),
+            },
             b'%' if s[p + 1..].starts_with(b"40") => {
                 email::email_around(s, p, 3, copied).map(|(start, end)| {
                     cx.stats.emails += 1;
@@ -38,6 +44,11 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             }
             b'%' => None,
             b'?' => Some((p + 1, query_end(s, p + 1), Replacement::Query)),
+            // A fragment with parameters (`#access_token=…`); a plain `#` is text.
+            b'#' => {
+                let end = query_end(s, p + 1);
+                memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
+            }
             _ if !ip_on || !ip::worth_a_look(s, p) => None,
             _ => match ip::addr_near(s, p, copied) {
                 // `a.0.0.0` names a /8 network, never a host, and it is how current browsers
@@ -57,6 +68,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             out.extend_from_slice(&s[copied..start]);
             match what {
                 Replacement::Placeholder => out.extend_from_slice(PLACEHOLDER),
+                Replacement::Nothing => {}
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
                 Replacement::Query => redact_query_values(cx, &s[start..end], out),
             }
@@ -68,12 +80,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
     out.extend_from_slice(&s[copied..]);
 }
 
-/// The next `%` (and, in fail-safe mode, `?`) at or after `from`; `s.len()` if none.
+/// The next `%` (and, in fail-safe mode, `?` or `#`) at or after `from`; `s.len()` if none.
 #[inline]
 fn next_rare(s: &[u8], from: usize, queries: bool) -> usize {
     let rest = &s[from..];
     let found = if queries {
-        memchr::memchr2(b'%', b'?', rest)
+        memchr::memchr3(b'%', b'?', b'#', rest)
     } else {
         memchr::memchr(b'%', rest)
     };
@@ -82,8 +94,26 @@ fn next_rare(s: &[u8], from: usize, queries: bool) -> usize {
 
 enum Replacement {
     Placeholder,
+    /// The span is removed.
+    Nothing,
     Addr(ip::Addr),
     Query,
+}
+
+/// If the `@` at `at` ends the userinfo of a URL (`scheme://user:password@host`), where the
+/// userinfo starts. Userinfo is a credential; it is removed wherever it appears.
+pub(crate) fn userinfo_before(s: &[u8], at: usize, floor: usize) -> Option<usize> {
+    let mut i = at;
+    while i > floor {
+        match s[i - 1] {
+            b'/' => {
+                return (i >= floor + 3 && s[..i].ends_with(b"://") && i < at).then_some(i);
+            }
+            b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' => return None,
+            _ => i -= 1,
+        }
+    }
+    None
 }
 
 /// A query in free text runs to the next space, quote or angle bracket.
@@ -161,6 +191,12 @@ mod tests {
             ),
             ("a%40b.example x", "REDACTED x"),
             ("std::string 10:05:03", "std::string 10:05:03"),
+            (
+                "see http://admin:hunter2@intranet/x",
+                "see http://intranet/x",
+            ),
+            ("ftp://anon@localhost/", "ftp://localhost/"),
+            ("a @ b, x/@y", "a @ b, x/@y"),
             ("/s?q=1", "/s?q=1"),
             ("", ""),
         ];
@@ -180,6 +216,10 @@ mod tests {
             ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
             ("/x? y", "/x? y"),
             ("what?", "what?"),
+            (
+                "/cb#access_token=abc&x issue #5",
+                "/cb#access_token=REDACTED&REDACTED issue #5",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, true), want, "{input}");
