@@ -340,3 +340,35 @@ fn check_reports_kinds_and_lines_but_no_data() {
     let missing = run(&["check", "fixtures/nope.log"], b"");
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn compressed_inputs_are_recognised_by_magic() {
+    use std::io::Write as _;
+    let plain = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let want = run(&["fixtures/combined.log"], b"").stdout;
+    let gzip = |data: &[u8]| {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    };
+    let (head, tail) = plain.split_at(plain.len() / 2);
+    let multi_member = [gzip(head), gzip(tail)].concat();
+    let zstd = zstd::encode_all(plain.as_slice(), 3).unwrap();
+    let dir = std::env::temp_dir().join(format!("logscrub-gz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, data) in [("a.log.gz", gzip(&plain)), ("b.log.2.gz", multi_member), ("c.log.zst", zstd)] {
+        let path = dir.join(name);
+        std::fs::write(&path, &data).unwrap();
+        let out = run(&[path.to_str().unwrap()], b"");
+        assert!(out.status.success(), "{name}");
+        assert_eq!(out.stdout, want, "{name}");
+        assert_eq!(run(&[], &data).stdout, want, "{name} on stdin");
+    }
+    // A truncated archive: the complete lines are written, then a clear error and exit 2.
+    let truncated = &gzip(&plain)[..300];
+    let out = run(&[], truncated);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read standard input"));
+    assert!(want.starts_with(&out.stdout));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

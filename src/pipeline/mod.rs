@@ -11,7 +11,7 @@ pub mod reader;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
@@ -43,16 +43,30 @@ impl Input {
         }
     }
 
-    /// Opens the input for reading.
+    /// Opens the input for reading, decompressing gzip (`access.log.2.gz`, also several
+    /// concatenated members) and zstd transparently, recognised by their magic bytes.
     pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
-        match self {
-            Input::Stdin => Ok(Box::new(io::stdin())),
-            Input::Path(path) => File::open(path)
-                .map(|f| Box::new(f) as Box<dyn Read + Send>)
-                .map_err(|source| Error::Open {
-                    path: path.clone(),
-                    source,
-                }),
+        let raw: Box<dyn Read + Send> = match self {
+            Input::Stdin => Box::new(io::stdin()),
+            Input::Path(path) => Box::new(File::open(path).map_err(|source| Error::Open {
+                path: path.clone(),
+                source,
+            })?),
+        };
+        // Reads larger than this buffer go straight through it, so it costs nothing after
+        // the first bytes have been looked at.
+        let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+        let read_err = |source| Error::Read {
+            name: self.name(),
+            source,
+        };
+        let magic = buffered.fill_buf().map_err(read_err)?;
+        if magic.starts_with(&[0x1f, 0x8b]) {
+            Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Ok(Box::new(zstd::Decoder::with_buffer(buffered).map_err(read_err)?))
+        } else {
+            Ok(Box::new(buffered))
         }
     }
 }
