@@ -41,6 +41,14 @@ pub enum Command {
     /// userinfo in URLs. Reports counts and line numbers, never the data. Exit status 1 if
     /// anything is found, 0 if clean: usable as a CI gate.
     Check(RunArgs),
+    /// Print a shell completion script (for example into /usr/share/bash-completion/completions/).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `logscrub man > /usr/local/share/man/man1/logscrub.1`.
+    Man,
 }
 
 /// Scrubbing options.
@@ -108,6 +116,10 @@ pub struct RunArgs {
     /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
     #[arg(long)]
     pub stats: bool,
+
+    /// Print the summary as one JSON object on stderr at the end, for machines.
+    #[arg(long)]
+    pub stats_json: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use logscrub::audit::{Audit, Auditor, Kind};
 use logscrub::pipeline::reader::ChunkReader;
@@ -60,6 +60,21 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         Some(Command::Check(args)) => check(args),
+        Some(Command::Completions { shell }) => {
+            // Into a buffer first: `generate` panics on a write error such as a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "logscrub", &mut script);
+            io::stdout()
+                .write_all(&script)
+                .map_err(|source| Error::Write { source })?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Man) => {
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut io::stdout())
+                .map_err(|source| Error::Write { source })?;
+            Ok(EXIT_OK)
+        }
         None => scrub(cli.run),
     }
 }
@@ -181,8 +196,12 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
             summary
         }
     };
+    let seconds = started.elapsed().as_secs_f64();
     if cli.stats {
-        print_stats(&summary, started.elapsed().as_secs_f64(), &config)
+        print_stats(&summary, seconds, &config).context("cannot write statistics to stderr")?;
+    }
+    if cli.stats_json {
+        print_stats_json(&summary, seconds, &config)
             .context("cannot write statistics to stderr")?;
     }
     Ok(if summary.failed_inputs > 0 {
@@ -323,6 +342,38 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
         err,
         "{pad}bytes: {} in, {} out; {seconds:.3} s, {rate:.1} MB/s",
         s.bytes_in, s.bytes_out
+    )
+}
+
+/// The `--stats` figures as one JSON object (stable key names, numbers only, no log content).
+fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Result<()> {
+    let s = &summary.stats;
+    let mb_per_s = if seconds > 0.0 {
+        s.bytes_in as f64 / 1e6 / seconds
+    } else {
+        0.0
+    };
+    let ip = format!("{:?}", config.ip()).to_ascii_lowercase();
+    writeln!(
+        io::stderr().lock(),
+        "{{\"format\":\"{}\",\"ip\":\"{ip}\",\"random_key\":{},\"lines_in\":{},\"lines_out\":{},\
+         \"fallback_lines\":{},\"ips\":{},\"emails\":{},\"referrers\":{},\"request_values\":{},\
+         \"users\":{},\"unkeyed_lines\":{},\"bytes_in\":{},\"bytes_out\":{},\"failed_inputs\":{},\
+         \"seconds\":{seconds:.6},\"mb_per_s\":{mb_per_s:.3}}}",
+        config.format().name(),
+        config.needs_key() && config.random_key(),
+        s.lines_in,
+        s.lines_out,
+        s.fallback_lines,
+        s.ips,
+        s.emails,
+        s.referrers,
+        s.request_values,
+        s.users,
+        s.unkeyed_lines,
+        s.bytes_in,
+        s.bytes_out,
+        summary.failed_inputs,
     )
 }
 

@@ -356,7 +356,11 @@ fn compressed_inputs_are_recognised_by_magic() {
     let zstd = zstd::encode_all(plain.as_slice(), 3).unwrap();
     let dir = std::env::temp_dir().join(format!("logscrub-gz-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for (name, data) in [("a.log.gz", gzip(&plain)), ("b.log.2.gz", multi_member), ("c.log.zst", zstd)] {
+    for (name, data) in [
+        ("a.log.gz", gzip(&plain)),
+        ("b.log.2.gz", multi_member),
+        ("c.log.zst", zstd),
+    ] {
         let path = dir.join(name);
         std::fs::write(&path, &data).unwrap();
         let out = run(&[path.to_str().unwrap()], b"");
@@ -371,4 +375,44 @@ fn compressed_inputs_are_recognised_by_magic() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read standard input"));
     assert!(want.starts_with(&out.stdout));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stats_json_is_one_json_object() {
+    let out = run(&["--stats-json", "fixtures/combined.log"], b"");
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = err.trim();
+    assert!(
+        line.starts_with('{') && line.ends_with('}') && !line.contains('\n'),
+        "{line}"
+    );
+    for key in [
+        "\"lines_in\":16",
+        "\"lines_out\":16",
+        "\"fallback_lines\":1",
+        "\"ip\":\"mask\"",
+        "\"mb_per_s\":",
+    ] {
+        assert!(line.contains(key), "{key} not in {line}");
+    }
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = run(&["completions", shell], b"");
+        assert!(out.status.success(), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("logscrub"),
+            "{shell}"
+        );
+    }
+    let man = run(&["man"], b"");
+    assert!(man.status.success());
+    let page = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        page.contains(".TH logscrub 1") && page.contains("ipv4\\-mask"),
+        "{page}"
+    );
 }

@@ -64,7 +64,9 @@ impl Input {
         if magic.starts_with(&[0x1f, 0x8b]) {
             Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
         } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            Ok(Box::new(zstd::Decoder::with_buffer(buffered).map_err(read_err)?))
+            Ok(Box::new(
+                zstd::Decoder::with_buffer(buffered).map_err(read_err)?,
+            ))
         } else {
             Ok(Box::new(buffered))
         }
