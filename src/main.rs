@@ -2,7 +2,6 @@
 
 mod cli;
 
-use std::fs::OpenOptions;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,6 +10,7 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
 use logscrub::audit::{Audit, Auditor, Kind};
+use logscrub::pipeline::output::ReopeningFile;
 use logscrub::pipeline::reader::ChunkReader;
 use logscrub::pipeline::{self, Input, Options, Summary};
 use logscrub::{
@@ -162,18 +162,12 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         options.threads = threads as usize;
     }
     pipeline::pipes::enlarge_std_pipes();
+    pipeline::signals::install();
     let started = Instant::now();
     let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
     let summary = match &cli.output {
         Some(path) => {
-            let mut file = OpenOptions::new()
-                .append(true)
-                .create(true)
-                .open(path)
-                .map_err(|source| Error::OpenOutput {
-                    path: path.clone(),
-                    source,
-                })?;
+            let mut file = ReopeningFile::open(path)?;
             pipeline::run(
                 &config,
                 &inputs,

@@ -6,8 +6,10 @@
 //! back in input order. A fixed number of chunk buffers circulates between them, which bounds
 //! memory whatever the input size and makes a slow writer hold the reader back.
 
+pub mod output;
 pub mod pipes;
 pub mod reader;
+pub mod signals;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -197,10 +199,15 @@ fn run_parallel(
     let (work_tx, work_rx) = bounded::<(u64, Vec<u8>)>(in_flight);
     let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
 
+    // Signals go to the reader alone, so that a read blocked on an idle pipe is interrupted.
+    signals::block_in_this_thread();
     let reader = {
         let inputs = inputs.to_vec();
         let done_tx = done_tx.clone();
-        thread::spawn(move || read_all(&inputs, chunk_size, &free_rx, &work_tx, &done_tx))
+        thread::spawn(move || {
+            signals::unblock_in_this_thread();
+            read_all(&inputs, chunk_size, &free_rx, &work_tx, &done_tx)
+        })
     };
     let cfg = Arc::new(cfg.clone());
     let workers: Vec<_> = (0..threads)
@@ -238,6 +245,7 @@ fn run_parallel(
         }
     }
     flush(out)?;
+    signals::unblock_in_this_thread();
     // Every sender is gone, so the threads have finished; joining only collects their stats.
     let _ = reader.join();
     for worker in workers {

@@ -37,10 +37,16 @@ impl<R: Read> ChunkReader<R> {
     }
 
     /// Replaces the contents of `buf` with the next chunk. Returns `false` at end of input.
+    ///
+    /// After SIGTERM or SIGINT (see [`super::signals`]) the input counts as ended: what has
+    /// been read, an unterminated last line included, comes out as the last chunk.
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
         buf.clear();
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
+        if super::signals::stop_requested() {
+            self.eof = true;
+        }
         let mut want = self.target.max(buf.len() * 2);
         loop {
             if self.eof {
@@ -56,6 +62,9 @@ impl<R: Read> ChunkReader<R> {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {
                     buf.truncate(start);
+                    if super::signals::stop_requested() {
+                        self.eof = true;
+                    }
                     continue;
                 }
                 Err(err) => {

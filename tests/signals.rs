@@ -1,0 +1,102 @@
+//! Running as a long-lived filter: SIGHUP reopens `-o`, SIGTERM and SIGINT flush and exit 0.
+#![cfg(unix)]
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use common::logscrub;
+
+/// Waits (generously: this checks behaviour, not speed) until `path` holds `want`.
+fn wait_for(path: &Path, want: &[u8]) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got = std::fs::read(path).unwrap_or_default();
+        if got == want || Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn signal(child: &Child, sig: libc::c_int) {
+    // SAFETY: kill has no memory-safety preconditions.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+}
+
+fn spawn(out: &Path, threads: &str) -> Child {
+    logscrub()
+        .args(["--threads", threads, "-o", out.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn sighup_reopens_the_output_and_sigterm_flushes_and_exits_zero() {
+    for threads in ["1", "2"] {
+        let dir =
+            std::env::temp_dir().join(format!("logscrub-sig-{}-{threads}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("access.log");
+        let rotated = dir.join("access.log.1");
+        let mut child = spawn(&log, threads);
+        let mut stdin = child.stdin.take().unwrap();
+
+        stdin
+            .write_all(b"198.51.100.1 - - [t] \"GET / HTTP/1.1\" 200 1\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        let first = b"198.51.100.0 - - [t] \"GET / HTTP/1.1\" 200 1\n".to_vec();
+        assert_eq!(wait_for(&log, &first), first);
+
+        // logrotate: move the file away, then SIGHUP.
+        std::fs::rename(&log, &rotated).unwrap();
+        signal(&child, libc::SIGHUP);
+        std::thread::sleep(Duration::from_millis(50));
+        stdin
+            .write_all(b"198.51.100.2 - - [t] \"GET / HTTP/1.1\" 200 1\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        let second = b"198.51.100.0 - - [t] \"GET / HTTP/1.1\" 200 1\n".to_vec();
+        assert_eq!(wait_for(&log, &second), second, "threads {threads}");
+        assert_eq!(std::fs::read(&rotated).unwrap(), first);
+
+        // An unterminated line is read but not yet written; SIGTERM flushes it and exits 0,
+        // while the writer (like Apache) still holds the pipe open.
+        stdin.write_all(b"partial 203.0.113.9").unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        signal(&child, libc::SIGTERM);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "threads {threads}");
+        let all = std::fs::read(&log).unwrap();
+        assert_eq!(
+            all,
+            [second, b"partial 203.0.113.0".to_vec()].concat(),
+            "threads {threads}"
+        );
+        drop(stdin);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn sigint_also_stops_cleanly() {
+    let dir = std::env::temp_dir().join(format!("logscrub-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("out.log");
+    let mut child = spawn(&log, "2");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"10.1.2.3 x\n").unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(wait_for(&log, b"10.1.2.0 x\n"), b"10.1.2.0 x\n");
+    signal(&child, libc::SIGINT);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    drop(stdin);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
