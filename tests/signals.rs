@@ -27,6 +27,22 @@ fn signal(child: &Child, sig: libc::c_int) {
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
 }
 
+/// Waits for the child to exit, killing it (and failing) if it has not after 30 s, so that a
+/// regression cannot hang CI.
+fn exit_code(child: &mut Child) -> Option<i32> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("logscrub did not exit after the signal");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn spawn(out: &Path, threads: &str) -> Child {
     logscrub()
         .args(["--threads", threads, "-o", out.to_str().unwrap()])
@@ -72,8 +88,7 @@ fn sighup_reopens_the_output_and_sigterm_flushes_and_exits_zero() {
         stdin.flush().unwrap();
         std::thread::sleep(Duration::from_millis(100));
         signal(&child, libc::SIGTERM);
-        let status = child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "threads {threads}");
+        assert_eq!(exit_code(&mut child), Some(0), "threads {threads}");
         let all = std::fs::read(&log).unwrap();
         assert_eq!(
             all,
@@ -96,7 +111,7 @@ fn sigint_also_stops_cleanly() {
     stdin.flush().unwrap();
     assert_eq!(wait_for(&log, b"10.1.2.0 x\n"), b"10.1.2.0 x\n");
     signal(&child, libc::SIGINT);
-    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(exit_code(&mut child), Some(0));
     drop(stdin);
     std::fs::remove_dir_all(&dir).unwrap();
 }

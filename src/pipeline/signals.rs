@@ -31,7 +31,24 @@ extern "C" fn on_signal(signal: libc::c_int) {
 }
 
 /// Installs the handlers. Called once by the binary; a library user keeps its own.
+///
+/// A signal that lands just before the reader enters `read` interrupts nothing, and the reader
+/// would then wait for input that may never come. So a watchdog thread (which never receives
+/// these signals itself) re-sends SIGTERM to the process every 50 ms once a stop was asked
+/// for, until the process has exited.
 pub fn install() {
+    #[cfg(unix)]
+    {
+        block_in_this_thread();
+        std::thread::spawn(|| loop {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if stop_requested() {
+                // SAFETY: kill and getpid have no memory-safety preconditions.
+                unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
+            }
+        });
+        unblock_in_this_thread();
+    }
     #[cfg(unix)]
     for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
         // SAFETY: the handler only performs atomic stores, which are async-signal-safe; the
