@@ -59,8 +59,18 @@ pub struct RunArgs {
     pub files: Vec<PathBuf>,
 
     /// Append to PATH (created if missing) instead of writing to standard output.
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
+
+    /// Rewrite each FILE where it lies, atomically (temporary file in the same directory, fsync,
+    /// rename), keeping its mode, owner and compression; on any failure the original is kept.
+    #[arg(long, requires = "files")]
+    pub in_place: bool,
+
+    /// With --in-place: only files last modified longer ago than DURATION (`7d`, `12h`, `30m`,
+    /// `90s`, `2w`). "IP addresses are kept at most seven days" as one cron line.
+    #[arg(long, value_name = "DURATION", requires = "in_place", value_parser = parse_age)]
+    pub older_than: Option<std::time::Duration>,
 
     /// Input format; `auto` decides per line between common and combined.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
@@ -173,4 +183,9 @@ pub enum UserArg {
     Drop,
     Keep,
     Hash,
+}
+
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    logscrub::pipeline::in_place::parse_duration(text)
+        .ok_or_else(|| "expected a number and a unit: s, m, h, d or w (e.g. 7d)".to_string())
 }

@@ -10,6 +10,7 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 
 use logscrub::audit::{Audit, Auditor, Kind};
+use logscrub::pipeline::in_place;
 use logscrub::pipeline::output::ReopeningFile;
 use logscrub::pipeline::reader::ChunkReader;
 use logscrub::pipeline::{self, Input, Options, Summary};
@@ -77,6 +78,61 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
         }
         None => scrub(cli.run),
     }
+}
+
+/// `--in-place`: rewrites each file atomically, skipping those newer than `--older-than`.
+fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let mut total = Summary::default();
+    let (mut rewritten, mut skipped) = (0u64, 0u64);
+    for path in &cli.files {
+        if path.as_os_str() == "-" {
+            anyhow::bail!("--in-place needs file names, not standard input");
+        }
+        if let Some(age) = cli.older_than {
+            match in_place::older_than(path, age) {
+                Ok(true) => {}
+                Ok(false) => {
+                    skipped += 1;
+                    continue;
+                }
+                Err(source) => {
+                    let err = Error::Open {
+                        path: path.clone(),
+                        source,
+                    };
+                    eprintln!("logscrub: {}", chain(&err));
+                    total.failed_inputs += 1;
+                    continue;
+                }
+            }
+        }
+        match in_place::rewrite(config, path, options) {
+            Ok(summary) => {
+                rewritten += 1;
+                total.stats.merge(&summary.stats);
+            }
+            Err(err) => {
+                eprintln!("logscrub: {} (the original is unchanged)", chain(&err));
+                total.failed_inputs += 1;
+            }
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if cli.stats {
+        eprintln!(
+            "logscrub: {rewritten} files rewritten in place, {skipped} skipped as too recent"
+        );
+        print_stats(&total, seconds, config).context("cannot write statistics to stderr")?;
+    }
+    if cli.stats_json {
+        print_stats_json(&total, seconds, config).context("cannot write statistics to stderr")?;
+    }
+    Ok(if total.failed_inputs > 0 {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
 }
 
 /// Found personal data (`check`).
@@ -160,6 +216,9 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     let mut options = Options::default();
     if let Some(threads) = cli.threads {
         options.threads = threads as usize;
+    }
+    if cli.in_place {
+        return in_place(&cli, &config, &options);
     }
     pipeline::pipes::enlarge_std_pipes();
     pipeline::signals::install();

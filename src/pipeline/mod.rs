@@ -6,6 +6,7 @@
 //! back in input order. A fixed number of chunk buffers circulates between them, which bounds
 //! memory whatever the input size and makes a slow writer hold the reader back.
 
+pub mod in_place;
 pub mod output;
 pub mod pipes;
 pub mod reader;

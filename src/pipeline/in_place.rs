@@ -1,0 +1,179 @@
+//! `--in-place`: rewrite rotated logs where they lie, atomically.
+//!
+//! The scrubbed copy is written to a temporary file in the same directory, in the original's
+//! compression (gzip, zstd or none), synced to disk, given the original's mode and owner, and
+//! renamed over the original; its modification time is kept too. If anything fails — a full disk, a read error, a corrupt archive —
+//! the temporary file is removed and the original is left exactly as it was.
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Read, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use super::{run, Input, Options, Summary};
+use crate::config::Config;
+use crate::error::Error;
+
+/// How a file is compressed, told by its magic bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+fn compression_of(path: &Path) -> io::Result<Compression> {
+    let mut magic = [0u8; 4];
+    let mut file = File::open(path)?;
+    let mut len = 0;
+    while len < magic.len() {
+        match file.read(&mut magic[len..])? {
+            0 => break,
+            n => len += n,
+        }
+    }
+    Ok(if magic[..len].starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if magic[..len] == [0x28, 0xb5, 0x2f, 0xfd] {
+        Compression::Zstd
+    } else {
+        Compression::None
+    })
+}
+
+/// Whether `path` was last modified more than `age` ago.
+pub fn older_than(path: &Path, age: Duration) -> io::Result<bool> {
+    let modified = fs::metadata(path)?.modified()?;
+    Ok(SystemTime::now()
+        .duration_since(modified)
+        .is_ok_and(|elapsed| elapsed > age))
+}
+
+/// Scrubs `path` in place. Returns what the scrubbing did; on error the original is untouched.
+pub fn rewrite(cfg: &Config, path: &Path, options: &Options) -> Result<Summary, Error> {
+    let read_err = |source| Error::Read {
+        name: path.display().to_string(),
+        source,
+    };
+    let write_err = |source| Error::Write { source };
+    let compression = compression_of(path).map_err(|source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let metadata = fs::metadata(path).map_err(read_err)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let temp = tempfile::Builder::new()
+        .prefix(".logscrub-")
+        .tempfile_in(dir)
+        .map_err(|source| Error::OpenOutput {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let file = temp.as_file().try_clone().map_err(write_err)?;
+    let mut failure = None;
+    let mut on_error = |err: &Error| failure = Some(err.to_string());
+    let inputs = [Input::Path(path.to_path_buf())];
+    let summary = match compression {
+        Compression::None => {
+            let mut out = BufWriter::with_capacity(1 << 20, file);
+            let summary = run(cfg, &inputs, &mut out, options, &mut on_error)?;
+            out.into_inner().map_err(|e| write_err(e.into_error()))?;
+            summary
+        }
+        Compression::Gzip => {
+            let mut out = flate2::write::GzEncoder::new(
+                BufWriter::with_capacity(1 << 20, file),
+                flate2::Compression::default(),
+            );
+            let summary = run(cfg, &inputs, &mut out, options, &mut on_error)?;
+            out.finish()
+                .and_then(|mut w| w.flush())
+                .map_err(write_err)?;
+            summary
+        }
+        Compression::Zstd => {
+            let mut out = zstd::Encoder::new(BufWriter::with_capacity(1 << 20, file), 3)
+                .map_err(write_err)?;
+            let summary = run(cfg, &inputs, &mut out, options, &mut on_error)?;
+            out.finish()
+                .and_then(|mut w| w.flush())
+                .map_err(write_err)?;
+            summary
+        }
+    };
+    if summary.failed_inputs > 0 {
+        // The input could not be read to the end: keep the original, report why.
+        return Err(Error::Read {
+            name: path.display().to_string(),
+            source: io::Error::other(failure.unwrap_or_default()),
+        });
+    }
+    let temp_file = temp.as_file();
+    temp_file
+        .set_permissions(metadata.permissions())
+        .map_err(write_err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // Keeping the owner needs privileges; without them the file stays the runner's.
+        let _ = std::os::unix::fs::fchown(temp_file, Some(metadata.uid()), Some(metadata.gid()));
+    }
+    // Archives keep their dates, so that retention by age (`--older-than`, tmpreaper, find
+    // -mtime) still sees when the log was written, not when it was scrubbed.
+    if let (Ok(accessed), Ok(modified)) = (metadata.accessed(), metadata.modified()) {
+        let times = fs::FileTimes::new()
+            .set_accessed(accessed)
+            .set_modified(modified);
+        temp_file.set_times(times).map_err(write_err)?;
+    }
+    temp_file.sync_all().map_err(write_err)?;
+    temp.persist(path).map_err(|e| write_err(e.error))?;
+    // The rename is durable once the directory entry is.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(summary)
+}
+
+/// Parses `7d`, `12h`, `30m`, `90s` or `2w`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 7 * 86_400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(n.checked_mul(seconds)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let cases = [
+            ("7d", Some(7 * 86_400)),
+            ("12h", Some(43_200)),
+            ("30m", Some(1_800)),
+            ("90s", Some(90)),
+            ("2w", Some(1_209_600)),
+            ("7", None),
+            ("d", None),
+            ("7x", None),
+            ("-1d", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text).map(|d| d.as_secs()), want, "{text}");
+        }
+    }
+}
