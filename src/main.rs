@@ -8,6 +8,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::sync::Arc;
 
 use logscrub::audit::{Audit, Auditor, Kind};
 use logscrub::pipeline::in_place;
@@ -78,6 +80,27 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
         }
         None => scrub(cli.run),
     }
+}
+
+/// A progress bar over the total size of the input files, on stderr, only when stderr is a
+/// terminal and every input is a file (the size of a pipe is unknown).
+fn progress_bar(inputs: &[Input]) -> Option<ProgressBar> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let mut total = 0;
+    for input in inputs {
+        match input {
+            Input::Path(path) => total += std::fs::metadata(path).map_or(0, |m| m.len()),
+            Input::Stdin => return None,
+        }
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .expect("the template is valid"),
+    );
+    Some(bar)
 }
 
 /// `--in-place`: rewrites each file atomically, skipping those newer than `--older-than`.
@@ -217,8 +240,17 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     if let Some(threads) = cli.threads {
         options.threads = threads as usize;
     }
+    let progress = progress_bar(&inputs);
+    if let Some(bar) = &progress {
+        let bar = bar.clone();
+        options.progress = Some(Arc::new(move |n| bar.inc(n)));
+    }
     if cli.in_place {
-        return in_place(&cli, &config, &options);
+        let result = in_place(&cli, &config, &options);
+        if let Some(bar) = progress {
+            bar.finish_and_clear();
+        }
+        return result;
     }
     pipeline::pipes::enlarge_std_pipes();
     pipeline::signals::install();
@@ -249,6 +281,9 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
             summary
         }
     };
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
     let seconds = started.elapsed().as_secs_f64();
     if cli.stats {
         print_stats(&summary, seconds, &config).context("cannot write statistics to stderr")?;

@@ -416,3 +416,14 @@ fn completions_and_man_page_are_generated() {
         "{page}"
     );
 }
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let out = run(&["fixtures/combined.log", "fixtures/common.log"], b"");
+    assert!(out.status.success());
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

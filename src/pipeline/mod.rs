@@ -49,13 +49,25 @@ impl Input {
     /// Opens the input for reading, decompressing gzip (`access.log.2.gz`, also several
     /// concatenated members) and zstd transparently, recognised by their magic bytes.
     pub fn open(&self) -> Result<Box<dyn Read + Send>, Error> {
-        let raw: Box<dyn Read + Send> = match self {
+        self.open_counted(None)
+    }
+
+    /// [`Input::open`], reporting the bytes read from the file (before decompression) to
+    /// `progress`.
+    fn open_counted(&self, progress: Option<&Progress>) -> Result<Box<dyn Read + Send>, Error> {
+        let mut raw: Box<dyn Read + Send> = match self {
             Input::Stdin => Box::new(io::stdin()),
             Input::Path(path) => Box::new(File::open(path).map_err(|source| Error::Open {
                 path: path.clone(),
                 source,
             })?),
         };
+        if let Some(progress) = progress {
+            raw = Box::new(Counting {
+                inner: raw,
+                progress: progress.clone(),
+            });
+        }
         // Reads larger than this buffer go straight through it, so it costs nothing after
         // the first bytes have been looked at.
         let mut buffered = BufReader::with_capacity(64 * 1024, raw);
@@ -76,13 +88,31 @@ impl Input {
     }
 }
 
+/// Told how many bytes were read from an input file, once per read call (not per line).
+pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
+
+struct Counting {
+    inner: Box<dyn Read + Send>,
+    progress: Progress,
+}
+
+impl Read for Counting {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
 /// How a run is carried out.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Options {
     /// Worker threads; 1 scrubs on the calling thread. Any count gives the same output.
     pub threads: usize,
     /// Chunk size aimed for, in bytes.
     pub chunk_size: usize,
+    /// Where to report reading progress, if anywhere.
+    pub progress: Option<Progress>,
 }
 
 impl Default for Options {
@@ -91,6 +121,7 @@ impl Default for Options {
         Options {
             threads: thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_size: CHUNK_SIZE,
+            progress: None,
         }
     }
 }
@@ -134,7 +165,7 @@ fn run_serial(
     let mut chunk = Vec::new();
     let mut scrubbed = Vec::new();
     for input in inputs {
-        let mut chunks = match input.open() {
+        let mut chunks = match input.open_counted(options.progress.as_ref()) {
             Ok(rdr) => ChunkReader::new(rdr, options.chunk_size),
             Err(err) => {
                 summary.failed_inputs += 1;
@@ -205,9 +236,11 @@ fn run_parallel(
     let reader = {
         let inputs = inputs.to_vec();
         let done_tx = done_tx.clone();
+        let progress = options.progress.clone();
         thread::spawn(move || {
             signals::unblock_in_this_thread();
-            read_all(&inputs, chunk_size, &free_rx, &work_tx, &done_tx)
+            let progress = progress.as_ref();
+            read_all(&inputs, chunk_size, progress, &free_rx, &work_tx, &done_tx)
         })
     };
     let cfg = Arc::new(cfg.clone());
@@ -261,13 +294,14 @@ fn run_parallel(
 fn read_all(
     inputs: &[Input],
     chunk_size: usize,
+    progress: Option<&Progress>,
     free_rx: &Receiver<Vec<u8>>,
     work_tx: &Sender<(u64, Vec<u8>)>,
     done_tx: &Sender<(u64, Done)>,
 ) {
     let mut seq = 0u64;
     for input in inputs {
-        let mut chunks = match input.open() {
+        let mut chunks = match input.open_counted(progress) {
             Ok(rdr) => ChunkReader::new(rdr, chunk_size),
             Err(err) => {
                 if done_tx.send((seq, Done::Failed(err))).is_err() {
