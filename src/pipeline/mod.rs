@@ -401,6 +401,7 @@ mod tests {
                 let options = Options {
                     threads,
                     chunk_size,
+                    progress: None,
                 };
                 let summary = run(&cfg, &inputs, &mut out, &options, &mut |_| errors += 1).unwrap();
                 assert_eq!(errors, 1);
