@@ -22,20 +22,27 @@ pub fn take_reopen() -> bool {
 
 #[cfg(unix)]
 extern "C" fn on_signal(signal: libc::c_int) {
-    // Only atomic stores: async-signal-safe.
-    if signal == libc::SIGHUP {
-        REOPEN.store(true, Ordering::Relaxed);
-    } else {
-        STOP.store(true, Ordering::Relaxed);
+    // Only atomic operations and _exit: async-signal-safe.
+    match signal {
+        libc::SIGHUP => REOPEN.store(true, Ordering::Relaxed),
+        // The watchdog's wake-up call: interrupting the blocked read was the point.
+        libc::SIGUSR1 => {}
+        // A second SIGTERM or SIGINT (Ctrl-C twice) ends the process at once.
+        _ if STOP.swap(true, Ordering::Relaxed) => unsafe { libc::_exit(EXIT_FORCED) },
+        _ => {}
     }
 }
+
+/// Exit status after a second SIGTERM or SIGINT: lines in flight may be lost.
+#[cfg(unix)]
+const EXIT_FORCED: libc::c_int = 2;
 
 /// Installs the handlers. Called once by the binary; a library user keeps its own.
 ///
 /// A signal that lands just before the reader enters `read` interrupts nothing, and the reader
 /// would then wait for input that may never come. So a watchdog thread (which never receives
-/// these signals itself) re-sends SIGTERM to the process every 50 ms once a stop was asked
-/// for, until the process has exited.
+/// these signals itself) sends SIGUSR1, a no-op wake-up, to the process every 50 ms once a stop
+/// was asked for, until the process has exited. A second SIGTERM or SIGINT exits at once.
 pub fn install() {
     #[cfg(unix)]
     {
@@ -44,14 +51,14 @@ pub fn install() {
             std::thread::sleep(std::time::Duration::from_millis(50));
             if stop_requested() {
                 // SAFETY: kill and getpid have no memory-safety preconditions.
-                unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
+                unsafe { libc::kill(libc::getpid(), libc::SIGUSR1) };
             }
         });
         unblock_in_this_thread();
     }
     #[cfg(unix)]
-    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
-        // SAFETY: the handler only performs atomic stores, which are async-signal-safe; the
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
+        // SAFETY: the handler only performs atomic operations and _exit, which are async-signal-safe; the
         // sigaction struct is fully initialised (zeroed, then the handler and an empty mask).
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
@@ -92,7 +99,7 @@ fn set_mask(how: libc::c_int) {
     unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
-        for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
             libc::sigaddset(&mut set, signal);
         }
         libc::pthread_sigmask(how, &set, std::ptr::null_mut());

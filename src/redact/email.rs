@@ -59,6 +59,20 @@ fn is_resolution_suffix(label: &[u8]) -> bool {
     }
 }
 
+/// Whether `s` has an `@` other than the `@2x` of an image name: a handle (`@jane`), userinfo
+/// (`admin:secret@intranet`) or an address without a dot (`root@localhost`). For URL parts,
+/// where such an `@` is reason enough to treat the part as personal.
+pub fn has_personal_at(s: &[u8]) -> bool {
+    memchr::memchr_iter(b'@', s).any(|at| {
+        let label = &s[at + 1..];
+        let end = label
+            .iter()
+            .position(|&b| b == b'.' || b == b'/')
+            .unwrap_or(label.len());
+        !is_resolution_suffix(&label[..end])
+    })
+}
+
 /// Whether `s` contains an e-mail address in either form.
 pub fn contains_email(s: &[u8]) -> bool {
     for at in memchr::memchr_iter(b'@', s) {
@@ -105,6 +119,21 @@ mod tests {
                 .map(|(s, e)| &text[s..e]);
             assert_eq!(found, want, "{text:?}");
             assert_eq!(contains_email(bytes), want.is_some(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn personal_at_signs() {
+        for s in [
+            "@jane",
+            "admin:secret@intranet",
+            "root@localhost",
+            "a@b.example",
+        ] {
+            assert!(has_personal_at(s.as_bytes()), "{s}");
+        }
+        for s in ["logo@2x.png", "icon@3X", "plain", "a@2x.png/b@10x.jpg"] {
+            assert!(!has_personal_at(s.as_bytes()), "{s}");
         }
     }
 

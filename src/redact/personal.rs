@@ -110,7 +110,7 @@ pub fn looks_personal(v: &[u8]) -> bool {
     if scan(v, &mut seen) {
         return true;
     }
-    (seen.at_or_percent && email::contains_email(v))
+    (seen.at_or_percent && (email::has_personal_at(v) || email::contains_email(v)))
         || (seen.dot_or_colon && ip::contains_addr(v))
         || (seen.dashes >= 4 && contains_uuid(v))
         || (seen.dots >= 2 && looks_like_jwt(v))
@@ -363,6 +363,10 @@ mod tests {
             "logo@2x.png",
         ] {
             assert!(!looks_personal(value.as_bytes()), "{value}");
+        }
+        // Any other `@` in a URL part: handles, userinfo embedded in a path, local addresses.
+        for value in ["@jane", "admin:secret@intranet", "root@localhost"] {
+            assert!(looks_personal(value.as_bytes()), "{value}");
         }
     }
 }

@@ -50,11 +50,13 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
             }
             _ if !ip_on || !ip::worth_a_look(s, p) => None,
-            _ => match ip::addr_near(s, p, copied) {
+            // Not below `pos`: what lies before it was looked at already (and an address
+            // left alone there, such as `1.0.0.0`, must not be found again).
+            _ => match ip::addr_near(s, p, copied.max(pos)) {
                 // `a.0.0.0` names a /8 network, never a host, and it is how current browsers
                 // write their version (`Chrome/118.0.0.0`): left as it is.
                 Ok((start, len, ip::Addr::V4(v4))) if v4 & 0x00ff_ffff == 0 => {
-                    resume = start + len;
+                    resume = (start + len).max(p + 1);
                     None
                 }
                 Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
@@ -103,11 +105,13 @@ enum Replacement {
 /// If the `@` at `at` ends the userinfo of a URL (`scheme://user:password@host`), where the
 /// userinfo starts. Userinfo is a credential; it is removed wherever it appears.
 pub(crate) fn userinfo_before(s: &[u8], at: usize, floor: usize) -> Option<usize> {
+    // The look back may pass `floor` (bytes already written), but what is removed starts at
+    // `floor` at the earliest: the part of the userinfo already written was scrubbed as text.
     let mut i = at;
-    while i > floor {
+    while i > 0 {
         match s[i - 1] {
             b'/' => {
-                return (i >= floor + 3 && s[..i].ends_with(b"://") && i < at).then_some(i);
+                return (s[..i].ends_with(b"://") && i < at).then_some(i.max(floor));
             }
             b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' => return None,
             _ => i -= 1,
@@ -197,6 +201,10 @@ mod tests {
             ),
             ("ftp://anon@localhost/", "ftp://localhost/"),
             ("a @ b, x/@y", "a @ b, x/@y"),
+            // Regression (fuzz): `::` taken as an address before a userinfo.
+            ("::://:@+", "::://+"),
+            // Regression (fuzz): an address left alone was found again, for ever.
+            (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),
             ("", ""),
         ];
