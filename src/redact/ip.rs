@@ -59,7 +59,44 @@ pub fn parse_v6(s: &[u8]) -> Option<u128> {
     }
     // Only ASCII reaches here in practice; from_utf8 is the cheap guard that keeps it safe.
     let text = std::str::from_utf8(s).ok()?;
-    text.parse::<Ipv6Addr>().ok().map(u128::from)
+    if let Ok(v6) = text.parse::<Ipv6Addr>() {
+        return Some(u128::from(v6));
+    }
+    // std refuses leading zeros in an IPv4 tail (`::ffff:1.2.3.04`); the IPv4 parser here takes
+    // them. Accept them here too, or masking the tail alone would write a valid IPv6 address
+    // that was never masked.
+    let colon = memchr::memrchr(b':', s)?;
+    let (v4, len) = parse_v4_prefix(&s[colon + 1..])?;
+    if colon + 1 + len != s.len() {
+        return None;
+    }
+    // Rebuilt on the stack: this runs on the hot path, where nothing allocates.
+    let mut buf = [0u8; MAX_V6_LEN + 1];
+    let mut len = colon + 1;
+    buf[..len].copy_from_slice(&s[..len]);
+    for (n, octet) in v4.to_be_bytes().into_iter().enumerate() {
+        if n > 0 {
+            buf[len] = b'.';
+            len += 1;
+        }
+        let digits = [octet / 100, octet / 10 % 10, octet % 10];
+        let skip = if octet >= 100 {
+            0
+        } else if octet >= 10 {
+            1
+        } else {
+            2
+        };
+        for d in &digits[skip..] {
+            buf[len] = b'0' + d;
+            len += 1;
+        }
+    }
+    std::str::from_utf8(&buf[..len])
+        .ok()?
+        .parse::<Ipv6Addr>()
+        .ok()
+        .map(u128::from)
 }
 
 /// Whether `b` can continue an IPv6 literal (hex digit, colon, or the dot of an IPv4 tail).
@@ -360,6 +397,8 @@ mod tests {
             ("fe80::1%eth0", "fe80::%eth0"),
             ("[fe80::1%25eth0]:80", "[fe80::%25eth0]:80"),
             ("::ffff:1.2.3.4", "::ffff:1.2.3.0"),
+            ("::ffff:1.2.3.04", "::ffff:1.2.3.0"),
+            ("::daA:0.0.4.00", "::"),
             ("::1", "::"),
             ("::", "::"),
         ];

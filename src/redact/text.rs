@@ -33,7 +33,18 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 }
                 None => userinfo_before(s, p, copied).map(|start| {
                     cx.stats.request_values += 1;
-                    (start, p + 1, Replacement::Nothing)
+                    // Up to the authority's last `@`, as a URL parser would read it.
+                    let authority_end = s[p..]
+                        .iter()
+                        .position(|&b| {
+                            matches!(
+                                b,
+                                b'/' | b'?' | b'#' | b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'
+                            )
+                        })
+                        .map_or(s.len(), |n| p + n);
+                    let last_at = memchr::memrchr(b'@', &s[p..authority_end]).map_or(p, |n| p + n);
+                    (start, last_at + 1, Replacement::Nothing)
                 }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
@@ -203,6 +214,7 @@ mod tests {
             ("a @ b, x/@y", "a @ b, x/@y"),
             // Regression (fuzz): `::` taken as an address before a userinfo.
             ("::://:@+", "::://+"),
+            ("x://\0\0@%@@/p", "x:///p"),
             // Regression (fuzz): an address left alone was found again, for ever.
             (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),

@@ -245,7 +245,13 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
 
 /// Classifies `raw` after percent-decoding (and `+` as space in queries).
 fn personal(cx: &mut Ctx, raw: &[u8], plus_is_space: bool) -> bool {
-    may_be_personal(raw) && looks_personal(decode(raw, plus_is_space, &mut cx.decoded))
+    if !may_be_personal(raw) {
+        return false;
+    }
+    let decoded = decode(raw, plus_is_space, &mut cx.decoded);
+    // Encoded bytes can also hide what the raw text shows: `%90.1.191.190` decodes to
+    // `\x90.1.191.190`, yet reads as 90.1.191.190 to anyone looking at the log.
+    looks_personal(decoded) || (decoded.len() != raw.len() && looks_personal(raw))
 }
 
 /// The pre-check of [`looks_personal`] (a digit, `@`, `%` or `:`) on the encoded bytes, so that
@@ -364,6 +370,7 @@ mod tests {
             ("example.com:443", "example.com:443"),
             ("*", "*"),
             ("/bad%zz%4", "/bad%zz%4"),
+            ("/%90.1.191.190", "/REDACTED"),
         ];
         for (input, want) in cases {
             assert_eq!(url(&cfg, input, UrlMode::Redact), want, "{input}");
