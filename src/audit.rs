@@ -7,7 +7,7 @@
 
 use crate::config::{Config, IpPolicy};
 use crate::format::{clf, Format};
-use crate::redact::{email, ip, personal, text, PLACEHOLDER};
+use crate::redact::{email, ip, personal, text, url, PLACEHOLDER};
 
 /// What `check` looks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,32 +230,12 @@ impl<'c> Auditor<'c> {
                 if value.is_empty() || value == PLACEHOLDER {
                     continue;
                 }
-                self.decoded.clear();
-                percent_decode(name, &mut self.decoded);
-                if personal::is_sensitive_name(&self.decoded) {
+                if personal::is_sensitive_name(url::decode(name, true, &mut self.decoded)) {
                     self.audit.record(Kind::SensitiveValue, n);
                 }
             }
             pos = end.max(start);
         }
-    }
-}
-
-fn percent_decode(raw: &[u8], out: &mut Vec<u8>) {
-    let mut i = 0;
-    while i < raw.len() {
-        if raw[i] == b'%' && i + 2 < raw.len() {
-            let hex = std::str::from_utf8(&raw[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(byte) = hex {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(raw[i]);
-        i += 1;
     }
 }
 

@@ -287,7 +287,7 @@ fn find(s: &[u8], pred: impl Fn(u8) -> bool) -> Option<usize> {
 
 /// Percent-decodes `raw` into `scratch` when it needs it; otherwise returns `raw` itself.
 /// Malformed escapes are kept as they are.
-fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+pub(crate) fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Vec<u8>) -> &'a [u8] {
     let needs = raw
         .iter()
         .any(|&b| b == b'%' || (plus_is_space && b == b'+'));
