@@ -144,7 +144,7 @@ impl<'c> Auditor<'c> {
         while let Some(k) = memchr::memchr2(b'@', b'%', &line[at..]) {
             let p = at + k;
             let found = if line[p] == b'@' {
-                if text::userinfo_before(line, p, 0).is_some() {
+                if text::userinfo_before(line, p).is_some() {
                     self.audit.record(Kind::Userinfo, n);
                 }
                 email::email_around(line, p, 1, 0)
@@ -222,7 +222,7 @@ impl<'c> Auditor<'c> {
                 .iter()
                 .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
                 .map_or(line.len(), |e| start + e);
-            for item in line[start..end].split(|&b| matches!(b, b'&' | b';' | b'#')) {
+            for item in line[start..end].split(|&b| matches!(b, b'&' | b';')) {
                 let Some(eq) = memchr::memchr(b'=', item) else {
                     continue;
                 };

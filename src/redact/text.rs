@@ -31,7 +31,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     cx.stats.emails += 1;
                     Some((start, end, Replacement::Placeholder))
                 }
-                None => userinfo_before(s, p, copied).map(|start| {
+                None => userinfo_before(s, p).map(|start| {
                     cx.stats.request_values += 1;
                     // Up to the authority's last `@`, as a URL parser would read it.
                     let authority_end = s[p..]
@@ -44,7 +44,14 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                         })
                         .map_or(s.len(), |n| p + n);
                     let last_at = memchr::memrchr(b'@', &s[p..authority_end]).map_or(p, |n| p + n);
-                    (start, last_at + 1, Replacement::Nothing)
+                    if start >= copied {
+                        (start, last_at + 1, Replacement::Nothing)
+                    } else {
+                        // Part of the userinfo is written already (an address in it was
+                        // masked). The rest becomes the placeholder rather than nothing, so
+                        // that the two sides cannot join into a new address (`::` + `7:`).
+                        (copied, last_at + 1, Replacement::Placeholder)
+                    }
                 }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
@@ -115,15 +122,11 @@ enum Replacement {
 
 /// If the `@` at `at` ends the userinfo of a URL (`scheme://user:password@host`), where the
 /// userinfo starts. Userinfo is a credential; it is removed wherever it appears.
-pub(crate) fn userinfo_before(s: &[u8], at: usize, floor: usize) -> Option<usize> {
-    // The look back may pass `floor` (bytes already written), but what is removed starts at
-    // `floor` at the earliest: the part of the userinfo already written was scrubbed as text.
+pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
     let mut i = at;
     while i > 0 {
         match s[i - 1] {
-            b'/' => {
-                return (s[..i].ends_with(b"://") && i < at).then_some(i.max(floor));
-            }
+            b'/' => return (s[..i].ends_with(b"://") && i < at).then_some(i),
             b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' => return None,
             _ => i -= 1,
         }
@@ -215,6 +218,7 @@ mod tests {
             // Regression (fuzz): `::` taken as an address before a userinfo.
             ("::://:@+", "::://+"),
             ("x://\0\0@%@@/p", "x:///p"),
+            ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
             // Regression (fuzz): an address left alone was found again, for ever.
             (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),
