@@ -39,6 +39,11 @@ pub fn email_around(s: &[u8], at: usize, sep_len: usize, floor: usize) -> Option
         end -= 1;
     }
     let domain = &s[domain_start..end];
+    // Every label of a host name is non-empty: `x@.example` and `x@a..example` are not
+    // addresses (and a placeholder next to an `@` must not turn into one).
+    if domain.first() == Some(&b'.') || domain.windows(2).any(|w| w == b"..") {
+        return None;
+    }
     let last_dot = memchr::memrchr(b'.', domain)?;
     let tld = &domain[last_dot + 1..];
     if tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) {
@@ -109,6 +114,8 @@ mod tests {
             ("@example.com", None),
             ("john@", None),
             ("john@example.c0m", None),
+            ("L@.REDACTED", None),
+            ("a@b..example", None),
         ];
         for &(text, want) in cases {
             let bytes = text.as_bytes();
