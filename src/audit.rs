@@ -147,9 +147,9 @@ impl<'c> Auditor<'c> {
                 if text::userinfo_before(line, p).is_some() {
                     self.audit.record(Kind::Userinfo, n);
                 }
-                email::email_around(line, p, 1, 0)
+                email::email_around(line, p, 1, 0, false)
             } else if line[p + 1..].starts_with(b"40") {
-                email::email_around(line, p, 3, 0)
+                email::email_around(line, p, 3, 0, false)
             } else {
                 None
             };

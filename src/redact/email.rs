@@ -3,7 +3,7 @@
 /// Bytes allowed in the local part. `%` is included so that encoded local parts
 /// (`john%2Bnews%40example.com`) are taken whole.
 #[inline]
-fn is_local(b: u8) -> bool {
+pub fn is_local(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
 }
 
@@ -18,7 +18,16 @@ fn is_domain(b: u8) -> bool {
 /// The local part is not extended below `floor` (bytes already written out). The domain needs
 /// a dot and an alphabetic top-level label of two or more letters. `logo@2x.png`, the usual
 /// name of high-resolution images, is not an address.
-pub fn email_around(s: &[u8], at: usize, sep_len: usize, floor: usize) -> Option<(usize, usize)> {
+/// With `joined`, the bytes written just before `floor` end in local-part characters (a
+/// placeholder or a masked address right before the address): then an empty local part here is
+/// not empty in the output, and the address counts.
+pub fn email_around(
+    s: &[u8],
+    at: usize,
+    sep_len: usize,
+    floor: usize,
+    joined: bool,
+) -> Option<(usize, usize)> {
     let mut start = at;
     while start > floor && is_local(s[start - 1]) {
         start -= 1;
@@ -27,7 +36,7 @@ pub fn email_around(s: &[u8], at: usize, sep_len: usize, floor: usize) -> Option
     while start < at && s[start] == b'.' {
         start += 1;
     }
-    if start == at {
+    if start == at && !(joined && start == floor) {
         return None;
     }
     let domain_start = at + sep_len;
@@ -81,14 +90,14 @@ pub fn has_personal_at(s: &[u8]) -> bool {
 /// Whether `s` contains an e-mail address in either form.
 pub fn contains_email(s: &[u8]) -> bool {
     for at in memchr::memchr_iter(b'@', s) {
-        if email_around(s, at, 1, 0).is_some() {
+        if email_around(s, at, 1, 0, false).is_some() {
             return true;
         }
     }
     // memchr on `%` rather than a memmem search: building a searcher costs more than these
     // short values take to scan.
     memchr::memchr_iter(b'%', s)
-        .any(|at| s[at + 1..].starts_with(b"40") && email_around(s, at, 3, 0).is_some())
+        .any(|at| s[at + 1..].starts_with(b"40") && email_around(s, at, 3, 0, false).is_some())
 }
 
 #[cfg(test)]
@@ -122,7 +131,7 @@ mod tests {
             let found = memchr::memchr(b'@', bytes)
                 .map(|at| (at, 1))
                 .or_else(|| memchr::memmem::find(bytes, b"%40").map(|at| (at, 3)))
-                .and_then(|(at, len)| email_around(bytes, at, len, 0))
+                .and_then(|(at, len)| email_around(bytes, at, len, 0, false))
                 .map(|(s, e)| &text[s..e]);
             assert_eq!(found, want, "{text:?}");
             assert_eq!(contains_email(bytes), want.is_some(), "{text:?}");
@@ -147,6 +156,8 @@ mod tests {
     #[test]
     fn local_part_stops_at_floor() {
         let s = b"abcjohn@example.com";
-        assert_eq!(email_around(s, 7, 1, 3), Some((3, 19)));
+        assert_eq!(email_around(s, 7, 1, 3, false), Some((3, 19)));
+        assert_eq!(email_around(b"xx@b.example", 2, 1, 2, false), None);
+        assert_eq!(email_around(b"xx@b.example", 2, 1, 2, true), Some((2, 12)));
     }
 }

@@ -168,8 +168,9 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
 /// separator to separator (with SIMD `memchr`) finds them: every address contains one.
 ///
 /// The candidate starts are the positions of the run of address characters around `p`, but not
-/// below `floor` (bytes already written out). Returns the first address found, or else the end
-/// of the run, where the next search can resume.
+/// below `floor` (bytes already written out). Returns the first address found, or else where
+/// the next search can resume: the end of the run, or just after `p` in a run too long to
+/// look at whole.
 pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr), usize> {
     let (mut dots, mut colons) = (0u32, 0u32);
     let mut count = |b: u8| {
@@ -208,7 +209,10 @@ pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr
         }
         prev = b;
     }
-    Err(end)
+    // Where the run was cut by the length cap, the next search must start right after `p`:
+    // resuming at the cut would hide the start of an address that straddles it.
+    let capped = end < s.len() && is_v6_char(s[end]);
+    Err(if capped { p + 1 } else { end })
 }
 
 /// A cheap test, at a `.` or `:` found by a scan, of whether [`addr_near`] could find an address

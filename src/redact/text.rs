@@ -26,7 +26,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
         }
         let mut resume = p + 1;
         let found = match s[p] {
-            b'@' => match email::email_around(s, p, 1, copied) {
+            b'@' => match email::email_around(s, p, 1, copied, joined(copied, out)) {
                 Some((start, end)) => {
                     cx.stats.emails += 1;
                     Some((start, end, Replacement::Placeholder))
@@ -55,7 +55,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
-                email::email_around(s, p, 3, copied).map(|(start, end)| {
+                email::email_around(s, p, 3, copied, joined(copied, out)).map(|(start, end)| {
                     cx.stats.emails += 1;
                     (start, end, Replacement::Placeholder)
                 })
@@ -98,6 +98,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
         pos = resume;
     }
     out.extend_from_slice(&s[copied..]);
+}
+
+/// Whether this field already had a replacement whose output ends in local-part characters
+/// (`REDACTED`, `10.0.0.0`): an `@` right after it starts an address in the output.
+fn joined(copied: usize, out: &[u8]) -> bool {
+    copied > 0 && out.last().is_some_and(|&b| email::is_local(b))
 }
 
 /// The next `%` (and, in fail-safe mode, `?` or `#`) at or after `from`; `s.len()` if none.
@@ -219,6 +225,7 @@ mod tests {
             ("::://:@+", "::://+"),
             ("x://\0\0@%@@/p", "x:///p"),
             ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
+            ("z@4.@5.OOz@4.5.OOz", "z@REDACTEDREDACTED"),
             // Regression (fuzz): an address left alone was found again, for ever.
             (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),
