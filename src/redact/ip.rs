@@ -324,6 +324,9 @@ pub fn parse_host_addr(s: &[u8]) -> Option<HostAddr> {
             return None;
         }
         let addr_end = memchr::memchr(b'%', &inner[..close]).unwrap_or(close);
+        if !is_zone(&inner[addr_end..close]) {
+            return None;
+        }
         let v6 = parse_v6(&inner[..addr_end])?;
         return Some(HostAddr {
             before: 1,
@@ -346,12 +349,35 @@ pub fn parse_host_addr(s: &[u8]) -> Option<HostAddr> {
         return None;
     }
     let addr_end = memchr::memchr(b'%', s).unwrap_or(s.len());
+    if !is_zone(&s[addr_end..]) {
+        return None;
+    }
     let v6 = parse_v6(&s[..addr_end])?;
     Some(HostAddr {
         before: 0,
         addr: Addr::V6(v6),
         after: addr_end,
     })
+}
+
+/// Nothing, or `%` and a zone: an interface name or number (at most 15 characters of letters,
+/// digits, `_`, `-` and `.`, as `IFNAMSIZ` allows), or its URL form `%25…`. Anything else after
+/// a `%` is not a zone, and the field is then scrubbed as text.
+fn is_zone(s: &[u8]) -> bool {
+    match s.split_first() {
+        None => true,
+        Some((b'%', zone)) => {
+            let zone = zone
+                .strip_prefix(b"25")
+                .filter(|z| !z.is_empty())
+                .unwrap_or(zone);
+            (1..=15).contains(&zone.len())
+                && zone
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        }
+        Some(_) => false,
+    }
 }
 
 /// `:` followed by one to five digits.
