@@ -32,12 +32,16 @@ pub fn email_around(
     while start > floor && is_local(s[start - 1]) {
         start -= 1;
     }
-    // A leading dot or encoded-space run is punctuation of the text, not the address.
-    while start < at && s[start] == b'.' {
-        start += 1;
-    }
-    if start == at && !(joined && start == floor) {
-        return None;
+    if joined && start == floor {
+        // The local part goes on in what was written before: all of it here belongs to it.
+    } else {
+        // A leading dot is punctuation of the text, not the address.
+        while start < at && s[start] == b'.' {
+            start += 1;
+        }
+        if start == at {
+            return None;
+        }
     }
     let domain_start = at + sep_len;
     let mut end = domain_start;
@@ -159,5 +163,7 @@ mod tests {
         assert_eq!(email_around(s, 7, 1, 3, false), Some((3, 19)));
         assert_eq!(email_around(b"xx@b.example", 2, 1, 2, false), None);
         assert_eq!(email_around(b"xx@b.example", 2, 1, 2, true), Some((2, 12)));
+        // Regression (fuzz): dots between a placeholder and the `@`.
+        assert_eq!(email_around(b"x..@b.example", 3, 1, 1, true), Some((1, 13)));
     }
 }

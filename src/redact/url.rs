@@ -198,13 +198,15 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Writes `name=value` items separated by `&` or `;`, replacing the values of sensitive names and
+/// Writes `name=value` items separated by `&`, `;` or `#`, replacing the values of sensitive names and
 /// values (or bare items) that look personal. Names are kept unless they look personal themselves.
 fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        let end =
-            find(&params[start..], |b| b == b'&' || b == b';').map_or(params.len(), |n| start + n);
+        // A second `#` separates too: `#state=1#access_token=…` must not hide the token in
+        // the value of `state`.
+        let end = find(&params[start..], |b| matches!(b, b'&' | b';' | b'#'))
+            .map_or(params.len(), |n| start + n);
         redact_param(cx, &params[start..end], out);
         if end == params.len() {
             return;
