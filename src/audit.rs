@@ -222,7 +222,7 @@ impl<'c> Auditor<'c> {
                 .iter()
                 .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
                 .map_or(line.len(), |e| start + e);
-            for item in line[start..end].split(|&b| matches!(b, b'&' | b';')) {
+            for item in line[start..end].split(|&b| matches!(b, b'&' | b';' | b'#')) {
                 let Some(eq) = memchr::memchr(b'=', item) else {
                     continue;
                 };

@@ -133,7 +133,10 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
     while i > 0 {
         match s[i - 1] {
             b'/' => return (s[..i].ends_with(b"://") && i < at).then_some(i),
-            b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' => return None,
+            // `&` and `=` too: an `@` in a query parameter is no userinfo of a URL before it.
+            b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' | b'&' | b'=' => {
+                return None
+            }
             _ => i -= 1,
         }
     }
@@ -153,7 +156,7 @@ fn query_end(s: &[u8], start: usize) -> usize {
 fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        let end = memchr::memchr2(b'&', b';', &q[start..]).map_or(q.len(), |n| start + n);
+        let end = memchr::memchr3(b'&', b';', b'#', &q[start..]).map_or(q.len(), |n| start + n);
         let item = &q[start..end];
         match memchr::memchr(b'=', item) {
             Some(eq) => {
@@ -224,6 +227,7 @@ mod tests {
             // Regression (fuzz): `::` taken as an address before a userinfo.
             ("::://:@+", "::://+"),
             ("x://\0\0@%@@/p", "x:///p"),
+            ("x://a&b=@c", "x://a&b=@c"),
             ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
             ("z@4.@5.OOz@4.5.OOz", "z@REDACTEDREDACTED"),
             // Regression (fuzz): an address left alone was found again, for ever.
