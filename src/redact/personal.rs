@@ -75,7 +75,7 @@ const SENSITIVE_PARTS: &[&[u8]] = &[
     b"session", b"sessid", b"token",
 ];
 
-/// The longest name compared; longer names are checked by their first bytes only.
+/// The longest name compared with the exact names; fragments are found in names of any length.
 const NAME_CAP: usize = 64;
 
 /// Whether a (decoded) parameter name marks its value as personal.
@@ -86,10 +86,12 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
         *dst = src.to_ascii_lowercase();
     }
     let lower = &buf[..len];
+    // The fragments are looked for in the whole name, however long (no copy needed).
     SENSITIVE_NAMES.contains(&lower)
-        || SENSITIVE_PARTS
-            .iter()
-            .any(|part| lower.windows(part.len()).any(|w| w == *part))
+        || SENSITIVE_PARTS.iter().any(|part| {
+            name.windows(part.len())
+                .any(|w| w.eq_ignore_ascii_case(part))
+        })
 }
 
 /// Whether a (decoded) value or path segment looks like it identifies someone.
