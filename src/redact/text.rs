@@ -31,28 +31,31 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     cx.stats.emails += 1;
                     Some((start, end, Replacement::Placeholder))
                 }
-                None => userinfo_before(s, p).map(|start| {
-                    cx.stats.request_values += 1;
-                    // Up to the authority's last `@`, as a URL parser would read it.
-                    let authority_end = s[p..]
-                        .iter()
-                        .position(|&b| {
-                            matches!(
-                                b,
-                                b'/' | b'?' | b'#' | b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'
-                            )
-                        })
-                        .map_or(s.len(), |n| p + n);
-                    let last_at = memchr::memrchr(b'@', &s[p..authority_end]).map_or(p, |n| p + n);
-                    if start >= copied {
-                        (start, last_at + 1, Replacement::Nothing)
-                    } else {
-                        // Part of the userinfo is written already (an address in it was
-                        // masked). The rest becomes the placeholder rather than nothing, so
-                        // that the two sides cannot join into a new address (`::` + `7:`).
-                        (copied, last_at + 1, Replacement::Placeholder)
-                    }
-                }),
+                None => userinfo_before(s, p)
+                    .or_else(|| userinfo_through_output(s, p, copied, out))
+                    .map(|start| {
+                        cx.stats.request_values += 1;
+                        // Up to the authority's last `@`, as a URL parser would read it.
+                        let authority_end = s[p..]
+                            .iter()
+                            .position(|&b| {
+                                matches!(
+                                    b,
+                                    b'/' | b'?' | b'#' | b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'
+                                )
+                            })
+                            .map_or(s.len(), |n| p + n);
+                        let last_at =
+                            memchr::memrchr(b'@', &s[p..authority_end]).map_or(p, |n| p + n);
+                        if start >= copied {
+                            (start, last_at + 1, Replacement::Nothing)
+                        } else {
+                            // Part of the userinfo is written already (an address in it was
+                            // masked). The rest becomes the placeholder rather than nothing, so
+                            // that the two sides cannot join into a new address (`::` + `7:`).
+                            (copied, last_at + 1, Replacement::Placeholder)
+                        }
+                    }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
                 email::email_around(s, p, 3, copied, joined(copied, out)).map(|(start, end)| {
@@ -143,6 +146,32 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
     None
 }
 
+/// Like [`userinfo_before`], when the look back reaches text already rewritten: the scheme's
+/// `://` may be in what was written (`://5.@…` became `://REDACTED.@…`). The start it returns
+/// lies before `copied`, so the caller writes the placeholder rather than joining the two sides.
+fn userinfo_through_output(s: &[u8], at: usize, copied: usize, out: &[u8]) -> Option<usize> {
+    if copied == 0 || s[copied..at].iter().any(|&b| is_userinfo_stop(b)) {
+        return None;
+    }
+    let mut i = out.len();
+    while i > 0 {
+        match out[i - 1] {
+            b'/' => return out[..i].ends_with(b"://").then_some(copied - 1),
+            b if is_userinfo_stop(b) => return None,
+            _ => i -= 1,
+        }
+    }
+    None
+}
+
+/// Bytes that cannot be in a URL's userinfo as logscrub reads it.
+fn is_userinfo_stop(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' | b'&' | b'=' | b'/'
+    )
+}
+
 /// A query in free text runs to the next space, quote or angle bracket.
 fn query_end(s: &[u8], start: usize) -> usize {
     s[start..]
@@ -228,6 +257,8 @@ mod tests {
             ("::://:@+", "::://+"),
             ("x://\0\0@%@@/p", "x:///p"),
             ("x://a&b=@c", "x://a&b=@c"),
+            // Regression (fuzz): the scheme is in text already rewritten.
+            ("://5.@5.OOz.@5", "://REDACTEDREDACTED5"),
             ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
             ("z@4.@5.OOz@4.5.OOz", "z@REDACTEDREDACTED"),
             // Regression (fuzz): an address left alone was found again, for ever.
