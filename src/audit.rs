@@ -190,10 +190,9 @@ impl<'c> Auditor<'c> {
     /// scrubber leaves such version-like quads alone), and under `--ip hash` the pseudonym
     /// ranges 240.0.0.0/4 and fd00::/8 are expected.
     fn identifies(&self, addr: ip::Addr) -> bool {
-        const MAPPED: u128 = 0xffff << 32;
         let v4 = match addr {
             ip::Addr::V4(v4) => Some(v4),
-            ip::Addr::V6(v6) if v6 >> 32 == MAPPED >> 32 => Some(v6 as u32),
+            ip::Addr::V6(v6) if v6 & ip::MAPPED_MASK == ip::MAPPED_PREFIX => Some(v6 as u32),
             ip::Addr::V6(_) => None,
         };
         if let Some(v4) = v4 {
@@ -218,10 +217,7 @@ impl<'c> Auditor<'c> {
         let mut pos = 0;
         while let Some(k) = memchr::memchr2(b'?', b'#', &line[pos..]) {
             let start = pos + k + 1;
-            let end = line[start..]
-                .iter()
-                .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
-                .map_or(line.len(), |e| start + e);
+            let end = text::query_end(line, start);
             for item in line[start..end].split(|&b| matches!(b, b'&' | b';' | b'#')) {
                 let Some(eq) = memchr::memchr(b'=', item) else {
                     continue;

@@ -23,6 +23,19 @@ pub enum IpPolicy {
     Prefix,
 }
 
+impl IpPolicy {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            IpPolicy::Mask => "mask",
+            IpPolicy::Drop => "drop",
+            IpPolicy::Keep => "keep",
+            IpPolicy::Hash => "hash",
+            IpPolicy::Prefix => "prefix",
+        }
+    }
+}
+
 /// How `--ip hash` writes its pseudonyms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HashFormat {

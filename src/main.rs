@@ -399,7 +399,7 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
     let rate = if seconds > 0.0 { mb_in / seconds } else { 0.0 };
     let mut err = io::stderr().lock();
     let pad = if err.is_terminal() { "  " } else { "" };
-    let ip = format!("{:?}", config.ip()).to_ascii_lowercase();
+    let ip = config.ip().name();
     writeln!(err, "logscrub: format {}, ip {ip}", config.format().name())?;
     if config.needs_key() {
         let origin = if config.random_key() {
@@ -441,7 +441,7 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
     } else {
         0.0
     };
-    let ip = format!("{:?}", config.ip()).to_ascii_lowercase();
+    let ip = config.ip().name();
     writeln!(
         io::stderr().lock(),
         "{{\"format\":\"{}\",\"ip\":\"{ip}\",\"random_key\":{},\"lines_in\":{},\"lines_out\":{},\

@@ -17,8 +17,9 @@ pub enum Addr {
 }
 
 /// The high 96 bits of an IPv4-mapped IPv6 address (`::ffff:0:0/96`).
-const MAPPED_PREFIX: u128 = 0xffff << 32;
-const MAPPED_MASK: u128 = !0u128 << 32;
+pub(crate) const MAPPED_PREFIX: u128 = 0xffff << 32;
+/// Selects those 96 bits.
+pub(crate) const MAPPED_MASK: u128 = !0u128 << 32;
 
 /// The longest IPv6 literal: eight groups of four and seven colons, or six groups with an IPv4
 /// tail. Longer runs are not addresses, and capping the scan keeps the scanner linear.
@@ -71,27 +72,14 @@ pub fn parse_v6(s: &[u8]) -> Option<u128> {
         return None;
     }
     // Rebuilt on the stack: this runs on the hot path, where nothing allocates.
-    let mut buf = [0u8; MAX_V6_LEN + 1];
+    // The head is at most MAX_V6_LEN bytes and a quad at most 15.
+    let mut buf = [0u8; MAX_V6_LEN + 16];
     let mut len = colon + 1;
     buf[..len].copy_from_slice(&s[..len]);
-    for (n, octet) in v4.to_be_bytes().into_iter().enumerate() {
-        if n > 0 {
-            buf[len] = b'.';
-            len += 1;
-        }
-        let digits = [octet / 100, octet / 10 % 10, octet % 10];
-        let skip = if octet >= 100 {
-            0
-        } else if octet >= 10 {
-            1
-        } else {
-            2
-        };
-        for d in &digits[skip..] {
-            buf[len] = b'0' + d;
-            len += 1;
-        }
-    }
+    put_v4(v4, &mut |b| {
+        buf[len] = b;
+        len += 1;
+    });
     std::str::from_utf8(&buf[..len])
         .ok()?
         .parse::<Ipv6Addr>()
@@ -290,17 +278,23 @@ pub fn write_addr(addr: Addr, out: &mut Vec<u8>) {
 
 /// Writes a dotted quad without going through `fmt`, which is measurably slower per line.
 pub fn write_v4(v4: u32, out: &mut Vec<u8>) {
+    put_v4(v4, &mut |b| out.push(b));
+}
+
+/// The digits and dots of a dotted quad, one byte at a time, to wherever `put` sends them.
+#[inline]
+fn put_v4(v4: u32, put: &mut impl FnMut(u8)) {
     for (n, octet) in v4.to_be_bytes().into_iter().enumerate() {
         if n > 0 {
-            out.push(b'.');
+            put(b'.');
         }
         if octet >= 100 {
-            out.push(b'0' + octet / 100);
+            put(b'0' + octet / 100);
         }
         if octet >= 10 {
-            out.push(b'0' + (octet / 10) % 10);
+            put(b'0' + (octet / 10) % 10);
         }
-        out.push(b'0' + octet % 10);
+        put(b'0' + octet % 10);
     }
 }
 

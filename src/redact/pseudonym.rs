@@ -18,14 +18,11 @@ use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::ip::Addr;
+use super::ip::{Addr, MAPPED_MASK, MAPPED_PREFIX};
 use crate::config::{HashFormat, Rotation};
 use crate::key::Key;
 
 type HmacSha256 = Hmac<Sha256>;
-
-const MAPPED_PREFIX: u128 = 0xffff << 32;
-const MAPPED_MASK: u128 = !0u128 << 32;
 
 /// A calendar date as written in a log line, in the line's own time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

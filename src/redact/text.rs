@@ -136,10 +136,7 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
     while i > 0 {
         match s[i - 1] {
             b'/' => return (s[..i].ends_with(b"://") && i < at).then_some(i),
-            // `&` and `=` too: an `@` in a query parameter is no userinfo of a URL before it.
-            b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>' | b'@' | b'?' | b'#' | b'&' | b'=' => {
-                return None
-            }
+            b if is_userinfo_stop(b) => return None,
             _ => i -= 1,
         }
     }
@@ -164,7 +161,8 @@ fn userinfo_through_output(s: &[u8], at: usize, copied: usize, out: &[u8]) -> Op
     None
 }
 
-/// Bytes that cannot be in a URL's userinfo as logscrub reads it.
+/// Bytes that cannot be in a URL's userinfo as logscrub reads it; `&` and `=` too, as an `@` in
+/// a query parameter is no userinfo of a URL before it.
 fn is_userinfo_stop(b: u8) -> bool {
     matches!(
         b,
@@ -173,7 +171,7 @@ fn is_userinfo_stop(b: u8) -> bool {
 }
 
 /// A query in free text runs to the next space, quote or angle bracket.
-fn query_end(s: &[u8], start: usize) -> usize {
+pub(crate) fn query_end(s: &[u8], start: usize) -> usize {
     s[start..]
         .iter()
         .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
