@@ -66,17 +66,12 @@ impl<'c> Scrubber<'c> {
         // A common line under `--format combined` still has a known user and request: it
         // counts as fail-safe, but scrubbing its fields by their roles protects more than the
         // generic fail-safe rules can.
-        let parsed = match clf::parse(body, format) {
-            Some(fields) => Some(fields),
-            None if format != Format::Auto => {
-                self.cx.stats.fallback_lines += u64::from(!body.is_empty());
-                clf::parse(body, Format::Auto)
-            }
-            None => {
-                self.cx.stats.fallback_lines += u64::from(!body.is_empty());
-                None
-            }
-        };
+        let parsed = clf::parse(body, format).or_else(|| {
+            self.cx.stats.fallback_lines += u64::from(!body.is_empty());
+            (format != Format::Auto)
+                .then(|| clf::parse(body, Format::Auto))
+                .flatten()
+        });
         match parsed {
             Some(fields) => {
                 self.cx.begin_line(|| clf::date(&body[fields.time.clone()]));

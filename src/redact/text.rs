@@ -35,26 +35,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     .or_else(|| userinfo_through_output(s, p, copied, out))
                     .map(|start| {
                         cx.stats.request_values += 1;
-                        // Up to the authority's last `@`, as a URL parser would read it.
-                        let authority_end = s[p..]
-                            .iter()
-                            .position(|&b| {
-                                matches!(
-                                    b,
-                                    b'/' | b'?' | b'#' | b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'
-                                )
-                            })
-                            .map_or(s.len(), |n| p + n);
-                        let last_at =
-                            memchr::memrchr(b'@', &s[p..authority_end]).map_or(p, |n| p + n);
-                        if start >= copied {
-                            (start, last_at + 1, Replacement::Nothing)
-                        } else {
-                            // Part of the userinfo is written already (an address in it was
-                            // masked). The rest becomes the placeholder rather than nothing, so
-                            // that the two sides cannot join into a new address (`::` + `7:`).
-                            (copied, last_at + 1, Replacement::Placeholder)
-                        }
+                        userinfo_span(s, p, start, copied)
                     }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
@@ -141,6 +122,28 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// What replaces a userinfo starting at `start` whose `@` is at `at`: up to the authority's last
+/// `@`, as a URL parser reads it. If part of it is written already (an address in it was masked),
+/// the rest becomes the placeholder rather than nothing, so that the two sides cannot join into a
+/// new address (`::` + `7:`).
+fn userinfo_span(s: &[u8], at: usize, start: usize, copied: usize) -> (usize, usize, Replacement) {
+    let authority_end = s[at..]
+        .iter()
+        .position(|&b| {
+            matches!(
+                b,
+                b'/' | b'?' | b'#' | b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'
+            )
+        })
+        .map_or(s.len(), |n| at + n);
+    let last_at = memchr::memrchr(b'@', &s[at..authority_end]).map_or(at, |n| at + n);
+    if start >= copied {
+        (start, last_at + 1, Replacement::Nothing)
+    } else {
+        (copied, last_at + 1, Replacement::Placeholder)
+    }
 }
 
 /// Like [`userinfo_before`], when the look back reaches text already rewritten: the scheme's
