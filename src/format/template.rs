@@ -1,0 +1,445 @@
+//! Compiled format strings: a sequence of literals and fields, matched left to right.
+//!
+//! Apache `LogFormat`, nginx `log_format`, W3C `#Fields:` headers and the built-in proxy and
+//! cloud formats all compile to a [`Template`]. Matching a line finds each field's end at the
+//! next occurrence of the literal that follows it, so it costs one `memchr`/`memmem` per field
+//! and never allocates once the caller's field vector has grown.
+
+use memchr::memmem;
+
+use super::{time, Field, Role};
+use crate::redact::ip;
+
+/// What a field must look like when a template is tried on sample lines to recognise a format.
+/// Parsing in the hot path does not check it: a line that matches the layout is scrubbed by
+/// its fields' roles, which protect at least as well as the fail-safe scrub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    Any,
+    /// An HTTP status: three digits (or `-`, for requests that never got one).
+    Status,
+    /// A byte count or duration: digits, with `-` for none.
+    Number,
+    /// A timestamp whose date can be read.
+    Date,
+    /// An address, a host name, `-` or `unix:…`.
+    Client,
+}
+
+/// A field of a template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spec {
+    pub role: Role,
+    /// Spaces the value itself contains (`[10/Oct/2000:13:55:36 -0700]` has one), skipped
+    /// before looking for the next literal when that literal starts with a space.
+    pub spaces: u8,
+    pub check: Check,
+}
+
+impl Spec {
+    pub fn new(role: Role) -> Self {
+        Spec {
+            role,
+            spaces: 0,
+            check: Check::Any,
+        }
+    }
+
+    pub fn spaces(mut self, spaces: u8) -> Self {
+        self.spaces = spaces;
+        self
+    }
+
+    pub fn check(mut self, check: Check) -> Self {
+        self.check = check;
+        self
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Item {
+    Literal(Box<[u8]>, memmem::Finder<'static>),
+    Field(Spec),
+}
+
+/// A compiled format.
+///
+/// Invariants: literals and fields alternate (adjacent literals are joined, adjacent fields
+/// merged into one), and the template has at least one field.
+#[derive(Clone, Debug)]
+pub struct Template {
+    items: Vec<Item>,
+}
+
+/// Builds a [`Template`] item by item.
+#[derive(Default)]
+pub struct Builder {
+    items: Vec<Item>,
+    pending: Vec<u8>,
+}
+
+impl Builder {
+    pub fn literal(&mut self, bytes: &[u8]) -> &mut Self {
+        self.pending.extend_from_slice(bytes);
+        self
+    }
+
+    /// Adds a field. A field right after another one (`%U%q`, `$uri$is_args$args`) has no
+    /// literal to end it, so the two become one field with a role that protects both.
+    pub fn field(&mut self, spec: Spec) -> &mut Self {
+        self.flush_literal();
+        if let Some(Item::Field(last)) = self.items.last_mut() {
+            last.role = merged(last.role, spec.role);
+            last.spaces = last.spaces.saturating_add(spec.spaces);
+            last.check = Check::Any;
+        } else {
+            self.items.push(Item::Field(spec));
+        }
+        self
+    }
+
+    /// The template, or `None` if it has no field.
+    pub fn build(mut self) -> Option<Template> {
+        self.flush_literal();
+        self.items
+            .iter()
+            .any(|item| matches!(item, Item::Field(_)))
+            .then_some(Template { items: self.items })
+    }
+
+    fn flush_literal(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let bytes: Box<[u8]> = std::mem::take(&mut self.pending).into();
+        let finder = memmem::Finder::new(&bytes[..]).into_owned();
+        self.items.push(Item::Literal(bytes, finder));
+    }
+}
+
+/// The role of two fields written back to back.
+fn merged(a: Role, b: Role) -> Role {
+    use Role::*;
+    match (a, b) {
+        _ if a == b => a,
+        (Url | Query | Plain, Url | Query | Plain) => Url,
+        _ => Text,
+    }
+}
+
+impl Template {
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Matches `line` (without its terminator), filling `fields` with one entry per field in
+    /// line order. Returns false, with `fields` in an unspecified state, if the line does not
+    /// have this layout.
+    pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
+        fields.clear();
+        let mut pos = 0;
+        let last = self.items.len() - 1;
+        for (i, item) in self.items.iter().enumerate() {
+            match item {
+                Item::Literal(lit, _) => {
+                    if !line[pos..].starts_with(lit) {
+                        return false;
+                    }
+                    pos += lit.len();
+                }
+                Item::Field(spec) => {
+                    let end = match self.items.get(i + 1) {
+                        None => line.len(),
+                        // The final literal closes the line: a value may contain it.
+                        Some(Item::Literal(lit, _)) if i + 1 == last => {
+                            if line.len() < pos + lit.len() || !line.ends_with(lit) {
+                                return false;
+                            }
+                            line.len() - lit.len()
+                        }
+                        Some(Item::Literal(lit, finder)) => {
+                            let quoted = pos > 0 && line[pos - 1] == b'"' && lit[0] == b'"';
+                            match field_end(line, pos, spec, lit, finder, quoted) {
+                                Some(end) => end,
+                                None => return false,
+                            }
+                        }
+                        Some(Item::Field(_)) => unreachable!("fields are merged when built"),
+                    };
+                    fields.push(Field::new(pos..end, spec.role));
+                    pos = end;
+                }
+            }
+        }
+        pos == line.len()
+    }
+
+    /// Like [`Template::parse`], and every field passes its [`Check`]: whether the line is
+    /// really in this format, for recognising formats.
+    pub fn matches(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
+        if !self.parse(line, fields) {
+            return false;
+        }
+        let specs = self.items.iter().filter_map(|item| match item {
+            Item::Field(spec) => Some(spec),
+            Item::Literal(..) => None,
+        });
+        specs
+            .zip(fields.iter())
+            .all(|(spec, field)| passes(spec.check, &line[field.range.clone()]))
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|item| matches!(item, Item::Field(_)))
+            .count()
+    }
+
+    /// Whether the template has no field; never true for a built template.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Where a field starting at `pos` ends: the next occurrence of `lit`, skipping the spaces the
+/// value contains, the commas of an address list, and, inside quotes, backslash escapes.
+fn field_end(
+    line: &[u8],
+    pos: usize,
+    spec: &Spec,
+    lit: &[u8],
+    finder: &memmem::Finder<'_>,
+    quoted: bool,
+) -> Option<usize> {
+    if quoted {
+        // Apache escapes `"` as `\"`, nginx as `\x22`; a bare quote not followed by the
+        // literal is part of the value (some servers do not escape at all).
+        let mut i = pos;
+        while i < line.len() {
+            match memchr::memchr2(b'"', b'\\', &line[i..]) {
+                None => return None,
+                Some(k) => {
+                    let p = i + k;
+                    if line[p] == b'\\' {
+                        i = p + 2;
+                    } else if line[p..].starts_with(lit) {
+                        return Some(p);
+                    } else {
+                        i = p + 1;
+                    }
+                }
+            }
+        }
+        return None;
+    }
+    let mut from = pos;
+    if lit[0] == b' ' {
+        for _ in 0..spec.spaces {
+            from += memchr::memchr(b' ', &line[from..])? + 1;
+        }
+    }
+    loop {
+        let p = from + find(line, from, lit, finder)?;
+        // `203.0.113.7, 10.0.0.1`: a list of addresses goes on after a comma.
+        let list = matches!(spec.role, Role::Client | Role::Addrs)
+            && lit[0] == b' '
+            && p > pos
+            && line[p - 1] == b',';
+        if !list {
+            return Some(p);
+        }
+        from = p + 1;
+    }
+}
+
+#[inline]
+fn find(line: &[u8], from: usize, lit: &[u8], finder: &memmem::Finder<'_>) -> Option<usize> {
+    if lit.len() == 1 {
+        memchr::memchr(lit[0], &line[from..])
+    } else {
+        finder.find(&line[from..])
+    }
+}
+
+fn passes(check: Check, value: &[u8]) -> bool {
+    match check {
+        Check::Any => true,
+        Check::Status => {
+            value == b"-" || (value.len() == 3 && value.iter().all(u8::is_ascii_digit))
+        }
+        Check::Number => {
+            value == b"-"
+                || (!value.is_empty()
+                    && value
+                        .iter()
+                        .all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
+        }
+        Check::Date => time::date(value).is_some(),
+        Check::Client => {
+            value == b"-"
+                || value.starts_with(b"unix:")
+                || ip::parse_host_addr(value).is_some()
+                || (!value.is_empty()
+                    && value.iter().all(|&b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'.' | b'-' | b'_' | b':' | b',' | b' ')
+                    })
+                    && value.iter().any(|&b| b == b'.' || b == b':'))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clf_like() -> Template {
+        let mut b = Template::builder();
+        b.field(Spec::new(Role::Client).check(Check::Client))
+            .literal(b" ")
+            .field(Spec::new(Role::Plain))
+            .literal(b" ")
+            .field(Spec::new(Role::User))
+            .literal(b" ")
+            .field(Spec::new(Role::Time).spaces(1).check(Check::Date))
+            .literal(b" \"")
+            .field(Spec::new(Role::Request))
+            .literal(b"\" ")
+            .field(Spec::new(Role::Plain).check(Check::Status))
+            .literal(b" ")
+            .field(Spec::new(Role::Plain).check(Check::Number))
+            .literal(b" \"")
+            .field(Spec::new(Role::Referrer))
+            .literal(b"\" \"")
+            .field(Spec::new(Role::Text))
+            .literal(b"\"");
+        b.build().unwrap()
+    }
+
+    fn values<'a>(line: &'a str, fields: &[Field]) -> Vec<&'a str> {
+        fields.iter().map(|f| &line[f.range.clone()]).collect()
+    }
+
+    #[test]
+    fn matches_layouts() {
+        let t = clf_like();
+        let mut fields = Vec::new();
+        let cases: &[(&str, Option<&[&str]>)] = &[
+            (
+                r#"1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#,
+                Some(&[
+                    "1.2.3.4",
+                    "-",
+                    "bob",
+                    "[10/Oct/2000:13:55:36 -0700]",
+                    "GET / HTTP/1.1",
+                    "200",
+                    "5",
+                    "-",
+                    "ua",
+                ]),
+            ),
+            // Escaped and bare quotes inside quoted values.
+            (
+                r#"::1 - - [10/Oct/2000:13:55:36 -0700] "GET /\"a\" HTTP/1.1" 200 5 "x"y" "ua "quoted" \" end""#,
+                Some(&[
+                    "::1",
+                    "-",
+                    "-",
+                    "[10/Oct/2000:13:55:36 -0700]",
+                    r#"GET /\"a\" HTTP/1.1"#,
+                    "200",
+                    "5",
+                    r#"x"y"#,
+                    r#"ua "quoted" \" end"#,
+                ]),
+            ),
+            // A list of addresses as the client.
+            (
+                r#"10.0.0.2, 10.0.0.1, 127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#,
+                Some(&[
+                    "10.0.0.2, 10.0.0.1, 127.0.0.1",
+                    "-",
+                    "-",
+                    "[10/Oct/2000:13:55:36 -0700]",
+                    "GET / HTTP/1.1",
+                    "200",
+                    "5",
+                    "-",
+                    "ua",
+                ]),
+            ),
+            // Trailing bytes after the last literal's expected place end up in the last field.
+            (
+                r#"1.2.3.4 - - [t x] "GET / HTTP/1.1" 200 5 "-" "ua" "10.1.1.1""#,
+                Some(&[
+                    "1.2.3.4",
+                    "-",
+                    "-",
+                    "[t x]",
+                    "GET / HTTP/1.1",
+                    "200",
+                    "5",
+                    "-",
+                    r#"ua" "10.1.1.1"#,
+                ]),
+            ),
+            (r#"1.2.3.4 - - [t x] "GET / HTTP/1.1" 200 5"#, None),
+            ("", None),
+            ("garbage", None),
+        ];
+        for (line, want) in cases {
+            let ok = t.parse(line.as_bytes(), &mut fields);
+            assert_eq!(ok, want.is_some(), "{line}");
+            if let Some(want) = want {
+                assert_eq!(values(line, &fields), want.to_vec(), "{line}");
+                for w in fields.windows(2) {
+                    assert!(w[0].range.end <= w[1].range.start);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn checks_tell_formats_apart() {
+        let t = clf_like();
+        let mut fields = Vec::new();
+        let good = br#"1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "ua""#;
+        assert!(t.matches(good, &mut fields));
+        let bad_status =
+            br#"1.2.3.4 - bob [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.1" OK 5 "-" "ua""#;
+        assert!(t.parse(bad_status, &mut fields));
+        assert!(!t.matches(bad_status, &mut fields));
+        let bad_date = br#"1.2.3.4 - bob [yesterday noon] "GET / HTTP/1.1" 200 5 "-" "ua""#;
+        assert!(!t.matches(bad_date, &mut fields));
+    }
+
+    #[test]
+    fn adjacent_fields_merge() {
+        let mut b = Template::builder();
+        b.field(Spec::new(Role::Url))
+            .field(Spec::new(Role::Plain))
+            .field(Spec::new(Role::Query))
+            .literal(b" ")
+            .field(Spec::new(Role::Plain).check(Check::Status));
+        let t = b.build().unwrap();
+        assert_eq!(t.len(), 2);
+        let mut fields = Vec::new();
+        assert!(t.parse(b"/a?b=c 200", &mut fields));
+        assert_eq!(fields[0], Field::new(0..6, Role::Url));
+        let mut b = Template::builder();
+        b.field(Spec::new(Role::Client))
+            .field(Spec::new(Role::Time));
+        assert_eq!(b.build().unwrap().parse(b"x", &mut fields), true);
+        assert_eq!(fields[0].role, Role::Text);
+    }
+
+    #[test]
+    fn literal_only_is_not_a_template() {
+        let mut b = Template::builder();
+        b.literal(b"abc");
+        assert!(b.build().is_none());
+    }
+}

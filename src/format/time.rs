@@ -1,0 +1,90 @@
+//! The date of a timestamp field, in whichever of the usual shapes a format writes it. Only key
+//! rotation reads it; the field itself is always copied unchanged.
+
+use super::clf;
+use crate::redact::pseudonym::Date;
+
+/// The calendar date of `s` as written (in the line's own time zone), for the shapes access
+/// logs use: `10/Oct/2000:13:55:36 -0700` with or without brackets, ISO 8601
+/// (`2000-10-10T13:55:36Z`, `2000-10-10`), and Unix time in seconds, milliseconds, microseconds
+/// or nanoseconds with an optional fraction (UTC).
+pub fn date(s: &[u8]) -> Option<Date> {
+    let s = s.strip_prefix(b"[").unwrap_or(s);
+    if s.get(2) == Some(&b'/') || s.get(1) == Some(&b'/') {
+        return clf::date(s);
+    }
+    if s.get(4) == Some(&b'-') {
+        return iso(s);
+    }
+    epoch(s)
+}
+
+fn iso(s: &[u8]) -> Option<Date> {
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0')))
+    };
+    if s.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(Date {
+        year: year as i32,
+        month,
+        day,
+    })
+}
+
+/// Unix time: the integer part's length tells the unit (10 digits seconds, 13 milliseconds,
+/// 16 microseconds, 19 nanoseconds), which covers the years 2001 to 2286.
+fn epoch(s: &[u8]) -> Option<Date> {
+    let int_len = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let rest = &s[int_len..];
+    if !(rest.is_empty() || rest[0] == b'.') {
+        return None;
+    }
+    let divisor: u64 = match int_len {
+        10 => 1,
+        13 => 1_000,
+        16 => 1_000_000,
+        19 => 1_000_000_000,
+        _ => return None,
+    };
+    let value = s[..int_len]
+        .iter()
+        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+    Some(Date::from_days((value / divisor / 86_400) as i64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        let d = |year, month, day| Some(Date { year, month, day });
+        let cases: &[(&str, Option<Date>)] = &[
+            ("[10/Oct/2000:13:55:36 -0700]", d(2000, 10, 10)),
+            ("10/Oct/2000:13:55:36 -0700", d(2000, 10, 10)),
+            ("06/Feb/2009:12:14:14.655", d(2009, 2, 6)),
+            ("2015-05-13T23:39:43.945958Z", d(2015, 5, 13)),
+            ("2014-05-23", d(2014, 5, 23)),
+            ("2014-13-23", None),
+            ("1703373474.8155608", d(2023, 12, 23)),
+            ("1712790000123", d(2024, 4, 10)),
+            ("1712790000123000000", d(2024, 4, 10)),
+            ("0.001", None),
+            ("", None),
+            ("-", None),
+            ("10:37:05", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(date(input.as_bytes()), *want, "{input}");
+        }
+    }
+}
