@@ -6,7 +6,8 @@
 //! the same rules.
 
 use crate::config::{Config, IpPolicy};
-use crate::format::{clf, Format};
+use crate::format::layout::Layout;
+use crate::format::{clf, Field, Format, Role};
 use crate::redact::{email, ip, personal, text, url, PLACEHOLDER};
 
 /// What `check` looks for.
@@ -93,10 +94,15 @@ impl Audit {
 }
 
 /// Audits lines under the masks and IP policy of a [`Config`].
+///
+/// Use one per input: the input's format is recognised from the first lines it is given, as
+/// the scrubber does, to know which field holds the client.
 pub struct Auditor<'c> {
     cfg: &'c Config,
     audit: Audit,
     decoded: Vec<u8>,
+    layout: Option<Layout>,
+    fields: Vec<Field>,
 }
 
 impl<'c> Auditor<'c> {
@@ -106,11 +112,16 @@ impl<'c> Auditor<'c> {
             cfg,
             audit: Audit::default(),
             decoded: Vec::new(),
+            layout: None,
+            fields: Vec::new(),
         }
     }
 
     /// Audits `input`, any number of lines; lines are numbered from 1 across calls.
     pub fn check(&mut self, input: &[u8]) {
+        if self.layout.is_none() {
+            self.layout = Some(self.cfg.layout_for(input));
+        }
         for line in input.split_inclusive(|&b| b == b'\n') {
             self.audit.lines += 1;
             let n = self.audit.lines;
@@ -125,9 +136,23 @@ impl<'c> Auditor<'c> {
         &self.audit
     }
 
+    /// The client field of `line`, if its format has one and the line parses.
+    fn client<'l>(&mut self, line: &'l [u8]) -> Option<&'l [u8]> {
+        let layout = self.layout.as_mut()?;
+        if !matches!(layout, Layout::Clf(_)) {
+            if layout.directive(line) {
+                return None;
+            }
+            if layout.parse(line, &mut self.fields) {
+                let client = self.fields.iter().find(|f| f.role == Role::Client)?;
+                return Some(&line[client.range.clone()]);
+            }
+        }
+        clf::parse(line, Format::Auto).map(|fields| &line[fields.host])
+    }
+
     fn check_line(&mut self, n: u64, line: &[u8]) {
-        if let Some(fields) = clf::parse(line, Format::Auto) {
-            let host = &line[fields.host];
+        if let Some(host) = self.client(line) {
             let labels = host.iter().filter(|&&b| b == b'.').count() + 1;
             if labels > 2
                 && host.iter().any(u8::is_ascii_alphabetic)

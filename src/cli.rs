@@ -40,7 +40,7 @@ pub enum Command {
     /// masks, e-mail addresses, values of sensitive parameters, full client host names and
     /// userinfo in URLs. Reports counts and line numbers, never the data. Exit status 1 if
     /// anything is found, 0 if clean: usable as a CI gate.
-    Check(RunArgs),
+    Check(Box<RunArgs>),
     /// Print a shell completion script (for example into /usr/share/bash-completion/completions/).
     Completions {
         /// The shell.
@@ -72,9 +72,35 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", requires = "in_place", value_parser = parse_age)]
     pub older_than: Option<std::time::Duration>,
 
-    /// Input format; `auto` decides per line between common and combined.
+    /// Input format; `auto` recognises each input's format from its first lines (`--stats`
+    /// says which), and lines of no known format get the fail-safe scrub.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
     pub format: FormatArg,
+
+    /// Read lines in this Apache LogFormat, e.g. '%h %l %u %t "%r" %>s %b "%{Referer}i"'.
+    #[arg(long, value_name = "STRING", conflicts_with_all = ["format", "nginx_format"])]
+    pub log_format: Option<String>,
+
+    /// Read lines in this nginx log_format, e.g. '$remote_addr - $remote_user [$time_local] "$request" …'.
+    #[arg(long, value_name = "STRING", conflicts_with = "format")]
+    pub nginx_format: Option<String>,
+
+    /// JSON keys (dotted paths like `request.remote_ip`, or bare names) holding client
+    /// addresses, besides the known ones. Comma-separated; repeatable.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_ip_fields: Vec<String>,
+
+    /// JSON keys holding request URLs or paths, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_url_fields: Vec<String>,
+
+    /// JSON keys holding referrers, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_referrer_fields: Vec<String>,
+
+    /// JSON keys holding user names, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_user_fields: Vec<String>,
 
     /// IP addresses anywhere in the line: zero the low bits (mask), replace by 0.0.0.0 / ::
     /// (drop), keep, replace by a keyed HMAC pseudonym in 240.0.0.0/4 or fd00::/8 (hash), or
@@ -137,6 +163,23 @@ pub enum FormatArg {
     Auto,
     Common,
     Combined,
+    /// nginx combined plus `"$http_x_forwarded_for"`.
+    #[value(name = "combined_xff", alias = "combined-xff")]
+    CombinedXff,
+    /// Apache `%v:%p` (or `%v`) before combined or common.
+    #[value(name = "vhost_combined", alias = "vhost-combined")]
+    VhostCombined,
+    /// One JSON object per line (nginx escape=json, Caddy, Traefik, Cloudflare, …).
+    Json,
+    /// W3C extended: IIS, CloudFront, Incapsula, NetScaler, read by their `#Fields:` headers.
+    W3c,
+    Haproxy,
+    /// AWS Classic Load Balancer.
+    Elb,
+    /// AWS Application Load Balancer.
+    Alb,
+    /// AWS S3 server access log.
+    S3,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,8 +4,11 @@
 //! precomputes what the hot path needs (the address masks). After that it is only read.
 
 use std::fmt;
+use std::sync::Arc;
 
-use crate::format::Format;
+use crate::format::layout::Layout;
+use crate::format::template::Template;
+use crate::format::{apache, builtin, json, nginx, Format, Role};
 use crate::key::Key;
 
 /// What to do with IP addresses, wherever they appear in a line.
@@ -104,6 +107,9 @@ pub enum ConfigError {
     Ipv6Mask(u32),
     /// The key cannot be used (equal halves under ipcrypt-pfx, or no random key could be drawn).
     Key(String),
+    /// A `--log-format` or `--nginx-format` string that does not compile, or that conflicts
+    /// with `--format`.
+    LogFormat(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -115,7 +121,7 @@ impl fmt::Display for ConfigError {
             ConfigError::Ipv6Mask(bits) => {
                 write!(f, "--ipv6-mask must be between 0 and 128 bits, got {bits}")
             }
-            ConfigError::Key(why) => f.write_str(why),
+            ConfigError::Key(why) | ConfigError::LogFormat(why) => f.write_str(why),
         }
     }
 }
@@ -129,6 +135,9 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone, Debug)]
 pub struct Config {
     format: Format,
+    /// The templates of a template-driven `format` (a built-in one or the custom string).
+    templates: Arc<[Template]>,
+    json_keys: Arc<json::Keys>,
     ip: IpPolicy,
     ipv4_mask: u32,
     ipv6_mask: u32,
@@ -155,6 +164,31 @@ impl Config {
     /// Starts from the defaults: anonymous output, not merely pseudonymous.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
+    }
+
+    /// How lines are read before any input is seen: the configured format, or per-line common
+    /// and combined under `Auto` until an input's format is recognised.
+    pub fn layout(&self) -> Layout {
+        match self.format {
+            Format::Auto | Format::Common | Format::Combined => Layout::Clf(self.format),
+            Format::Json => Layout::Json(self.json_keys()),
+            Format::W3c => Layout::W3c(None),
+            format => Layout::Templates(format, self.templates.clone()),
+        }
+    }
+
+    /// The layout of an input whose first lines are `sample`: the configured format's, or,
+    /// under `Auto`, the format recognised from the sample.
+    pub fn layout_for(&self, sample: &[u8]) -> Layout {
+        match self.format {
+            Format::Auto => crate::format::layout::detect(sample, self),
+            _ => self.layout(),
+        }
+    }
+
+    /// The JSON keys to look for, built-in and named.
+    pub fn json_keys(&self) -> Arc<json::Keys> {
+        self.json_keys.clone()
     }
 
     /// The input format.
@@ -215,10 +249,30 @@ impl Config {
     }
 }
 
+/// A custom format string.
+#[derive(Clone, Debug)]
+pub enum CustomFormat {
+    /// An Apache `LogFormat` string (`--log-format`).
+    Apache(String),
+    /// An nginx `log_format` string (`--nginx-format`).
+    Nginx(String),
+}
+
+impl CustomFormat {
+    fn option(&self) -> &'static str {
+        match self {
+            CustomFormat::Apache(_) => "--log-format",
+            CustomFormat::Nginx(_) => "--nginx-format",
+        }
+    }
+}
+
 /// Builds a [`Config`]; every setting starts at its safe default.
 #[derive(Clone, Debug)]
 pub struct ConfigBuilder {
     format: Format,
+    custom: Option<CustomFormat>,
+    json_fields: Vec<(Role, Vec<String>)>,
     ip: IpPolicy,
     ipv4_mask: u32,
     ipv6_mask: u32,
@@ -238,6 +292,8 @@ impl Default for ConfigBuilder {
     fn default() -> Self {
         ConfigBuilder {
             format: Format::Auto,
+            custom: None,
+            json_fields: Vec::new(),
             ip: IpPolicy::Mask,
             ipv4_mask: 8,
             ipv6_mask: 80,
@@ -255,6 +311,20 @@ impl ConfigBuilder {
     /// Sets the input format.
     pub fn format(mut self, format: Format) -> Self {
         self.format = format;
+        self
+    }
+
+    /// Reads lines in a custom format: an Apache `LogFormat` or an nginx `log_format` string,
+    /// compiled once by [`ConfigBuilder::build`]. The format must be left at `Auto` (or set
+    /// to `Custom`).
+    pub fn custom_format(mut self, custom: CustomFormat) -> Self {
+        self.custom = Some(custom);
+        self
+    }
+
+    /// Names further JSON keys (dotted paths or bare names) that hold values of `role`.
+    pub fn json_fields(mut self, role: Role, names: Vec<String>) -> Self {
+        self.json_fields.push((role, names));
         self
     }
     /// Sets the IP policy.
@@ -337,8 +407,39 @@ impl ConfigBuilder {
                     .to_string(),
             ));
         }
+        let (format, templates) = match (self.format, &self.custom) {
+            (Format::Auto | Format::Custom, Some(custom)) => {
+                let template = match custom {
+                    CustomFormat::Apache(f) => apache::compile(f),
+                    CustomFormat::Nginx(f) => nginx::compile(f),
+                }
+                .map_err(|why| ConfigError::LogFormat(format!("{}: {why}", custom.option())))?;
+                (Format::Custom, vec![template])
+            }
+            (Format::Custom, None) => {
+                return Err(ConfigError::LogFormat(
+                    "the custom format needs --log-format or --nginx-format".to_string(),
+                ))
+            }
+            (format, Some(custom)) => {
+                return Err(ConfigError::LogFormat(format!(
+                    "{} cannot be combined with --format {}; leave --format out",
+                    custom.option(),
+                    format.name()
+                )))
+            }
+            (format, None) => (format, builtin::templates(format)),
+        };
+        let json_keys = self
+            .json_fields
+            .into_iter()
+            .fold(json::Keys::default(), |keys, (role, names)| {
+                keys.with(role, &names)
+            });
         Ok(Config {
-            format: self.format,
+            format,
+            templates: templates.into(),
+            json_keys: Arc::new(json_keys),
             ip: self.ip,
             ipv4_mask: self.ipv4_mask,
             ipv6_mask: self.ipv6_mask,

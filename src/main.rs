@@ -12,6 +12,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
 use logscrub::audit::{Audit, Auditor, Kind};
+use logscrub::config::CustomFormat;
+use logscrub::format::Role;
 use logscrub::pipeline::in_place;
 use logscrub::pipeline::output::ReopeningFile;
 use logscrub::pipeline::reader::ChunkReader;
@@ -62,7 +64,7 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
             );
             Ok(EXIT_OK)
         }
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         Some(Command::Completions { shell }) => {
             // Into a buffer first: `generate` panics on a write error such as a closed pipe.
             let mut script = Vec::new();
@@ -134,6 +136,10 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
             Ok(summary) => {
                 rewritten += 1;
                 total.stats.merge(&summary.stats);
+                // The temporary input name stands for the file being rewritten.
+                let name = path.display().to_string();
+                let formats = summary.formats.into_iter().map(|(_, f)| (name.clone(), f));
+                total.formats.extend(formats);
             }
             Err(err) => {
                 eprintln!("logscrub: {} (the original is unchanged)", chain(&err));
@@ -308,11 +314,19 @@ fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
             builder = builder.key(key);
         }
     }
-    let config = builder
+    let builder = builder
         .format(match cli.format {
             FormatArg::Auto => Format::Auto,
             FormatArg::Common => Format::Common,
             FormatArg::Combined => Format::Combined,
+            FormatArg::CombinedXff => Format::CombinedXff,
+            FormatArg::VhostCombined => Format::VhostCombined,
+            FormatArg::Json => Format::Json,
+            FormatArg::W3c => Format::W3c,
+            FormatArg::Haproxy => Format::Haproxy,
+            FormatArg::Elb => Format::Elb,
+            FormatArg::Alb => Format::Alb,
+            FormatArg::S3 => Format::S3,
         })
         .ip(match cli.ip {
             IpArg::Mask => IpPolicy::Mask,
@@ -350,7 +364,16 @@ fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
             UserArg::Keep => UserPolicy::Keep,
             UserArg::Hash => UserPolicy::Hash,
         })
-        .build()?;
+        .json_fields(Role::Client, cli.json_ip_fields.clone())
+        .json_fields(Role::Url, cli.json_url_fields.clone())
+        .json_fields(Role::Referrer, cli.json_referrer_fields.clone())
+        .json_fields(Role::User, cli.json_user_fields.clone());
+    let builder = match (&cli.log_format, &cli.nginx_format) {
+        (Some(format), _) => builder.custom_format(CustomFormat::Apache(format.clone())),
+        (None, Some(format)) => builder.custom_format(CustomFormat::Nginx(format.clone())),
+        (None, None) => builder,
+    };
+    let config = builder.build()?;
     Ok(config)
 }
 
@@ -401,6 +424,11 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
     let pad = if err.is_terminal() { "  " } else { "" };
     let ip = config.ip().name();
     writeln!(err, "logscrub: format {}, ip {ip}", config.format().name())?;
+    if config.format() == Format::Auto {
+        for (name, format) in &summary.formats {
+            writeln!(err, "{pad}{name}: read as {}", recognised(*format))?;
+        }
+    }
     if config.needs_key() {
         let origin = if config.random_key() {
             "drawn at random for this run: pseudonyms are consistent within it and unlinkable across runs"
@@ -442,12 +470,24 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         0.0
     };
     let ip = config.ip().name();
+    let inputs: Vec<String> = summary
+        .formats
+        .iter()
+        .map(|(name, format)| {
+            format!(
+                "{{\"name\":\"{}\",\"format\":\"{}\"}}",
+                json_escape(name),
+                recognised(*format)
+            )
+        })
+        .collect();
+    let inputs = inputs.join(",");
     writeln!(
         io::stderr().lock(),
         "{{\"format\":\"{}\",\"ip\":\"{ip}\",\"random_key\":{},\"lines_in\":{},\"lines_out\":{},\
          \"fallback_lines\":{},\"ips\":{},\"emails\":{},\"referrers\":{},\"request_values\":{},\
          \"users\":{},\"unkeyed_lines\":{},\"bytes_in\":{},\"bytes_out\":{},\"failed_inputs\":{},\
-         \"seconds\":{seconds:.6},\"mb_per_s\":{mb_per_s:.3}}}",
+         \"seconds\":{seconds:.6},\"mb_per_s\":{mb_per_s:.3},\"inputs\":[{inputs}]}}",
         config.format().name(),
         config.needs_key() && config.random_key(),
         s.lines_in,
@@ -463,6 +503,29 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         s.bytes_out,
         summary.failed_inputs,
     )
+}
+
+/// What `--format auto` chose for an input; `auto` there means common and combined lines
+/// (or nothing recognised), told apart line by line.
+fn recognised(format: Format) -> &'static str {
+    match format {
+        Format::Auto => "common/combined",
+        format => format.name(),
+    }
+}
+
+/// `name` as the content of a JSON string.
+fn json_escape(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `error: cause: cause`, like anyhow's `{:#}`, for errors that are reported and survived.

@@ -4,20 +4,48 @@
 use memchr::memchr;
 
 use crate::config::Config;
-use crate::format::{clf, Format};
-use crate::redact::{host, text, url, user, Ctx};
+use crate::format::layout::{self, Layout};
+use crate::format::{clf, json, Field, Format, Role};
+use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
 use crate::stats::Stats;
 
 /// Scrubs lines under one [`Config`]. Keep one per thread: it owns reusable scratch space and
 /// its own counters, so the hot path neither locks nor allocates once warmed up.
 pub struct Scrubber<'c> {
     cx: Ctx<'c>,
+    layout: Layout,
+    fields: Vec<Field>,
+    scratch: Scratch,
+}
+
+/// Buffers for JSON string values with escapes: decoded, then redacted, then encoded again.
+#[derive(Default)]
+struct Scratch {
+    decoded: Vec<u8>,
+    redacted: Vec<u8>,
 }
 
 impl<'c> Scrubber<'c> {
-    /// A scrubber for `cfg` with zeroed counters.
+    /// A scrubber for `cfg` with zeroed counters, reading lines in the configured format
+    /// (common or combined per line under `--format auto`, until [`Scrubber::set_layout`]).
     pub fn new(cfg: &'c Config) -> Self {
-        Scrubber { cx: Ctx::new(cfg) }
+        Scrubber {
+            cx: Ctx::new(cfg),
+            layout: cfg.layout(),
+            fields: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Reads the following lines with `layout`: the format recognised for an input, or, in a
+    /// parallel run, the layout in effect where a chunk starts.
+    pub fn set_layout(&mut self, layout: Layout) {
+        self.layout = layout;
+    }
+
+    /// The layout in effect, W3C columns included.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// Scrubs `input`, any number of `\n`-terminated lines (the last may lack its terminator),
@@ -62,50 +90,123 @@ impl<'c> Scrubber<'c> {
     }
 
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
-        let format = self.cx.cfg.format();
-        // A common line under `--format combined` still has a known user and request: it
-        // counts as fail-safe, but scrubbing its fields by their roles protects more than the
-        // generic fail-safe rules can.
-        let parsed = clf::parse(body, format).or_else(|| {
-            self.cx.stats.fallback_lines += u64::from(!body.is_empty());
-            (format != Format::Auto)
-                .then(|| clf::parse(body, Format::Auto))
-                .flatten()
-        });
-        match parsed {
-            Some(fields) => {
-                self.cx.begin_line(|| clf::date(&body[fields.time.clone()]));
-                self.write_clf(body, &fields, out);
+        if let Layout::Clf(format) = self.layout {
+            if let Some(line) = clf::parse(body, format) {
+                return write_clf(&mut self.cx, body, &line, out);
             }
+        } else if self.layout.directive(body) {
+            // Kept as they are, but scanned: a `#Remark:` may say anything.
+            self.cx.begin_line(|| None);
+            return text::scrub_text(&mut self.cx, body, false, out);
+        } else if self.layout.parse(body, &mut self.fields) {
+            let fields = &self.fields;
+            self.cx.begin_line(|| layout::date_of(body, fields));
+            return write_fields(&mut self.cx, body, fields, &mut self.scratch, out);
+        }
+        self.fail_safe(body, out);
+    }
+
+    /// A line that does not parse as its input's format. A common or combined line still has a
+    /// known user and request, so it is scrubbed by its fields (and counted all the same);
+    /// anything else gets the fail-safe scrub: every address, e-mail and query value.
+    fn fail_safe(&mut self, body: &[u8], out: &mut Vec<u8>) {
+        self.cx.stats.fallback_lines += u64::from(!body.iter().all(u8::is_ascii_whitespace));
+        let tried = matches!(self.layout, Layout::Clf(Format::Auto));
+        match clf::parse(body, Format::Auto).filter(|_| !tried) {
+            Some(line) => write_clf(&mut self.cx, body, &line, out),
             None => {
                 self.cx.begin_line(|| None);
                 text::scrub_text(&mut self.cx, body, true, out);
             }
         }
     }
+}
 
-    fn write_clf(&mut self, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
-        let cx = &mut self.cx;
-        host::redact_client(cx, &line[f.host.clone()], out);
-        out.extend_from_slice(&line[f.host.end..f.ident.start]);
-        text::scrub_text(cx, &line[f.ident.clone()], false, out);
-        out.extend_from_slice(&line[f.ident.end..f.user.start]);
-        user::redact_user(cx, &line[f.user.clone()], out);
-        // The timestamp sits in this gap: it is copied, never scanned.
-        out.extend_from_slice(&line[f.user.end..f.request.start]);
-        url::redact_request(cx, &line[f.request.clone()], out);
-        let mut copied = f.request.end;
-        if let (Some(referrer), Some(agent)) = (&f.referrer, &f.agent) {
-            out.extend_from_slice(&line[copied..referrer.start]);
-            url::redact_referrer(cx, &line[referrer.clone()], out);
-            out.extend_from_slice(&line[referrer.end..agent.start]);
-            // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
-            text::scrub_text(cx, &line[agent.clone()], true, out);
-            copied = agent.end;
+fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
+    cx.begin_line(|| clf::date(&line[f.time.clone()]));
+    host::redact_client(cx, &line[f.host.clone()], out);
+    out.extend_from_slice(&line[f.host.end..f.ident.start]);
+    text::scrub_text(cx, &line[f.ident.clone()], false, out);
+    out.extend_from_slice(&line[f.ident.end..f.user.start]);
+    user::redact_user(cx, &line[f.user.clone()], out);
+    // The timestamp sits in this gap: it is copied, never scanned.
+    out.extend_from_slice(&line[f.user.end..f.request.start]);
+    url::redact_request(cx, &line[f.request.clone()], out);
+    let mut copied = f.request.end;
+    if let (Some(referrer), Some(agent)) = (&f.referrer, &f.agent) {
+        out.extend_from_slice(&line[copied..referrer.start]);
+        url::redact_referrer(cx, &line[referrer.clone()], out);
+        out.extend_from_slice(&line[referrer.end..agent.start]);
+        // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
+        text::scrub_text(cx, &line[agent.clone()], true, out);
+        copied = agent.end;
+    }
+    out.extend_from_slice(&line[copied..f.rest.start]);
+    // Trailing columns (X-Forwarded-For, timings) are unknown: fail-safe.
+    text::scrub_text(cx, &line[f.rest.clone()], true, out);
+}
+
+/// Writes a parsed line: each field by its role, the bytes between fields as they are.
+fn write_fields(
+    cx: &mut Ctx,
+    line: &[u8],
+    fields: &[Field],
+    scratch: &mut Scratch,
+    out: &mut Vec<u8>,
+) {
+    let mut copied = 0;
+    for field in fields {
+        out.extend_from_slice(&line[copied..field.range.start]);
+        let value = &line[field.range.clone()];
+        if field.escaped {
+            write_escaped(cx, field.role, value, scratch, out);
+        } else {
+            write_value(cx, field.role, value, out);
         }
-        out.extend_from_slice(&line[copied..f.rest.start]);
-        // Trailing columns (X-Forwarded-For, timings) are unknown: fail-safe.
-        text::scrub_text(cx, &line[f.rest.clone()], true, out);
+        copied = field.range.end;
+    }
+    out.extend_from_slice(&line[copied..]);
+}
+
+/// A JSON string with escapes: what the escapes hide (`\u0040`, `\/`) is redacted like plain
+/// text, and the result is escaped again, so the line stays valid JSON. Unchanged values keep
+/// their original spelling.
+fn write_escaped(cx: &mut Ctx, role: Role, raw: &[u8], scratch: &mut Scratch, out: &mut Vec<u8>) {
+    if !json::decode(raw, &mut scratch.decoded) {
+        // Not decodable, so not knowable: nothing of it may pass.
+        cx.stats.request_values += 1;
+        return out.extend_from_slice(PLACEHOLDER);
+    }
+    scratch.redacted.clear();
+    write_value(cx, role, &scratch.decoded, &mut scratch.redacted);
+    if scratch.redacted == scratch.decoded {
+        out.extend_from_slice(raw);
+    } else {
+        json::encode(&scratch.redacted, out);
+    }
+}
+
+/// Writes one field's value by its role.
+fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
+    match role {
+        Role::Client => host::redact_client(cx, value, out),
+        Role::User => user::redact_user(cx, value, out),
+        Role::Request => url::redact_request(cx, value, out),
+        Role::Url => url::redact_target(cx, value, out),
+        Role::Query => url::redact_query(cx, value, out),
+        Role::Referrer => url::redact_referrer(cx, value, out),
+        Role::Text => text::scrub_text(cx, value, true, out),
+        // Timestamps are scanned too: a template that matched an unusual line may have put
+        // something else in their place.
+        Role::Addrs | Role::Plain | Role::Time => text::scrub_text(cx, value, false, out),
+        Role::Secret => {
+            if value.is_empty() || value == b"-" {
+                out.extend_from_slice(value);
+            } else {
+                cx.stats.request_values += 1;
+                out.extend_from_slice(PLACEHOLDER);
+            }
+        }
     }
 }
 

@@ -40,9 +40,13 @@ pub struct ClfLine {
 /// Parses `line` (without its terminator) as `format`. `Auto` takes combined where the line has
 /// the two quoted fields and common otherwise.
 pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
-    let host_end = memchr(b' ', line)?;
+    let mut host_end = memchr(b' ', line)?;
     if host_end == 0 {
         return None;
+    }
+    // nginx behind proxies may log a list (`10.0.0.2, 10.0.0.1, 127.0.0.1`) as the client.
+    while line[host_end - 1] == b',' {
+        host_end += 1 + memchr(b' ', &line[host_end + 1..])?;
     }
     let ident_start = host_end + 1;
     let ident_end = ident_start + memchr(b' ', &line[ident_start..])?;

@@ -9,6 +9,7 @@ pub mod apache;
 pub mod builtin;
 pub mod clf;
 pub mod json;
+pub mod layout;
 pub mod nginx;
 pub mod template;
 pub mod time;

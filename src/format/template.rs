@@ -30,8 +30,9 @@ pub enum Check {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spec {
     pub role: Role,
-    /// Spaces the value itself contains (`[10/Oct/2000:13:55:36 -0700]` has one), skipped
-    /// before looking for the next literal when that literal starts with a space.
+    /// Spaces the value itself contains (`[10/Oct/2000:13:55:36 -0700]` has one): skipped
+    /// before looking for the next literal when that literal starts with a space, and the
+    /// most it may hold otherwise (`u8::MAX`: any number).
     pub spaces: u8,
     pub check: Check,
 }
@@ -58,7 +59,8 @@ impl Spec {
 
 #[derive(Clone, Debug)]
 enum Item {
-    Literal(Box<[u8]>, memmem::Finder<'static>),
+    /// The literal's bytes are the finder's needle.
+    Literal(Box<memmem::Finder<'static>>),
     Field(Spec),
 }
 
@@ -111,9 +113,9 @@ impl Builder {
         if self.pending.is_empty() {
             return;
         }
-        let bytes: Box<[u8]> = std::mem::take(&mut self.pending).into();
-        let finder = memmem::Finder::new(&bytes[..]).into_owned();
-        self.items.push(Item::Literal(bytes, finder));
+        let bytes = std::mem::take(&mut self.pending);
+        let finder = memmem::Finder::new(&bytes).into_owned();
+        self.items.push(Item::Literal(Box::new(finder)));
     }
 }
 
@@ -141,7 +143,8 @@ impl Template {
         let last = self.items.len() - 1;
         for (i, item) in self.items.iter().enumerate() {
             match item {
-                Item::Literal(lit, _) => {
+                Item::Literal(finder) => {
+                    let lit = finder.needle();
                     if !line[pos..].starts_with(lit) {
                         return false;
                     }
@@ -151,13 +154,15 @@ impl Template {
                     let end = match self.items.get(i + 1) {
                         None => line.len(),
                         // The final literal closes the line: a value may contain it.
-                        Some(Item::Literal(lit, _)) if i + 1 == last => {
+                        Some(Item::Literal(finder)) if i + 1 == last => {
+                            let lit = finder.needle();
                             if line.len() < pos + lit.len() || !line.ends_with(lit) {
                                 return false;
                             }
                             line.len() - lit.len()
                         }
-                        Some(Item::Literal(lit, finder)) => {
+                        Some(Item::Literal(finder)) => {
+                            let lit = finder.needle();
                             let quoted = pos > 0 && line[pos - 1] == b'"' && lit[0] == b'"';
                             match field_end(line, pos, spec, lit, finder, quoted) {
                                 Some(end) => end,
@@ -182,11 +187,11 @@ impl Template {
         }
         let specs = self.items.iter().filter_map(|item| match item {
             Item::Field(spec) => Some(spec),
-            Item::Literal(..) => None,
+            Item::Literal(_) => None,
         });
         specs
             .zip(fields.iter())
-            .all(|(spec, field)| passes(spec.check, &line[field.range.clone()]))
+            .all(|(spec, field)| spec.check.passes(&line[field.range.clone()]))
     }
 
     /// The number of fields.
@@ -235,18 +240,21 @@ fn field_end(
         return None;
     }
     let mut from = pos;
-    if lit[0] == b' ' {
-        for _ in 0..spec.spaces {
-            from += memchr::memchr(b' ', &line[from..])? + 1;
-        }
+    if lit[0] != b' ' {
+        // The value ends at a literal such as `:` or `]`: more spaces than the value may
+        // contain means the line has another layout (`host 1.2.3.4 - [t:…` is not `%v:%p`).
+        let p = from + find(line, from, lit, finder)?;
+        let spaces = memchr::memchr_iter(b' ', &line[pos..p]).count();
+        return (spaces <= usize::from(spec.spaces)).then_some(p);
+    }
+    for _ in 0..spec.spaces {
+        from += memchr::memchr(b' ', &line[from..])? + 1;
     }
     loop {
         let p = from + find(line, from, lit, finder)?;
         // `203.0.113.7, 10.0.0.1`: a list of addresses goes on after a comma.
-        let list = matches!(spec.role, Role::Client | Role::Addrs)
-            && lit[0] == b' '
-            && p > pos
-            && line[p - 1] == b',';
+        let list =
+            matches!(spec.role, Role::Client | Role::Addrs) && p > pos && line[p - 1] == b',';
         if !list {
             return Some(p);
         }
@@ -263,30 +271,33 @@ fn find(line: &[u8], from: usize, lit: &[u8], finder: &memmem::Finder<'_>) -> Op
     }
 }
 
-fn passes(check: Check, value: &[u8]) -> bool {
-    match check {
-        Check::Any => true,
-        Check::Status => {
-            value == b"-" || (value.len() == 3 && value.iter().all(u8::is_ascii_digit))
-        }
-        Check::Number => {
-            value == b"-"
-                || (!value.is_empty()
-                    && value
-                        .iter()
-                        .all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
-        }
-        Check::Date => time::date(value).is_some(),
-        Check::Client => {
-            value == b"-"
-                || value.starts_with(b"unix:")
-                || ip::parse_host_addr(value).is_some()
-                || (!value.is_empty()
-                    && value.iter().all(|&b| {
-                        b.is_ascii_alphanumeric()
-                            || matches!(b, b'.' | b'-' | b'_' | b':' | b',' | b' ')
-                    })
-                    && value.iter().any(|&b| b == b'.' || b == b':'))
+impl Check {
+    /// Whether `value` passes this check.
+    pub fn passes(self, value: &[u8]) -> bool {
+        match self {
+            Check::Any => true,
+            Check::Status => {
+                value == b"-" || (value.len() == 3 && value.iter().all(u8::is_ascii_digit))
+            }
+            Check::Number => {
+                value == b"-"
+                    || (!value.is_empty()
+                        && value
+                            .iter()
+                            .all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
+            }
+            Check::Date => time::date(value).is_some(),
+            Check::Client => {
+                value == b"-"
+                    || value.starts_with(b"unix:")
+                    || ip::parse_host_addr(value).is_some()
+                    || (!value.is_empty()
+                        && value.iter().all(|&b| {
+                            b.is_ascii_alphanumeric()
+                                || matches!(b, b'.' | b'-' | b'_' | b':' | b',' | b' ')
+                        })
+                        && value.iter().any(|&b| b == b'.' || b == b':'))
+            }
         }
     }
 }
@@ -432,7 +443,7 @@ mod tests {
         let mut b = Template::builder();
         b.field(Spec::new(Role::Client))
             .field(Spec::new(Role::Time));
-        assert_eq!(b.build().unwrap().parse(b"x", &mut fields), true);
+        assert!(b.build().unwrap().parse(b"x", &mut fields));
         assert_eq!(fields[0].role, Role::Text);
     }
 

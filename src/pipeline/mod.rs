@@ -23,6 +23,8 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::format::layout::Layout;
+use crate::format::Format;
 use crate::scrub::Scrubber;
 use crate::stats::Stats;
 
@@ -131,6 +133,9 @@ impl Default for Options {
 pub struct Summary {
     /// Counters over all inputs.
     pub stats: Stats,
+    /// The format each input was read in, by input name, in input order (inputs that could
+    /// not be opened or were empty are missing).
+    pub formats: Vec<(String, Format)>,
     /// Inputs that could not be opened or read to the end.
     pub failed_inputs: usize,
 }
@@ -173,6 +178,7 @@ fn run_serial(
                 continue;
             }
         };
+        let mut first = true;
         loop {
             match chunks.next_chunk(&mut chunk) {
                 Ok(true) => {}
@@ -185,6 +191,12 @@ fn run_serial(
                     });
                     break;
                 }
+            }
+            if first {
+                let layout = cfg.layout_for(&chunk);
+                summary.formats.push((input.name(), layout.format()));
+                scrubber.set_layout(layout);
+                first = false;
             }
             scrubbed.clear();
             scrubber.scrub(&chunk, &mut scrubbed);
@@ -228,7 +240,7 @@ fn run_parallel(
             .expect("the pool has room for every buffer");
     }
     let (recycle_tx, recycle_rx) = bounded::<Vec<u8>>(in_flight);
-    let (work_tx, work_rx) = bounded::<(u64, Vec<u8>)>(in_flight);
+    let (work_tx, work_rx) = bounded::<(u64, Vec<u8>, Layout)>(in_flight);
     let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
 
     // Signals go to the reader alone, so that a read blocked on an idle pipe is interrupted.
@@ -237,10 +249,13 @@ fn run_parallel(
         let inputs = inputs.to_vec();
         let done_tx = done_tx.clone();
         let progress = options.progress.clone();
+        let cfg = cfg.clone();
         thread::spawn(move || {
             signals::unblock_in_this_thread();
             let progress = progress.as_ref();
-            read_all(&inputs, chunk_size, progress, &free_rx, &work_tx, &done_tx)
+            read_all(
+                &cfg, &inputs, chunk_size, progress, &free_rx, &work_tx, &done_tx,
+            )
         })
     };
     let cfg = Arc::new(cfg.clone());
@@ -281,7 +296,9 @@ fn run_parallel(
     flush(out)?;
     signals::unblock_in_this_thread();
     // Every sender is gone, so the threads have finished; joining only collects their stats.
-    let _ = reader.join();
+    if let Ok(formats) = reader.join() {
+        summary.formats = formats;
+    }
     for worker in workers {
         if let Ok(stats) = worker.join() {
             summary.stats.merge(&stats);
@@ -290,22 +307,26 @@ fn run_parallel(
     Ok(summary)
 }
 
-/// The reader thread: cuts every input into chunks, numbering chunks and failures in order.
+/// The reader thread: cuts every input into chunks, numbering chunks and failures in order,
+/// and gives each chunk the layout in effect where it starts. Returns the format of each input.
 fn read_all(
+    cfg: &Config,
     inputs: &[Input],
     chunk_size: usize,
     progress: Option<&Progress>,
     free_rx: &Receiver<Vec<u8>>,
-    work_tx: &Sender<(u64, Vec<u8>)>,
+    work_tx: &Sender<(u64, Vec<u8>, Layout)>,
     done_tx: &Sender<(u64, Done)>,
-) {
+) -> Vec<(String, Format)> {
+    let mut formats = Vec::new();
     let mut seq = 0u64;
     for input in inputs {
+        let mut layout: Option<Layout> = None;
         let mut chunks = match input.open_counted(progress) {
             Ok(rdr) => ChunkReader::new(rdr, chunk_size),
             Err(err) => {
                 if done_tx.send((seq, Done::Failed(err))).is_err() {
-                    return;
+                    return formats;
                 }
                 seq += 1;
                 continue;
@@ -313,11 +334,20 @@ fn read_all(
         };
         loop {
             // Waiting for a free buffer is the backpressure that bounds memory.
-            let Ok(mut buf) = free_rx.recv() else { return };
+            let Ok(mut buf) = free_rx.recv() else {
+                return formats;
+            };
             match chunks.next_chunk(&mut buf) {
                 Ok(true) => {
-                    if work_tx.send((seq, buf)).is_err() {
-                        return;
+                    let layout = layout.get_or_insert_with(|| {
+                        let layout = cfg.layout_for(&buf);
+                        formats.push((input.name(), layout.format()));
+                        layout
+                    });
+                    let this_chunk = layout.clone();
+                    layout.advance(&buf);
+                    if work_tx.send((seq, buf, this_chunk)).is_err() {
+                        return formats;
                     }
                     seq += 1;
                 }
@@ -328,7 +358,7 @@ fn read_all(
                         source,
                     };
                     if done_tx.send((seq, Done::Failed(err))).is_err() {
-                        return;
+                        return formats;
                     }
                     seq += 1;
                     break;
@@ -336,17 +366,19 @@ fn read_all(
             }
         }
     }
+    formats
 }
 
 /// A worker thread: scrubs whole chunks with its own scrubber until the input ends.
 fn scrub_chunks(
     cfg: &Config,
-    work_rx: &Receiver<(u64, Vec<u8>)>,
+    work_rx: &Receiver<(u64, Vec<u8>, Layout)>,
     recycle_rx: &Receiver<Vec<u8>>,
     done_tx: &Sender<(u64, Done)>,
 ) -> Stats {
     let mut scrubber = Scrubber::new(cfg);
-    for (seq, input) in work_rx.iter() {
+    for (seq, input, layout) in work_rx.iter() {
+        scrubber.set_layout(layout);
         let mut output = recycle_rx.try_recv().unwrap_or_default();
         output.clear();
         scrubber.scrub(&input, &mut output);

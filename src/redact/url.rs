@@ -24,19 +24,50 @@ pub(crate) enum UrlMode {
 /// Writes the request line `METHOD URL PROTOCOL` under the request policy. A request line of
 /// another shape (empty, `-`, TLS bytes sent to a plain port) gets the fail-safe text scrub.
 pub(crate) fn redact_request(cx: &mut Ctx, req: &[u8], out: &mut Vec<u8>) {
-    let policy = cx.cfg.request();
     let Some((method_end, url_end)) = split_request(req) else {
         text::scrub_text(cx, req, true, out);
         return;
     };
     out.extend_from_slice(&req[..=method_end]);
-    let url = &req[method_end + 1..url_end];
-    match policy {
-        RequestPolicy::Redact => scrub_url(cx, url, UrlMode::Redact, out),
-        RequestPolicy::Strip => scrub_url(cx, url, UrlMode::Strip, out),
-        RequestPolicy::Keep => text::scrub_text(cx, url, false, out),
-    }
+    redact_target(cx, &req[method_end + 1..url_end], out);
     out.extend_from_slice(&req[url_end..]);
+}
+
+/// Writes a request target or path (`%U%q`, `$request_uri`, `cs-uri-stem`) under the request
+/// policy.
+pub(crate) fn redact_target(cx: &mut Ctx, target: &[u8], out: &mut Vec<u8>) {
+    match cx.cfg.request() {
+        RequestPolicy::Redact => scrub_url(cx, target, UrlMode::Redact, out),
+        RequestPolicy::Strip => scrub_url(cx, target, UrlMode::Strip, out),
+        RequestPolicy::Keep => text::scrub_text(cx, target, false, out),
+    }
+}
+
+/// Writes a query string on its own, with its `?` (Apache `%q`) or without (`$args`, W3C
+/// `cs-uri-query`), under the request policy. Stripped, it becomes what the format writes for
+/// no query: nothing after a `?`, `-` otherwise.
+pub(crate) fn redact_query(cx: &mut Ctx, query: &[u8], out: &mut Vec<u8>) {
+    if query.is_empty() || query == b"-" {
+        out.extend_from_slice(query);
+        return;
+    }
+    let (mark, params) = match query.strip_prefix(b"?") {
+        Some(params) => (&b"?"[..], params),
+        None => (&b""[..], query),
+    };
+    match cx.cfg.request() {
+        RequestPolicy::Redact => {
+            out.extend_from_slice(mark);
+            redact_params(cx, params, out);
+        }
+        RequestPolicy::Strip => {
+            cx.stats.request_values += 1;
+            if mark.is_empty() {
+                out.push(b'-');
+            }
+        }
+        RequestPolicy::Keep => text::scrub_text(cx, query, false, out),
+    }
 }
 
 /// Writes a referrer under the referrer policy. `-` and an empty referrer stay as they are.

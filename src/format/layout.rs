@@ -1,0 +1,161 @@
+//! How one input's lines are read: fixed by `--format`, or recognised from the input's first
+//! lines; for W3C, also the columns named by the latest `#Fields:` header.
+
+use std::sync::Arc;
+
+use super::template::{Check, Template};
+use super::w3c::{self, Columns};
+use super::{builtin, clf, json, time, Field, Format};
+use crate::config::Config;
+
+/// The parser for an input's lines. Cloning is cheap (shared parts are behind `Arc`s), so a
+/// layout travels with every chunk of a parallel run.
+#[derive(Clone, Debug)]
+pub enum Layout {
+    /// Common and combined (`Auto`: per line), by the hand-written parser.
+    Clf(Format),
+    /// Templates tried in turn, the first that matches wins.
+    Templates(Format, Arc<[Template]>),
+    Json(Arc<json::Keys>),
+    /// W3C with the columns of the latest `#Fields:` header (none before the first).
+    W3c(Option<Arc<Columns>>),
+}
+
+impl Layout {
+    /// The format's name for `--stats`.
+    pub fn format(&self) -> Format {
+        match self {
+            Layout::Clf(format) | Layout::Templates(format, _) => *format,
+            Layout::Json(_) => Format::Json,
+            Layout::W3c(_) => Format::W3c,
+        }
+    }
+
+    /// Parses a line of a template, JSON or W3C layout into `fields`; false for a line that
+    /// does not parse, a W3C directive, and under the common/combined parser (which has its own
+    /// result type, [`clf::ClfLine`]).
+    pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
+        match self {
+            Layout::Clf(_) => false,
+            Layout::Templates(_, templates) => templates.iter().any(|t| t.parse(line, fields)),
+            Layout::Json(keys) => json::parse(line, keys, fields),
+            Layout::W3c(columns) => columns.as_ref().is_some_and(|c| c.parse(line, fields)),
+        }
+    }
+
+    /// Whether `line` is a W3C directive (`#Software:`, `#Fields:`…); a `#Fields:` one names
+    /// the columns of the lines that follow.
+    pub fn directive(&mut self, line: &[u8]) -> bool {
+        let Layout::W3c(columns) = self else {
+            return false;
+        };
+        if line.first() != Some(&b'#') {
+            return false;
+        }
+        if let Some(found) = Columns::from_header(line) {
+            *columns = Some(Arc::new(found));
+        }
+        true
+    }
+
+    /// Takes in the `#Fields:` headers of `chunk` (whole lines that precede the next chunk),
+    /// so that the next chunk is read with the columns in effect where it starts, as a serial
+    /// reading would.
+    pub fn advance(&mut self, chunk: &[u8]) {
+        let Layout::W3c(columns) = self else { return };
+        let finder = memchr::memmem::Finder::new(w3c::FIELDS);
+        let last_header = finder
+            .find_iter(chunk)
+            .filter(|&at| at == 0 || chunk[at - 1] == b'\n')
+            .last();
+        if let Some(at) = last_header {
+            let end = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |n| at + n);
+            let line = chunk[at..end]
+                .strip_suffix(b"\r")
+                .unwrap_or(&chunk[at..end]);
+            if let Some(found) = Columns::from_header(line) {
+                *columns = Some(Arc::new(found));
+            }
+        }
+    }
+}
+
+/// How many lines of an input's start are looked at to recognise its format.
+const SAMPLE_LINES: usize = 64;
+
+/// The formats tried when recognising an input, most specific first: on equal scores the
+/// earlier wins.
+const CANDIDATES: [Format; 8] = [
+    Format::CombinedXff,
+    Format::VhostCombined,
+    Format::Haproxy,
+    Format::Elb,
+    Format::Alb,
+    Format::S3,
+    Format::Combined,
+    Format::Common,
+];
+
+/// Recognises the format of an input from `sample`, whole lines from its start: W3C by its
+/// directives, JSON by its braces, and otherwise the candidate format whose checks pass on the
+/// most lines. With nothing recognised, lines are read as common or combined one by one, and
+/// what does not parse gets the fail-safe scrub.
+pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
+    let lines = || {
+        sample
+            .split(|&b| b == b'\n')
+            .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+            .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
+            .take(SAMPLE_LINES)
+    };
+    let Some(first) = lines().next() else {
+        return Layout::Clf(Format::Auto);
+    };
+    if first.starts_with(b"#") && lines().any(|line| line.starts_with(w3c::FIELDS))
+        || [&b"#Software:"[..], b"#Version:"]
+            .iter()
+            .any(|d| first.starts_with(d))
+    {
+        return Layout::W3c(None);
+    }
+    if first.first() == Some(&b'{') {
+        return Layout::Json(cfg.json_keys());
+    }
+    let mut fields = Vec::new();
+    let mut best = (0, Format::Auto, None);
+    for format in CANDIDATES {
+        let templates = builtin::templates(format);
+        let score = lines()
+            .filter(|line| match format {
+                Format::Combined | Format::Common => clf_matches(line, format),
+                _ => templates.iter().any(|t| t.matches(line, &mut fields)),
+            })
+            .count();
+        if score > best.0 {
+            best = (score, format, Some(templates));
+        }
+    }
+    match best {
+        (0, ..) | (_, Format::Combined | Format::Common, _) => Layout::Clf(Format::Auto),
+        (_, format, templates) => Layout::Templates(format, templates.unwrap_or_default().into()),
+    }
+}
+
+/// Whether `line` is a plausible common or combined line: it parses (status and size
+/// included), its client looks like a client, its user has no space and its date reads.
+fn clf_matches(line: &[u8], format: Format) -> bool {
+    let Some(f) = clf::parse(line, format) else {
+        return false;
+    };
+    Check::Client.passes(&line[f.host.clone()])
+        && !line[f.user.clone()].contains(&b' ')
+        && time::date(&line[f.time.clone()]).is_some()
+}
+
+/// The date of the first timestamp field that has one.
+pub fn date_of(line: &[u8], fields: &[Field]) -> Option<crate::redact::pseudonym::Date> {
+    fields
+        .iter()
+        .filter(|f| f.role == super::Role::Time)
+        .find_map(|f| time::date(&line[f.range.clone()]))
+}
