@@ -1,0 +1,252 @@
+//! Every format on hand-written fixtures with personal data in each field: golden outputs,
+//! recognition by `--format auto`, custom format strings and their errors.
+//!
+//! Golden files live in `fixtures/expected/formats/`. After an intended change of output,
+//! regenerate them with `LOGSCRUB_BLESS=1 cargo test --test formats` and review the diff.
+
+mod common;
+
+use common::{line_count, root, run, surviving};
+
+const APACHE_CUSTOM: &str =
+    r#"%a %{c}a %u %{%Y-%m-%d %H:%M:%S}t %D "%U" "%q" %{X-Forwarded-For}i "%{User-Agent}i""#;
+const NGINX_CUSTOM: &str = r#"$time_iso8601 client=$remote_addr user=$remote_user req="$request" st=$status ref="$http_referer" xff="$http_x_forwarded_for" rt=$request_time"#;
+
+/// (fixture in `fixtures/formats/`, the format `auto` must recognise, extra arguments).
+const FIXTURES: &[(&str, &str, &[&str])] = &[
+    ("vhost_combined.log", "vhost_combined", &[]),
+    ("combined_xff.log", "combined_xff", &[]),
+    ("haproxy.log", "haproxy", &[]),
+    ("elb.log", "elb", &[]),
+    ("alb.log", "alb", &[]),
+    ("s3.log", "s3", &[]),
+    ("w3c-iis.log", "w3c", &[]),
+    ("cloudfront.log", "w3c", &[]),
+    (
+        "custom-apache.log",
+        "custom",
+        &["--log-format", APACHE_CUSTOM],
+    ),
+    (
+        "custom-nginx.log",
+        "custom",
+        &["--nginx-format", NGINX_CUSTOM],
+    ),
+];
+
+fn fixture(name: &str) -> String {
+    format!("fixtures/formats/{name}")
+}
+
+#[test]
+fn golden_outputs() {
+    let bless = std::env::var_os("LOGSCRUB_BLESS").is_some();
+    for &(name, _, args) in FIXTURES {
+        for (policy, suffix) in [
+            (&[][..], "default"),
+            (
+                &["--ip", "drop", "--referrer", "drop", "--request", "strip"][..],
+                "strict",
+            ),
+        ] {
+            let mut all = args.to_vec();
+            all.extend_from_slice(policy);
+            let path = fixture(name);
+            all.push(&path);
+            let out = run(&all, b"");
+            assert!(
+                out.status.success(),
+                "{name} {all:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let golden = root()
+                .join("fixtures/expected/formats")
+                .join(format!("{}.{suffix}.log", name.trim_end_matches(".log")));
+            if bless {
+                std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+                std::fs::write(&golden, &out.stdout).unwrap();
+                continue;
+            }
+            let want =
+                std::fs::read(&golden).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+            assert!(
+                out.stdout == want,
+                "{name} {policy:?} differs from {}:\n{}",
+                golden.display(),
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn fixtures_keep_line_count_and_leak_nothing() {
+    for &(name, _, args) in FIXTURES {
+        let path = fixture(name);
+        let input = std::fs::read(root().join(&path)).unwrap();
+        let mut all = args.to_vec();
+        all.push(&path);
+        let out = run(&all, b"");
+        assert_eq!(line_count(&out.stdout), line_count(&input), "{name}");
+        assert!(surviving(&input, &out.stdout).is_empty(), "{name}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Every fixture plants these; none may survive in any field.
+        for planted in [
+            "@example",
+            "%40example",
+            "alice",
+            "frank",
+            "carol",
+            "grace",
+            "ivan",
+            "judy",
+            "erin.doe",
+            "token=9f86",
+            "s3cr3t",
+            "SessionId=abc123",
+            "session=77",
+            "4915112345678",
+            "eyJhbGci",
+        ] {
+            assert!(
+                !text.contains(planted),
+                "{name}: `{planted}` survives:\n{text}"
+            );
+        }
+        let mut check = vec!["check"];
+        check.extend_from_slice(args);
+        let audit = run(&check, &out.stdout);
+        assert_eq!(
+            audit.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&audit.stdout)
+        );
+    }
+}
+
+/// `--format auto` recognises each fixture, says so in `--stats`, and scrubs it exactly as
+/// the explicit `--format` does.
+#[test]
+fn auto_recognises_each_format() {
+    for &(name, format, args) in FIXTURES {
+        if !args.is_empty() {
+            continue;
+        }
+        let path = fixture(name);
+        let auto = run(&["--stats-json", &path], b"");
+        let stats = String::from_utf8_lossy(&auto.stderr);
+        assert!(
+            stats.contains(&format!("\"format\":\"{format}\"}}")),
+            "{name}: {stats}"
+        );
+        assert!(
+            stats.contains("\"fallback_lines\":0,") || name == "haproxy.log",
+            "{name}: {stats}"
+        );
+        let explicit = run(&["-f", format, &path], b"");
+        assert!(auto.stdout == explicit.stdout, "{name}");
+        let human = run(&["--stats", &path], b"");
+        let human = String::from_utf8_lossy(&human.stderr);
+        assert!(
+            human.contains(&format!("{path}: read as {format}")),
+            "{human}"
+        );
+    }
+}
+
+/// Each input of one run is recognised on its own.
+#[test]
+fn formats_are_recognised_per_input() {
+    let a = fixture("w3c-iis.log");
+    let b = fixture("haproxy.log");
+    let c = fixture("combined_xff.log");
+    let out = run(&["--stats-json", &a, &b, &c], b"");
+    let stats = String::from_utf8_lossy(&out.stderr);
+    for (path, format) in [(&a, "w3c"), (&b, "haproxy"), (&c, "combined_xff")] {
+        assert!(
+            stats.contains(&format!("{{\"name\":\"{path}\",\"format\":\"{format}\"}}")),
+            "{stats}"
+        );
+    }
+    let mut separately = Vec::new();
+    for path in [&a, &b, &c] {
+        separately.extend(run(&[path], b"").stdout);
+    }
+    assert!(out.stdout == separately);
+    for threads in ["1", "2", "3"] {
+        let parallel = run(&["--threads", threads, &a, &b, &c], b"");
+        assert!(parallel.stdout == separately, "{threads} threads");
+    }
+}
+
+/// A W3C file's later `#Fields:` header changes the columns from there on, also when the
+/// header falls in the middle of a parallel run's chunks.
+#[test]
+fn w3c_headers_hold_across_chunks() {
+    let mut input = Vec::new();
+    for n in 0..3000 {
+        if n % 1000 == 0 {
+            let header = if n % 2000 == 0 {
+                "#Fields: date time c-ip cs-username cs-uri-query\n"
+            } else {
+                "#Fields: date time cs-username c-ip cs-uri-query\n"
+            };
+            input.extend_from_slice(header.as_bytes());
+        }
+        let line = if n / 1000 % 2 == 0 {
+            format!(
+                "2023-10-10 00:00:01 203.0.113.{} user{n} q=1&email=u{n}@example.com\n",
+                n % 250 + 1
+            )
+        } else {
+            format!(
+                "2023-10-10 00:00:01 user{n} 203.0.113.{} q=1&email=u{n}@example.com\n",
+                n % 250 + 1
+            )
+        };
+        input.extend_from_slice(line.as_bytes());
+    }
+    let serial = run(&["--threads", "1", "-f", "w3c"], &input);
+    let text = String::from_utf8_lossy(&serial.stdout);
+    assert!(!text.contains("user1"), "user names survive");
+    assert!(!text.contains("example.com"), "e-mails survive");
+    assert_eq!(line_count(&serial.stdout), line_count(&input));
+    assert!(surviving(&input, &serial.stdout).is_empty());
+    for threads in ["2", "4"] {
+        let parallel = run(&["--threads", threads, "-f", "w3c"], &input);
+        assert!(parallel.stdout == serial.stdout, "{threads} threads");
+    }
+}
+
+#[test]
+fn bad_format_strings_are_usage_errors() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--log-format", "%h %Z"],
+            "--log-format: unknown LogFormat directive `%Z` at byte 4",
+        ),
+        (
+            &["--log-format", "no directives"],
+            "--log-format: the format has no % directive",
+        ),
+        (
+            &["--nginx-format", "$remote_addr ${oops"],
+            "--nginx-format: unclosed",
+        ),
+        (
+            &["--log-format", "%h", "-f", "combined"],
+            "cannot be used with",
+        ),
+        (
+            &["--log-format", "%h", "--nginx-format", "$remote_addr"],
+            "cannot be used with",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = run(args, b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
