@@ -5,7 +5,9 @@
 mod common;
 
 use common::{corpus, files, line_count, run, surviving};
-use logscrub::format::clf;
+use logscrub::format::layout::Layout;
+use logscrub::format::{clf, Field};
+use logscrub::Config;
 use logscrub::Format;
 
 const POLICIES: &[&[&str]] = &[
@@ -123,5 +125,88 @@ fn scrubbed_corpus_passes_the_audit() {
         assert_eq!(audit.status.code(), Some(1), "{}", path.display());
         let report = String::from_utf8_lossy(&audit.stdout);
         assert!(report.contains("IP addresses with host bits"), "{report}");
+    }
+}
+
+/// The format recognised for each real log.
+#[test]
+fn real_logs_are_recognised() {
+    let Some(dir) = corpus("real") else { return };
+    let cases = [
+        ("elastic-apache-combined.log", "common/combined"),
+        ("lnav-iis-w3c.log", "w3c"),
+        ("lnav-shop-nginx-xff.log", "combined_xff"),
+        ("logparser-hackers-combined.log", "common/combined"),
+    ];
+    for (name, format) in cases {
+        let path = dir.join(name);
+        let out = run(&["--stats-json", path.to_str().unwrap()], b"");
+        let stats = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stats.contains(&format!("\"format\":\"{format}\"}}]")),
+            "{name}: {stats}"
+        );
+        assert!(stats.contains("\"fallback_lines\":0,"), "{name}: {stats}");
+    }
+}
+
+/// What a line parses into under `layout`: the number of fields, `Some(0)` for a W3C
+/// directive, `None` if it does not parse.
+fn shape(layout: &mut Layout, line: &[u8], fields: &mut Vec<Field>) -> Option<usize> {
+    if let Layout::Clf(_) = layout {
+        return clf::parse(line, Format::Auto).map(|p| 7 + 2 * usize::from(p.referrer.is_some()));
+    }
+    if layout.directive(line) {
+        return Some(0);
+    }
+    layout.parse(line, fields).then_some(fields.len())
+}
+
+/// Every corpus file is recognised as the same format after scrubbing, and every line that
+/// parsed in it before parses after, into as many fields.
+#[test]
+fn corpus_files_still_parse_in_their_format() {
+    let (Some(real), Some(formats)) = (corpus("real"), corpus("formats")) else {
+        return;
+    };
+    let cfg = Config::default();
+    for path in files(&real).into_iter().chain(files(&formats)) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let input = std::fs::read(&path).unwrap();
+        for &args in POLICIES {
+            let mut all = args.to_vec();
+            all.push(path.to_str().unwrap());
+            let out = run(&all, b"").stdout;
+            let mut before = cfg.layout_for(&input);
+            let mut after = cfg.layout_for(&out);
+            assert_eq!(before.format(), after.format(), "{name} {args:?}");
+            let (mut f1, mut f2) = (Vec::new(), Vec::new());
+            let lines = input.split(|&b| b == b'\n').zip(out.split(|&b| b == b'\n'));
+            for (n, (a, b)) in lines.enumerate() {
+                let (a, b) = (
+                    a.strip_suffix(b"\r").unwrap_or(a),
+                    b.strip_suffix(b"\r").unwrap_or(b),
+                );
+                if let Some(count) = shape(&mut before, a, &mut f1) {
+                    assert_eq!(
+                        shape(&mut after, b, &mut f2),
+                        Some(count),
+                        "{name} {args:?} line {}",
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn format_reference_files_give_identical_output_at_any_thread_count() {
+    let Some(dir) = corpus("formats") else { return };
+    for path in files(&dir) {
+        let path = path.to_str().unwrap();
+        let serial = run(&["--threads", "1", path], b"");
+        let parallel = run(&["--threads", "3", path], b"");
+        assert!(serial.stdout == parallel.stdout, "{path}");
     }
 }
