@@ -2,16 +2,25 @@
 //!
 //! Run with `cargo bench --bench hot_path`. Needs `../shared/corpus/real/` (skipped with a message
 //! when absent).
+//!
+//! `hot_path/*` scrubs every real log in the format recognised for it, per policy.
+//! `formats/*` scrubs the real combined logs with the built-in combined parser and with the same
+//! format given as an Apache `LogFormat` and as an nginx `log_format` string (compiled
+//! templates), under the default policy and with everything kept (parsing alone).
 
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use logscrub::{Config, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy};
+use logscrub::config::CustomFormat;
+use logscrub::{
+    Config, ConfigBuilder, Format, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Scrubber,
+    UserPolicy,
+};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/real");
 
-/// Every real corpus file, concatenated (each ending in a newline).
-fn corpus() -> Option<Vec<u8>> {
+/// Every real corpus file, by name.
+fn corpus() -> Option<Vec<(String, Vec<u8>)>> {
     let dir = Path::new(CORPUS);
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .ok()?
@@ -19,14 +28,15 @@ fn corpus() -> Option<Vec<u8>> {
         .map(|e| e.path())
         .collect();
     paths.sort();
-    let mut all = Vec::new();
+    let mut files = Vec::new();
     for path in paths {
-        all.extend(std::fs::read(&path).ok()?);
-        if all.last() != Some(&b'\n') {
-            all.push(b'\n');
+        let mut data = std::fs::read(&path).ok()?;
+        if data.last() != Some(&b'\n') {
+            data.push(b'\n');
         }
+        files.push((path.file_name()?.to_string_lossy().into_owned(), data));
     }
-    Some(all)
+    Some(files)
 }
 
 /// A fixed key, so that runs are comparable.
@@ -66,19 +76,27 @@ fn policies() -> Vec<(&'static str, Config)> {
 }
 
 fn hot_path(c: &mut Criterion) {
-    let Some(input) = corpus() else {
+    let Some(files) = corpus() else {
         eprintln!("skipping hot_path: {CORPUS} is not present");
         return;
     };
+    let bytes: usize = files.iter().map(|(_, data)| data.len()).sum();
     let mut group = c.benchmark_group("hot_path");
-    group.throughput(Throughput::Bytes(input.len() as u64));
+    group.throughput(Throughput::Bytes(bytes as u64));
     for (name, config) in policies() {
+        let layouts: Vec<_> = files
+            .iter()
+            .map(|(_, data)| config.layout_for(data))
+            .collect();
         let mut scrubber = Scrubber::new(&config);
-        let mut out = Vec::with_capacity(input.len() * 2);
+        let mut out = Vec::with_capacity(bytes * 2);
         group.bench_function(name, |b| {
             b.iter(|| {
                 out.clear();
-                scrubber.scrub(&input, &mut out);
+                for ((_, data), layout) in files.iter().zip(&layouts) {
+                    scrubber.set_layout(layout.clone());
+                    scrubber.scrub(data, &mut out);
+                }
                 out.len()
             })
         });
@@ -86,5 +104,63 @@ fn hot_path(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hot_path);
+const APACHE_COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i""#;
+const NGINX_COMBINED: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#;
+
+fn formats(c: &mut Criterion) {
+    let Some(files) = corpus() else {
+        eprintln!("skipping formats: {CORPUS} is not present");
+        return;
+    };
+    let input: Vec<u8> = files
+        .iter()
+        .filter(|(name, _)| name.ends_with("-combined.log"))
+        .flat_map(|(_, data)| data.iter().copied())
+        .collect();
+    let mut group = c.benchmark_group("formats");
+    group.throughput(Throughput::Bytes(input.len() as u64));
+    let keep_all = || {
+        Config::builder()
+            .ip(IpPolicy::Keep)
+            .referrer(ReferrerPolicy::Keep)
+            .request(RequestPolicy::Keep)
+            .user(UserPolicy::Keep)
+    };
+    let parsers: [(&str, fn(ConfigBuilder) -> ConfigBuilder); 3] = [
+        ("builtin", |b| b.format(Format::Combined)),
+        ("apache", |b| {
+            b.custom_format(CustomFormat::Apache(APACHE_COMBINED.into()))
+        }),
+        ("nginx", |b| {
+            b.custom_format(CustomFormat::Nginx(NGINX_COMBINED.into()))
+        }),
+    ];
+    for (policy, start) in [
+        ("default", Config::builder as fn() -> ConfigBuilder),
+        ("keep_all", keep_all),
+    ] {
+        for (parser, set) in parsers {
+            let config = set(start()).build().unwrap();
+            let mut scrubber = Scrubber::new(&config);
+            let mut out = Vec::with_capacity(input.len() * 2);
+            scrubber.scrub(&input, &mut out);
+            // The corpus has one malformed line; every parser must see the same lines.
+            assert_eq!(
+                scrubber.stats().fallback_lines,
+                1,
+                "{parser}: fail-safe lines"
+            );
+            group.bench_function(format!("{policy}/{parser}"), |b| {
+                b.iter(|| {
+                    out.clear();
+                    scrubber.scrub(&input, &mut out);
+                    out.len()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hot_path, formats);
 criterion_main!(benches);

@@ -5,7 +5,7 @@ use memchr::memchr;
 
 use crate::config::Config;
 use crate::format::layout::{self, Layout};
-use crate::format::{clf, json, Field, Format, Role};
+use crate::format::{clf, json, time, Field, Format, Role};
 use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
 use crate::stats::Stats;
 
@@ -196,8 +196,9 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         Role::Query => url::redact_query(cx, value, out),
         Role::Referrer => url::redact_referrer(cx, value, out),
         Role::Text => text::scrub_text(cx, value, true, out),
-        // Timestamps are scanned too: a template that matched an unusual line may have put
-        // something else in their place.
+        // A template that matched an unusual line may have put something else where the
+        // timestamp belongs: only what is made like a timestamp is copied unscanned.
+        Role::Time if time::is_plain_timestamp(value) => out.extend_from_slice(value),
         Role::Addrs | Role::Plain | Role::Time => text::scrub_text(cx, value, false, out),
         Role::Secret => {
             if value.is_empty() || value == b"-" {

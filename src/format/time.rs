@@ -19,6 +19,37 @@ pub fn date(s: &[u8]) -> Option<Date> {
     epoch(s)
 }
 
+/// Whether `s` is made like a timestamp and cannot hold an address or an e-mail address: only
+/// digits, letters, `[]/-+:., TZ` and spaces, at most one `.` (an IPv4 address needs three),
+/// at most three `:` and no `::` (an IPv6 address needs seven, or `::`), no `@`. Such a value
+/// is copied without the free-text scan.
+pub fn is_plain_timestamp(s: &[u8]) -> bool {
+    let (mut dots, mut colons) = (0, 0);
+    for (i, &b) in s.iter().enumerate() {
+        match b {
+            b'.' => dots += 1,
+            b':' => {
+                colons += 1;
+                if s.get(i + 1) == Some(&b':') {
+                    return false;
+                }
+            }
+            b'0'..=b'9'
+            | b'a'..=b'z'
+            | b'A'..=b'Z'
+            | b'['
+            | b']'
+            | b'/'
+            | b'-'
+            | b'+'
+            | b','
+            | b' ' => {}
+            _ => return false,
+        }
+    }
+    dots <= 1 && colons <= 3
+}
+
 fn iso(s: &[u8]) -> Option<Date> {
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = s.get(r)?;
@@ -64,6 +95,24 @@ fn epoch(s: &[u8]) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_timestamps() {
+        let cases: &[(&str, bool)] = &[
+            ("[10/Oct/2000:13:55:36 -0700]", true),
+            ("2015-05-13T23:39:43.945958Z", true),
+            ("2023-10-10T13:55:36+02:00", true),
+            ("1703373474.8155608", true),
+            ("10/Oct/2000:13:55:36 1.2.3.4", false),
+            ("2000-10-10 ::1", false),
+            ("1:2:3:4:5:6:7:8", false),
+            ("10/Oct/2000 a@b", false),
+            ("10/Oct/2000%40", false),
+        ];
+        for (input, want) in cases {
+            assert_eq!(is_plain_timestamp(input.as_bytes()), *want, "{input}");
+        }
+    }
 
     #[test]
     fn shapes() {
