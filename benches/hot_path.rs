@@ -126,7 +126,8 @@ fn formats(c: &mut Criterion) {
             .request(RequestPolicy::Keep)
             .user(UserPolicy::Keep)
     };
-    let parsers: [(&str, fn(ConfigBuilder) -> ConfigBuilder); 3] = [
+    type Setup = fn(ConfigBuilder) -> ConfigBuilder;
+    let parsers: [(&str, Setup); 3] = [
         ("builtin", |b| b.format(Format::Combined)),
         ("apache", |b| {
             b.custom_format(CustomFormat::Apache(APACHE_COMBINED.into()))
