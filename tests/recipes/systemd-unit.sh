@@ -12,6 +12,7 @@ set -euo pipefail
 LOGSCRUB=${LOGSCRUB:-/usr/local/bin/logscrub}
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d /tmp/logscrub-systemd.XXXXXX)
+chmod 755 "$dir"
 cleanup() { set +e; for p in $(pgrep -f "^$LOGSCRUB -o $dir/" 2>/dev/null); do kill -TERM "$p"; done; rm -rf "$dir"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -36,7 +37,7 @@ ok "systemd-analyze $(systemd-analyze --version | head -1 | cut -d' ' -f2) verif
 sec=$(systemd-analyze security --offline=true "$dir/logscrub@nginx.service" 2>&1 | grep 'Overall exposure level')
 echo "  ${sec}"
 grep -q 'SAFE' <<<"$sec" || fail "exposure not SAFE"
-ok "systemd-analyze security --offline=true: $(grep -o '[0-9.]* [A-Z]*' <<<"$sec" | tail -1)"
+ok "systemd-analyze security --offline=true: $(sed -E 's/.*: ([0-9.]+ [A-Z]+).*/\1/' <<<"$sec")"
 
 # 3. the fd hand-over
 uid=$((61000 + RANDOM % 1000))      # stands in for the DynamicUser=
