@@ -195,11 +195,13 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         Role::Url => url::redact_target(cx, value, out),
         Role::Query => url::redact_query(cx, value, out),
         Role::Referrer => url::redact_referrer(cx, value, out),
-        Role::Text => text::scrub_text(cx, value, true, out),
-        // A template that matched an unusual line may have put something else where the
-        // timestamp belongs: only what is made like a timestamp is copied unscanned.
+        // A template that matched an unusual line may have put anything into any field, so
+        // even fields expected to be harmless get the fail-safe scrub (which leaves numbers,
+        // names and protocols as they are); only what is made like a timestamp is copied.
         Role::Time if time::is_plain_timestamp(value) => out.extend_from_slice(value),
-        Role::Addrs | Role::Plain | Role::Time => text::scrub_text(cx, value, false, out),
+        Role::Text | Role::Addrs | Role::Plain | Role::Time => {
+            text::scrub_text(cx, value, true, out)
+        }
         Role::Secret => {
             if value.is_empty() || value == b"-" {
                 out.extend_from_slice(value);
@@ -263,6 +265,15 @@ mod tests {
         for &(input, want) in cases {
             assert_eq!(scrub(&cfg, input), want.to_vec(), "{input:?}");
         }
+    }
+
+    /// Regression (fuzz): a line the ALB template matched with empty fields put a query into
+    /// a field expected to hold a plain name.
+    #[test]
+    fn oddly_matched_fields_are_scrubbed_fail_safe() {
+        let cfg = Config::builder().format(Format::Alb).build().unwrap();
+        let out = scrub(&cfg, br#"?user=0     0    0   "" ""#);
+        assert_eq!(out, br#"?user=REDACTED     0    0   "" ""#.to_vec());
     }
 
     #[test]

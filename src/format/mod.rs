@@ -72,7 +72,7 @@ pub enum Role {
     /// The client: an address (with port, brackets or zone), a host name, `-` or `unix:…`.
     Client,
     /// Addresses, alone or as a list (`X-Forwarded-For`, upstream and server addresses): every
-    /// address in it is rewritten.
+    /// address in it is rewritten (by the fail-safe scrub).
     Addrs,
     /// The authenticated user.
     User,
@@ -92,7 +92,8 @@ pub enum Role {
     /// A value that is personal as a whole (cookies, authorization, session ids, locations):
     /// replaced unless empty or `-`.
     Secret,
-    /// Numbers, methods, protocols, server names: only addresses and e-mails inside are rewritten.
+    /// Numbers, methods, protocols, server names: expected to hold nothing personal, and
+    /// scrubbed fail-safe all the same, which leaves such values unchanged.
     Plain,
 }
 
