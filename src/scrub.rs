@@ -95,9 +95,9 @@ impl<'c> Scrubber<'c> {
                 return write_clf(&mut self.cx, body, &line, out);
             }
         } else if self.layout.directive(body) {
-            // Kept as they are, but scanned: a `#Remark:` may say anything.
+            // Kept as they are, but scrubbed fail-safe: a `#Remark:` may say anything.
             self.cx.begin_line(|| None);
-            return text::scrub_text(&mut self.cx, body, false, out);
+            return text::scrub_text(&mut self.cx, body, true, out);
         } else if self.layout.parse(body, &mut self.fields) {
             let fields = &self.fields;
             self.cx.begin_line(|| layout::date_of(body, fields));
@@ -274,6 +274,15 @@ mod tests {
         let cfg = Config::builder().format(Format::Alb).build().unwrap();
         let out = scrub(&cfg, br#"?user=0     0    0   "" ""#);
         assert_eq!(out, br#"?user=REDACTED     0    0   "" ""#.to_vec());
+    }
+
+    /// Regression (fuzz): a W3C directive line holding a fragment parameter.
+    #[test]
+    fn w3c_directives_are_scrubbed_fail_safe() {
+        let cfg = Config::builder().format(Format::W3c).build().unwrap();
+        let input = b"#Software: IIS\n#q=f\n#Remark: from 192.0.2.7 ?email=a\n";
+        let want = b"#Software: IIS\n#q=REDACTED\n#Remark: from 192.0.2.0 ?email=REDACTED\n";
+        assert_eq!(scrub(&cfg, input), want.to_vec());
     }
 
     #[test]
