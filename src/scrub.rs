@@ -129,7 +129,7 @@ fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
     text::scrub_text(cx, &line[f.ident.clone()], false, out);
     out.extend_from_slice(&line[f.ident.end..f.user.start]);
     user::redact_user(cx, &line[f.user.clone()], out);
-    // The timestamp sits in this gap: it is copied, never scanned.
+    // The timestamp sits in this gap: the parser made sure it is only a timestamp.
     out.extend_from_slice(&line[f.user.end..f.request.start]);
     url::redact_request(cx, &line[f.request.clone()], out);
     let mut copied = f.request.end;
@@ -283,6 +283,25 @@ mod tests {
         let input = b"#Software: IIS\n#q=f\n#Remark: from 192.0.2.7 ?email=a\n";
         let want = b"#Software: IIS\n#q=REDACTED\n#Remark: from 192.0.2.0 ?email=REDACTED\n";
         assert_eq!(scrub(&cfg, input), want.to_vec());
+    }
+
+    /// Regression (fuzz): the timestamp of a common line is copied unscanned, so a line with
+    /// anything else in its place is not taken as common or combined.
+    #[test]
+    fn only_timestamps_pass_as_timestamps() {
+        let cfg = Config::default();
+        let mut s = Scrubber::new(&cfg);
+        let mut out = Vec::new();
+        s.scrub(
+            b"1.2.3.4 - - [a@b.com] \"GET / HTTP/1.1\" 200 5\n1 - - [?s=] \"\" 2 5\n",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            b"1.2.3.0 - - [REDACTED] \"GET / HTTP/1.1\" 200 5\n1 - - [?s=REDACTED \"\" 2 5\n"
+                .to_vec()
+        );
+        assert_eq!(s.stats().fallback_lines, 2);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
-use super::Format;
+use super::{time, Format};
 use crate::redact::pseudonym::Date;
 
 /// Byte ranges of the fields of one line. Quoted fields exclude their quotes.
@@ -25,7 +25,7 @@ pub struct ClfLine {
     pub ident: Range<usize>,
     /// `%u`: authenticated user.
     pub user: Range<usize>,
-    /// `%t`, inside the brackets.
+    /// `%t`, inside the brackets; made like a timestamp ([`time::is_plain_timestamp`]).
     pub time: Range<usize>,
     /// `%r`: the request line, inside the quotes.
     pub request: Range<usize>,
@@ -61,6 +61,11 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
     }
     let time_start = user_end + 1;
     let time_end = time_start + memchr(b']', &line[time_start..])?;
+    // What is not made like a timestamp makes the line something else: the timestamp is
+    // copied unscanned, so it must not be able to hold personal data.
+    if !time::is_plain_timestamp(&line[time_start + 1..time_end]) {
+        return None;
+    }
     let request_start = expect(line, time_end + 1, b" \"")?;
     let request_end = closing_quote(line, request_start)?;
     let status_start = expect(line, request_end + 1, b" ")?;

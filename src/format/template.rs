@@ -171,6 +171,11 @@ impl Template {
                         }
                         Some(Item::Field(_)) => unreachable!("fields are merged when built"),
                     };
+                    // Timestamps are copied unscanned, so a line with anything else in their
+                    // place has another layout.
+                    if spec.role == Role::Time && !time::is_plain_timestamp(&line[pos..end]) {
+                        return false;
+                    }
                     fields.push(Field::new(pos..end, spec.role));
                     pos = end;
                 }
