@@ -126,7 +126,8 @@ fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
     cx.begin_line(|| clf::date(&line[f.time.clone()]));
     host::redact_client(cx, &line[f.host.clone()], out);
     out.extend_from_slice(&line[f.host.end..f.ident.start]);
-    text::scrub_text(cx, &line[f.ident.clone()], false, out);
+    // Fail-safe, queries included: `%l` is almost always `-`, and anything else is unknown.
+    text::scrub_text(cx, &line[f.ident.clone()], true, out);
     out.extend_from_slice(&line[f.ident.end..f.user.start]);
     user::redact_user(cx, &line[f.user.clone()], out);
     // The timestamp sits in this gap: the parser made sure it is only a timestamp.

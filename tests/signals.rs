@@ -115,3 +115,70 @@ fn sigint_also_stops_cleanly() {
     drop(stdin);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A logscrub that has read nothing yet (an idle piped logger, a service stopped before its
+/// first line) stops cleanly too; found by stopping an idle systemd service.
+#[test]
+fn sigterm_before_any_input_exits_zero() {
+    for threads in ["1", "2"] {
+        let dir =
+            std::env::temp_dir().join(format!("logscrub-idle-{}-{threads}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("out.log");
+        let mut child = spawn(&log, threads);
+        let stdin = child.stdin.take().unwrap();
+        // Time to install the handlers and block in the first read.
+        std::thread::sleep(Duration::from_millis(300));
+        signal(&child, libc::SIGTERM);
+        assert_eq!(exit_code(&mut child), Some(0), "threads {threads}");
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(stderr, "", "threads {threads}");
+        drop(stdin);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+/// Standard input handed over non-blocking (`O_NONBLOCK` set by whoever made the pipe) is
+/// waited on, not an error.
+#[test]
+fn non_blocking_stdin_is_waited_on() {
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 writes two descriptors into the array; fcntl has no memory preconditions.
+    // Close-on-exec, so that the child holds only the read end and sees the end of input.
+    unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        let flags = libc::fcntl(fds[0], libc::F_GETFL);
+        assert_eq!(
+            libc::fcntl(fds[0], libc::F_SETFL, flags | libc::O_NONBLOCK),
+            0
+        );
+    }
+    use std::os::fd::FromRawFd;
+    // SAFETY: both descriptors are fresh and owned here alone.
+    let (read_end, write_end) = unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    };
+    let child = logscrub()
+        .args(["--threads", "1"])
+        .stdin(Stdio::from(read_end))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut writer = write_end;
+    writer.write_all(b"192.0.2.77 x\n").unwrap();
+    drop(writer);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"192.0.2.0 x\n");
+}

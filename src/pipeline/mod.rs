@@ -58,7 +58,7 @@ impl Input {
     /// `progress`.
     fn open_counted(&self, progress: Option<&Progress>) -> Result<Box<dyn Read + Send>, Error> {
         let mut raw: Box<dyn Read + Send> = match self {
-            Input::Stdin => Box::new(io::stdin()),
+            Input::Stdin => Box::new(WaitingStdin(io::stdin())),
             Input::Path(path) => Box::new(File::open(path).map_err(|source| Error::Open {
                 path: path.clone(),
                 source,
@@ -77,7 +77,18 @@ impl Input {
             name: self.name(),
             source,
         };
-        let magic = buffered.fill_buf().map_err(read_err)?;
+        let magic = loop {
+            match buffered.fill_buf() {
+                Ok(_) => break buffered.buffer(),
+                // SIGTERM or SIGINT before the first byte arrived: an input that ended empty.
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {
+                    if signals::stop_requested() {
+                        return Ok(Box::new(io::empty()));
+                    }
+                }
+                Err(err) => return Err(read_err(err)),
+            }
+        };
         if magic.starts_with(&[0x1f, 0x8b]) {
             Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
         } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
@@ -86,6 +97,33 @@ impl Input {
             ))
         } else {
             Ok(Box::new(buffered))
+        }
+    }
+}
+
+/// Standard input that waits when it has been handed over non-blocking (by a supervisor or a
+/// shell that set `O_NONBLOCK` on a shared pipe): a read that would block waits in `poll`
+/// until data or end of input is there, instead of failing.
+struct WaitingStdin(io::Stdin);
+
+impl Read for WaitingStdin {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            match self.0.read(buf) {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    let mut pollfd = libc::pollfd {
+                        fd: libc::STDIN_FILENO,
+                        events: libc::POLLIN,
+                        revents: 0,
+                    };
+                    // SAFETY: one valid pollfd for the duration of the call.
+                    if unsafe { libc::poll(&mut pollfd, 1, -1) } < 0 {
+                        // EINTR included: the caller checks for a stop request and retries.
+                        return Err(io::Error::last_os_error());
+                    }
+                }
+                result => return result,
+            }
         }
     }
 }
