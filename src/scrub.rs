@@ -72,6 +72,7 @@ impl<'c> Scrubber<'c> {
                 .then(|| clf::parse(body, Format::Auto))
                 .flatten()
         });
+        let line = out.len();
         match parsed {
             Some(fields) => {
                 self.cx.begin_line(|| clf::date(&body[fields.time.clone()]));
@@ -82,6 +83,9 @@ impl<'c> Scrubber<'c> {
                 text::scrub_text(&mut self.cx, body, true, out);
             }
         }
+        // The audit reads userinfo in the line as written, across fields and rewrites; the
+        // fields' own rules read it in the input.
+        text::remove_userinfo_in_output(&mut self.cx, out, line);
     }
 
     fn write_clf(&mut self, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
@@ -160,6 +164,27 @@ mod tests {
         ];
         for &(input, want) in cases {
             assert_eq!(scrub(&cfg, input), want.to_vec(), "{input:?}");
+        }
+    }
+
+    #[test]
+    fn userinfo_formed_across_fields_is_removed() {
+        let cfg = Config::default();
+        let cases: &[(&[u8], &[u8])] = &[
+            // Regression (fuzz): a referrer's host `::` and its path `//9@0X`.
+            (
+                br#"198.51.100.7 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://9@0X" "-""#,
+                br#"198.51.100.0 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://0X" "-""#,
+            ),
+            // The timestamp is copied, never scanned.
+            (
+                br#"h - - [x://u:p@h] "GET / HTTP/1.1" 200 1"#,
+                br#"h - - [x://h] "GET / HTTP/1.1" 200 1"#,
+            ),
+        ];
+        for &(input, want) in cases {
+            let got = scrub(&cfg, input);
+            assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want));
         }
     }
 
