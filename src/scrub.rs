@@ -83,9 +83,8 @@ impl<'c> Scrubber<'c> {
                 text::scrub_text(&mut self.cx, body, true, out);
             }
         }
-        // The audit reads userinfo in the line as written, across fields and rewrites; the
-        // fields' own rules read it in the input.
-        text::remove_userinfo_in_output(&mut self.cx, out, line);
+        // The audit reads the line as written, across fields and rewrites.
+        text::scrub_written_line(&mut self.cx, out, line);
     }
 
     fn write_clf(&mut self, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
@@ -168,7 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn userinfo_formed_across_fields_is_removed() {
+    fn the_line_is_scrubbed_as_written() {
         let cfg = Config::default();
         let cases: &[(&[u8], &[u8])] = &[
             // Regression (fuzz): a referrer's host `::` and its path `//9@0X`.
@@ -180,6 +179,10 @@ mod tests {
             (
                 br#"h - - [x://u:p@h] "GET / HTTP/1.1" 200 1"#,
                 br#"h - - [x://h] "GET / HTTP/1.1" 200 1"#,
+            ),
+            (
+                br#"h - - [a@b.example] "GET / HTTP/1.1" 200 1"#,
+                br#"h - - [REDACTED] "GET / HTTP/1.1" 200 1"#,
             ),
         ];
         for &(input, want) in cases {

@@ -149,25 +149,45 @@ fn userinfo_end(s: &[u8], at: usize) -> usize {
     memchr::memrchr(b'@', &s[at..authority_end]).map_or(at, |n| at + n) + 1
 }
 
-/// Removes every userinfo that the audit reads in the written line `out[line..]`. The fields'
-/// rules look for userinfo in their input, one field or URL part at a time; the audit reads the
-/// line as written, where a `:` that ends one part and a `//…@` that starts the next form one
-/// (`::1//.@` became `:://.@`; a host `::` before a path `//9@0X`). A removal leaves a `/` on
-/// its left, which no address or e-mail address contains, so it joins nothing new.
-pub(crate) fn remove_userinfo_in_output(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
+/// Scrubs what the audit still reads as userinfo or an e-mail address in the written line
+/// `out[line..]`, by the audit's own rules. The rules above read their input one field or URL
+/// part at a time, while a rewrite changes what its neighbours read as: a `:` that ends one
+/// part and a `//…@` that starts the next form a userinfo (`::1//.@` became `:://.@`; a host
+/// `::` before a path `//9@0X`), and an address cut short ends a domain (`8@J.Je-1::` became
+/// `8@J.Je-::` under `--ip drop`).
+///
+/// A removed userinfo leaves a `/` on its left, which no address or e-mail address contains.
+/// After a placeholder the scan goes on from its start, so that an `@` right after it is read
+/// with the placeholder as its local part, as the audit reads it.
+pub(crate) fn scrub_written_line(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
     let mut from = line;
-    while let Some(k) = memchr::memchr(b'@', &out[from..]) {
-        let at = from + k;
-        match userinfo_before(&out[line..], at - line) {
-            Some(start) => {
-                let start = line + start;
-                let end = userinfo_end(out, at);
-                out.drain(start..end);
-                cx.stats.request_values += 1;
-                // A removal can bring a `://` before the next `@`.
-                from = start;
+    while let Some(k) = memchr::memchr2(b'@', b'%', &out[from..]) {
+        let p = from + k;
+        let (written, at) = (&out[line..], p - line);
+        let sep_len = match out[p] {
+            b'@' => 1,
+            _ if out[p + 1..].starts_with(b"40") => 3,
+            _ => {
+                from = p + 1;
+                continue;
             }
-            None => from = at + 1,
+        };
+        let userinfo = if sep_len == 1 {
+            userinfo_before(written, at)
+        } else {
+            None
+        };
+        if let Some(start) = userinfo {
+            let end = userinfo_end(out, p);
+            out.drain(line + start..end);
+            cx.stats.request_values += 1;
+            from = line + start;
+        } else if let Some((start, end)) = email::email_around(written, at, sep_len, 0, false) {
+            out.splice(line + start..line + end, PLACEHOLDER.iter().copied());
+            cx.stats.emails += 1;
+            from = line + start;
+        } else {
+            from = p + 1;
         }
     }
 }
@@ -228,7 +248,7 @@ mod tests {
         let mut cx = Ctx::new(cfg);
         let mut out = Vec::new();
         scrub_text(&mut cx, input.as_bytes(), queries, &mut out);
-        remove_userinfo_in_output(&mut cx, &mut out, 0);
+        scrub_written_line(&mut cx, &mut out, 0);
         String::from_utf8(out).unwrap()
     }
 
@@ -311,6 +331,13 @@ mod tests {
             run(&cfg, "via 10.1.2.3 a@b.example", false),
             "via 10.1.2.3 REDACTED"
         );
+    }
+
+    #[test]
+    fn an_address_cut_short_ends_a_domain() {
+        // Regression (fuzz): `1::` dropped to `::` left `8@J.Je` before it.
+        let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!(run(&cfg, "8@J.Je-1::", false), "REDACTED-::");
     }
 
     #[test]
