@@ -74,7 +74,10 @@ impl<'c> Scrubber<'c> {
         };
         let (body, terminator) = line.split_at(body_end);
         self.cx.stats.lines_in += 1;
+        let start = out.len();
         self.scrub_body(body, out);
+        // The audit reads the line as written, across fields and rewrites.
+        text::scrub_written_line(&mut self.cx, out, start);
         out.extend_from_slice(terminator);
         self.cx.stats.lines_out += 1;
     }
@@ -303,6 +306,31 @@ mod tests {
                 .to_vec()
         );
         assert_eq!(s.stats().fallback_lines, 2);
+    }
+
+    #[test]
+    fn the_line_is_scrubbed_as_written() {
+        let cfg = Config::default();
+        let cases: &[(&[u8], &[u8])] = &[
+            // Regression (fuzz): a referrer's host `::` and its path `//9@0X`.
+            (
+                br#"198.51.100.7 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://9@0X" "-""#,
+                br#"198.51.100.0 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://0X" "-""#,
+            ),
+            // The timestamp is copied, never scanned.
+            (
+                br#"h - - [x://u:p@h] "GET / HTTP/1.1" 200 1"#,
+                br#"h - - [x://h] "GET / HTTP/1.1" 200 1"#,
+            ),
+            (
+                br#"h - - [a@b.example] "GET / HTTP/1.1" 200 1"#,
+                br#"h - - [REDACTED] "GET / HTTP/1.1" 200 1"#,
+            ),
+        ];
+        for &(input, want) in cases {
+            let got = scrub(&cfg, input);
+            assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want));
+        }
     }
 
     #[test]

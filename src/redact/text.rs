@@ -41,12 +41,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     cx.stats.emails += 1;
                     Some((start, end, Replacement::Placeholder))
                 }
-                None => userinfo_before(s, p)
-                    .or_else(|| userinfo_through_output(s, p, copied, out))
-                    .map(|start| {
-                        cx.stats.request_values += 1;
-                        userinfo_span(s, p, start, copied)
-                    }),
+                None => userinfo_before(s, p).map(|start| {
+                    cx.stats.request_values += 1;
+                    userinfo_span(s, p, start, copied)
+                }),
             },
             b'%' if s[p + 1..].starts_with(b"40") => {
                 email::email_around(s, p, 3, copied, joined(copied, out)).map(|(start, end)| {
@@ -139,6 +137,16 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
 /// the rest becomes the placeholder rather than nothing, so that the two sides cannot join into a
 /// new address (`::` + `7:`).
 fn userinfo_span(s: &[u8], at: usize, start: usize, copied: usize) -> (usize, usize, Replacement) {
+    let end = userinfo_end(s, at);
+    if start >= copied {
+        (start, end, Replacement::Nothing)
+    } else {
+        (copied, end, Replacement::Placeholder)
+    }
+}
+
+/// Where a userinfo whose first `@` is at `at` ends: after the authority's last `@`.
+fn userinfo_end(s: &[u8], at: usize) -> usize {
     let authority_end = s[at..]
         .iter()
         .position(|&b| {
@@ -148,30 +156,50 @@ fn userinfo_span(s: &[u8], at: usize, start: usize, copied: usize) -> (usize, us
             )
         })
         .map_or(s.len(), |n| at + n);
-    let last_at = memchr::memrchr(b'@', &s[at..authority_end]).map_or(at, |n| at + n);
-    if start >= copied {
-        (start, last_at + 1, Replacement::Nothing)
-    } else {
-        (copied, last_at + 1, Replacement::Placeholder)
-    }
+    memchr::memrchr(b'@', &s[at..authority_end]).map_or(at, |n| at + n) + 1
 }
 
-/// Like [`userinfo_before`], when the look back reaches text already rewritten: the scheme's
-/// `://` may be in what was written (`://5.@…` became `://REDACTED.@…`). The start it returns
-/// lies before `copied`, so the caller writes the placeholder rather than joining the two sides.
-fn userinfo_through_output(s: &[u8], at: usize, copied: usize, out: &[u8]) -> Option<usize> {
-    if copied == 0 || s[copied..at].iter().any(|&b| is_userinfo_stop(b)) {
-        return None;
-    }
-    let mut i = out.len();
-    while i > 0 {
-        match out[i - 1] {
-            b'/' => return out[..i].ends_with(b"://").then_some(copied - 1),
-            b if is_userinfo_stop(b) => return None,
-            _ => i -= 1,
+/// Scrubs what the audit still reads as userinfo or an e-mail address in the written line
+/// `out[line..]`, by the audit's own rules. The rules above read their input one field or URL
+/// part at a time, while a rewrite changes what its neighbours read as: a `:` that ends one
+/// part and a `//…@` that starts the next form a userinfo (`::1//.@` became `:://.@`; a host
+/// `::` before a path `//9@0X`), and an address cut short ends a domain (`8@J.Je-1::` became
+/// `8@J.Je-::` under `--ip drop`).
+///
+/// A removed userinfo leaves a `/` on its left, which no address or e-mail address contains.
+/// After a placeholder the scan goes on from its start, so that an `@` right after it is read
+/// with the placeholder as its local part, as the audit reads it.
+pub(crate) fn scrub_written_line(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
+    let mut from = line;
+    while let Some(k) = memchr::memchr2(b'@', b'%', &out[from..]) {
+        let p = from + k;
+        let (written, at) = (&out[line..], p - line);
+        let sep_len = match out[p] {
+            b'@' => 1,
+            _ if out[p + 1..].starts_with(b"40") => 3,
+            _ => {
+                from = p + 1;
+                continue;
+            }
+        };
+        let userinfo = if sep_len == 1 {
+            userinfo_before(written, at)
+        } else {
+            None
+        };
+        if let Some(start) = userinfo {
+            let end = userinfo_end(out, p);
+            out.drain(line + start..end);
+            cx.stats.request_values += 1;
+            from = line + start;
+        } else if let Some((start, end)) = email::email_around(written, at, sep_len, 0, false) {
+            out.splice(line + start..line + end, PLACEHOLDER.iter().copied());
+            cx.stats.emails += 1;
+            from = line + start;
+        } else {
+            from = p + 1;
         }
     }
-    None
 }
 
 /// Bytes that cannot be in a URL's userinfo as logscrub reads it; `&` and `=` too, as an `@` in
@@ -230,6 +258,7 @@ mod tests {
         let mut cx = Ctx::new(cfg);
         let mut out = Vec::new();
         scrub_text(&mut cx, input.as_bytes(), queries, &mut out);
+        scrub_written_line(&mut cx, &mut out, 0);
         String::from_utf8(out).unwrap()
     }
 
@@ -269,9 +298,11 @@ mod tests {
             ("x://\0\0@%@@/p", "x:///p"),
             ("x://a&b=@c", "x://a&b=@c"),
             // Regression (fuzz): the scheme is in text already rewritten.
-            ("://5.@5.OOz.@5", "://REDACTEDREDACTED5"),
+            ("://5.@5.OOz.@5", "://5"),
             ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
             ("z@4.@5.OOz@4.5.OOz", "z@REDACTEDREDACTED"),
+            // Regression (fuzz): the userinfo is formed in the output only (`::1` became `::`).
+            ("\0::1//.@", "\0:://"),
             // Regression (fuzz): an address left alone was found again, for ever.
             (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),
@@ -310,6 +341,13 @@ mod tests {
             run(&cfg, "via 10.1.2.3 a@b.example", false),
             "via 10.1.2.3 REDACTED"
         );
+    }
+
+    #[test]
+    fn an_address_cut_short_ends_a_domain() {
+        // Regression (fuzz): `1::` dropped to `::` left `8@J.Je` before it.
+        let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+        assert_eq!(run(&cfg, "8@J.Je-1::", false), "REDACTED-::");
     }
 
     #[test]
