@@ -10,21 +10,28 @@ use crate::config::IpPolicy;
 
 /// Writes the client field under the IP policy.
 pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
-    if field == b"-" || field.starts_with(b"unix:") || cx.cfg.ip() == IpPolicy::Keep {
+    if field == b"-" || field.starts_with(b"unix:") {
         out.extend_from_slice(field);
         return;
     }
+    let keep = cx.cfg.ip() == IpPolicy::Keep;
     if let Some(host) = ip::parse_host_addr(field) {
-        write_masked(cx, field, &host, out);
+        if keep {
+            out.extend_from_slice(field);
+        } else {
+            write_masked(cx, field, &host, out);
+        }
     } else if is_hostname(field) {
-        cx.stats.ips += 1;
         match cx.cfg.ip() {
+            IpPolicy::Keep => return out.extend_from_slice(field),
             IpPolicy::Drop => out.push(b'-'),
             _ => out.extend_from_slice(registrable_part(field)),
         }
+        cx.stats.ips += 1;
     } else {
-        // Lists (`203.0.113.7, 10.0.0.1`) and anything odd: every address inside is masked.
-        text::scrub_text(cx, field, false, out);
+        // Lists (`203.0.113.7, 10.0.0.1`) and anything odd: the fail-safe scrub, every
+        // address and query value inside.
+        text::scrub_text(cx, field, true, out);
     }
 }
 
@@ -40,7 +47,7 @@ fn write_masked(cx: &mut Ctx, field: &[u8], host: &HostAddr, out: &mut Vec<u8>) 
     out.extend_from_slice(&field[..host.before]);
     cx.write_ip(host.addr, out);
     // The zone or port after it; a zone such as `eth0.1.2.3.4` is still scanned.
-    text::scrub_text(cx, &field[host.after..], false, out);
+    text::scrub_text(cx, &field[host.after..], true, out);
 }
 
 /// Letters, digits, dots, hyphens and underscores, with at least one letter.
@@ -86,6 +93,14 @@ mod tests {
             (&drop, "2001:db8::1", "::"),
             (&drop, "dsl-12-34.dyn.example.net", "-"),
             (&keep, "83.149.9.216", "83.149.9.216"),
+            // Regression (fuzz): what is neither an address nor a name is scrubbed fail-safe,
+            // whatever the IP policy.
+            (
+                &keep,
+                "1.2.3.4:2x/i?uid=4711&mail=d@example.com",
+                "1.2.3.4:2x/i?uid=REDACTED&mail=REDACTED",
+            ),
+            (&mask, "1.2.3.4:2x/i?uid=4711", "1.2.3.0:2x/i?uid=REDACTED"),
             (
                 &keep,
                 "dsl-12-34.dyn.example.net",
