@@ -6,6 +6,7 @@ use memchr::memchr;
 use crate::config::Config;
 use crate::format::layout::{self, Layout};
 use crate::format::{clf, json, time, Field, Format, Role};
+use crate::redact::memo::Memo;
 use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
 use crate::stats::Stats;
 
@@ -16,6 +17,7 @@ pub struct Scrubber<'c> {
     layout: Layout,
     fields: Vec<Field>,
     scratch: Scratch,
+    memo: Memo,
 }
 
 /// Buffers for JSON string values with escapes: decoded, then redacted, then encoded again.
@@ -34,6 +36,7 @@ impl<'c> Scrubber<'c> {
             layout: cfg.layout(),
             fields: Vec::new(),
             scratch: Scratch::default(),
+            memo: Memo::new(cfg),
         }
     }
 
@@ -95,7 +98,7 @@ impl<'c> Scrubber<'c> {
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
         if let Layout::Clf(format) = self.layout {
             if let Some(line) = clf::parse(body, format) {
-                return write_clf(&mut self.cx, body, &line, out);
+                return write_clf(&mut self.cx, &mut self.memo, body, &line, out);
             }
         } else if self.layout.directive(body) {
             // Kept as they are, but scrubbed fail-safe: a `#Remark:` may say anything.
@@ -104,7 +107,8 @@ impl<'c> Scrubber<'c> {
         } else if self.layout.parse(body, &mut self.fields) {
             let fields = &self.fields;
             self.cx.begin_line(|| layout::date_of(body, fields));
-            return write_fields(&mut self.cx, body, fields, &mut self.scratch, out);
+            let memo = &mut self.memo;
+            return write_fields(&mut self.cx, memo, body, fields, &mut self.scratch, out);
         }
         self.fail_safe(body, out);
     }
@@ -116,7 +120,7 @@ impl<'c> Scrubber<'c> {
         self.cx.stats.fallback_lines += u64::from(!body.iter().all(u8::is_ascii_whitespace));
         let tried = matches!(self.layout, Layout::Clf(Format::Auto));
         match clf::parse(body, Format::Auto).filter(|_| !tried) {
-            Some(line) => write_clf(&mut self.cx, body, &line, out),
+            Some(line) => write_clf(&mut self.cx, &mut self.memo, body, &line, out),
             None => {
                 self.cx.begin_line(|| None);
                 text::scrub_text(&mut self.cx, body, true, out);
@@ -125,7 +129,7 @@ impl<'c> Scrubber<'c> {
     }
 }
 
-fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
+fn write_clf(cx: &mut Ctx, memo: &mut Memo, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
     cx.begin_line(|| clf::date(&line[f.time.clone()]));
     host::redact_client(cx, &line[f.host.clone()], out);
     out.extend_from_slice(&line[f.host.end..f.ident.start]);
@@ -135,14 +139,14 @@ fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
     user::redact_user(cx, &line[f.user.clone()], out);
     // The timestamp sits in this gap: the parser made sure it is only a timestamp.
     out.extend_from_slice(&line[f.user.end..f.request.start]);
-    url::redact_request(cx, &line[f.request.clone()], out);
+    write_memoized(cx, memo, Role::Request, &line[f.request.clone()], out);
     let mut copied = f.request.end;
     if let (Some(referrer), Some(agent)) = (&f.referrer, &f.agent) {
         out.extend_from_slice(&line[copied..referrer.start]);
-        url::redact_referrer(cx, &line[referrer.clone()], out);
+        write_memoized(cx, memo, Role::Referrer, &line[referrer.clone()], out);
         out.extend_from_slice(&line[referrer.end..agent.start]);
         // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
-        text::scrub_text(cx, &line[agent.clone()], true, out);
+        write_memoized(cx, memo, Role::Text, &line[agent.clone()], out);
         copied = agent.end;
     }
     out.extend_from_slice(&line[copied..f.rest.start]);
@@ -153,6 +157,7 @@ fn write_clf(cx: &mut Ctx, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
 /// Writes a parsed line: each field by its role, the bytes between fields as they are.
 fn write_fields(
     cx: &mut Ctx,
+    memo: &mut Memo,
     line: &[u8],
     fields: &[Field],
     scratch: &mut Scratch,
@@ -165,7 +170,7 @@ fn write_fields(
         if field.escaped {
             write_escaped(cx, field.role, value, scratch, out);
         } else {
-            write_value(cx, field.role, value, out);
+            write_memoized(cx, memo, field.role, value, out);
         }
         copied = field.range.end;
     }
@@ -187,6 +192,21 @@ fn write_escaped(cx: &mut Ctx, role: Role, raw: &[u8], scratch: &mut Scratch, ou
         out.extend_from_slice(raw);
     } else {
         json::encode(&scratch.redacted, out);
+    }
+}
+
+/// [`write_value`], copying values that came out unchanged before without scanning them again.
+fn write_memoized(cx: &mut Ctx, memo: &mut Memo, role: Role, value: &[u8], out: &mut Vec<u8>) {
+    if !memo.covers(role) || !Memo::applies(value) {
+        return write_value(cx, role, value, out);
+    }
+    if memo.known(role as u8, value) {
+        return out.extend_from_slice(value);
+    }
+    let (start, counted) = (out.len(), cx.stats.redactions());
+    write_value(cx, role, value, out);
+    if cx.stats.redactions() == counted && out[start..] == *value {
+        memo.remember(role as u8, value);
     }
 }
 
@@ -330,6 +350,46 @@ mod tests {
         for &(input, want) in cases {
             let got = scrub(&cfg, input);
             assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(want));
+        }
+    }
+
+    /// Remembered values change nothing: a warm scrubber writes and counts what a fresh one
+    /// does, under policies that pseudonymize and rotate keys too.
+    #[test]
+    fn remembered_values_change_nothing() {
+        let input = [
+            &include_bytes!("../fixtures/combined.log")[..],
+            include_bytes!("../fixtures/formats/combined_xff.log"),
+        ]
+        .concat();
+        let configs = [
+            Config::default(),
+            Config::builder()
+                .ip(IpPolicy::Hash)
+                .user(UserPolicy::Hash)
+                .rotation(crate::config::Rotation::Daily)
+                .build()
+                .unwrap(),
+            Config::builder()
+                .referrer(ReferrerPolicy::Redact)
+                .build()
+                .unwrap(),
+        ];
+        for cfg in &configs {
+            let mut warm = Scrubber::new(cfg);
+            let mut out = Vec::new();
+            warm.scrub(&input, &mut out);
+            warm.take_stats();
+            out.clear();
+            warm.scrub(&input, &mut out);
+            let mut fresh = Scrubber::new(cfg);
+            let mut want = Vec::new();
+            fresh.scrub(&input, &mut want);
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&want)
+            );
+            assert_eq!(warm.stats(), fresh.stats());
         }
     }
 

@@ -29,6 +29,11 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Every redaction counted so far, of any kind: unchanged while a value is copied as it is.
+    pub(crate) fn redactions(&self) -> u64 {
+        self.ips + self.emails + self.referrers + self.request_values + self.users
+    }
+
     /// Adds `other`'s counts to these.
     pub fn merge(&mut self, other: &Stats) {
         self.lines_in += other.lines_in;

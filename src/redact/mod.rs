@@ -4,6 +4,7 @@
 pub mod email;
 pub mod host;
 pub mod ip;
+pub(crate) mod memo;
 pub mod personal;
 pub mod pseudonym;
 pub mod text;
