@@ -24,30 +24,57 @@ pub fn date(s: &[u8]) -> Option<Date> {
 /// at most three `:` and no `::` (an IPv6 address needs seven, or `::`), no `@`. Such a value
 /// is copied without the free-text scan.
 pub fn is_plain_timestamp(s: &[u8]) -> bool {
-    let (mut dots, mut colons) = (0, 0);
-    for (i, &b) in s.iter().enumerate() {
-        match b {
-            b'.' => dots += 1,
-            b':' => {
-                colons += 1;
-                if s.get(i + 1) == Some(&b':') {
-                    return false;
-                }
-            }
-            b'0'..=b'9'
-            | b'a'..=b'z'
-            | b'A'..=b'Z'
-            | b'['
-            | b']'
-            | b'/'
-            | b'-'
-            | b'+'
-            | b','
-            | b' ' => {}
-            _ => return false,
+    if is_clf_shape(s) {
+        return true;
+    }
+    // One table lookup per byte.
+    const DOT: u8 = 1;
+    const COLON: u8 = 2;
+    const OTHER: u8 = 3;
+    static CLASS: [u8; 256] = {
+        let mut class = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            class[b] = match c {
+                b'.' => DOT,
+                b':' => COLON,
+                b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'[' | b']' | b'/' | b'-' | b'+'
+                | b',' | b' ' => OTHER,
+                _ => 0,
+            };
+            b += 1;
         }
+        class
+    };
+    let (mut dots, mut colons, mut previous) = (0u32, 0u32, 0u8);
+    for &b in s {
+        let class = CLASS[usize::from(b)];
+        if class == 0 || (class == COLON && previous == COLON) {
+            return false;
+        }
+        dots += u32::from(class == DOT);
+        colons += u32::from(class == COLON);
+        previous = class;
     }
     dots <= 1 && colons <= 3
+}
+
+/// Exactly `dd/Mon/yyyy:hh:mm:ss +zzzz`, as nearly every common and combined line has it:
+/// checked position by position, which costs a fraction of the byte-by-byte classification.
+#[inline]
+fn is_clf_shape(s: &[u8]) -> bool {
+    const DIGITS: [usize; 16] = [0, 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25];
+    s.len() == 26
+        && s[2] == b'/'
+        && s[6] == b'/'
+        && s[11] == b':'
+        && s[14] == b':'
+        && s[17] == b':'
+        && s[20] == b' '
+        && (s[21] == b'+' || s[21] == b'-')
+        && s[3..6].iter().all(u8::is_ascii_alphabetic)
+        && DIGITS.iter().all(|&i| s[i].is_ascii_digit())
 }
 
 fn iso(s: &[u8]) -> Option<Date> {
@@ -100,6 +127,10 @@ mod tests {
     fn plain_timestamps() {
         let cases: &[(&str, bool)] = &[
             ("[10/Oct/2000:13:55:36 -0700]", true),
+            ("10/Oct/2000:13:55:36 -0700", true),
+            ("10/Oct/2000:13:55:36 +0000", true),
+            ("10/Oct/2000:1.:55:3. +0000", false),
+            ("10/O@t/2000:13:55:36 +0000", false),
             ("2015-05-13T23:39:43.945958Z", true),
             ("2023-10-10T13:55:36+02:00", true),
             ("1703373474.8155608", true),
