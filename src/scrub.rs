@@ -5,7 +5,7 @@ use memchr::memchr;
 
 use crate::config::Config;
 use crate::format::layout::{self, Layout};
-use crate::format::{clf, json, time, Field, Format, Role};
+use crate::format::{clf, json, Field, Format, Role};
 use crate::redact::memo::Memo;
 use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
 use crate::stats::Stats;
@@ -219,13 +219,12 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         Role::Url => url::redact_target(cx, value, out),
         Role::Query => url::redact_query(cx, value, out),
         Role::Referrer => url::redact_referrer(cx, value, out),
+        // Parsers let only what is made like a timestamp be one.
+        Role::Time => out.extend_from_slice(value),
         // A template that matched an unusual line may have put anything into any field, so
         // even fields expected to be harmless get the fail-safe scrub (which leaves numbers,
-        // names and protocols as they are); only what is made like a timestamp is copied.
-        Role::Time if time::is_plain_timestamp(value) => out.extend_from_slice(value),
-        Role::Text | Role::Addrs | Role::Plain | Role::Time => {
-            text::scrub_text(cx, value, true, out)
-        }
+        // names and protocols as they are).
+        Role::Text | Role::Addrs | Role::Plain => text::scrub_text(cx, value, true, out),
         Role::Secret => {
             if value.is_empty() || value == b"-" {
                 out.extend_from_slice(value);

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
-use super::{Field, Role};
+use super::{time, Field, Role};
 use crate::redact::personal;
 
 /// Which keys hold which kind of value: built-in tables for nginx (`escape=json`), Caddy,
@@ -132,6 +132,7 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
                 b'"' => {
                     let (range, escaped) = s.string()?;
                     let (role, _) = path.role(line, keys);
+                    let role = time::checked(role, &line[range.clone()]);
                     fields.push(Field {
                         range,
                         role,
@@ -153,7 +154,9 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
                     s.number()?;
                     // Numeric timestamps (Caddy's `ts`, Cloudflare's `EdgeStartTimestamp`)
                     // date the line for key rotation; the writer copies them unchanged.
-                    if path.role(line, keys).0 == Role::Time {
+                    if path.role(line, keys).0 == Role::Time
+                        && time::is_plain_timestamp(&line[start..s.pos])
+                    {
                         fields.push(Field::new(start..s.pos, Role::Time));
                     }
                 }

@@ -84,7 +84,9 @@ pub enum Role {
     Query,
     /// A referrer URL.
     Referrer,
-    /// A timestamp: copied as it is, and read for the line's date when keys rotate.
+    /// A timestamp: copied as it is, and read for the line's date when keys rotate. Parsers
+    /// give this role only to values made like a timestamp ([`time::is_plain_timestamp`]),
+    /// which cannot hold an address or an e-mail address.
     Time,
     /// Free text that may carry URLs (user agents, unknown fields): the fail-safe scrub, every
     /// query value included.

@@ -249,7 +249,7 @@ fn field_end(
         // The value ends at a literal such as `:` or `]`: more spaces than the value may
         // contain means the line has another layout (`host 1.2.3.4 - [t:…` is not `%v:%p`).
         let p = from + find(line, from, lit, finder)?;
-        let spaces = memchr::memchr_iter(b' ', &line[pos..p]).count();
+        let spaces = line[pos..p].iter().filter(|&&b| b == b' ').count();
         return (spaces <= usize::from(spec.spaces)).then_some(p);
     }
     for _ in 0..spec.spaces {

@@ -6,7 +6,7 @@
 //! spaces or tabs outside quotes. A line with another number of values than the header names
 //! is not taken as data.
 
-use super::{apache, Field, Role};
+use super::{apache, time, Field, Role};
 
 /// The roles of the columns named by one `#Fields:` directive.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,12 +47,15 @@ impl Columns {
                 if close + 1 < line.len() && !is_blank(line[close + 1]) {
                     return false;
                 }
-                fields.push(Field::new(pos + 1..close, role));
+                fields.push(Field::new(
+                    pos + 1..close,
+                    time::checked(role, &line[pos + 1..close]),
+                ));
                 pos = close + 1;
                 continue;
             }
             let end = memchr::memchr2(b' ', b'\t', &line[pos..]).map_or(line.len(), |n| pos + n);
-            fields.push(Field::new(pos..end, role));
+            fields.push(Field::new(pos..end, time::checked(role, &line[pos..end])));
             pos = end;
         }
         line[pos..].iter().all(|&b| is_blank(b))
