@@ -10,9 +10,15 @@ use crate::config::IpPolicy;
 
 /// Writes the client field under the IP policy.
 pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
-    if field == b"-" || field.starts_with(b"unix:") {
-        out.extend_from_slice(field);
+    if field == b"-" {
+        out.push(b'-');
         return;
+    }
+    // A Unix socket (`unix:/run/app.sock`) names no one, but what follows the prefix is only
+    // known to be a path once scanned.
+    if let Some(path) = field.strip_prefix(b"unix:") {
+        out.extend_from_slice(b"unix:");
+        return text::scrub_text(cx, path, true, out);
     }
     let keep = cx.cfg.ip() == IpPolicy::Keep;
     if let Some(host) = ip::parse_host_addr(field) {
@@ -88,6 +94,10 @@ mod tests {
             (&mask, "localhost", "localhost"),
             (&mask, "-", "-"),
             (&mask, "unix:", "unix:"),
+            (&mask, "unix:/run/php/fpm.sock", "unix:/run/php/fpm.sock"),
+            // Regression (fuzz): an address behind the prefix.
+            (&keep, "unix:/run/x?id=7", "unix:/run/x?id=REDACTED"),
+            (&mask, "unix:203.0.113.45", "unix:203.0.113.0"),
             (&mask, "203.0.113.7,10.0.0.1", "203.0.113.0,10.0.0.0"),
             (&drop, "83.149.9.216", "0.0.0.0"),
             (&drop, "2001:db8::1", "::"),
