@@ -199,6 +199,29 @@ impl Template {
             .all(|(spec, field)| spec.check.passes(&line[field.range.clone()]))
     }
 
+    /// The first literal that would run on into a neighbouring field's value: hex digits next
+    /// to the field, with at most `:` and `.` between (`$a:17`, `%b1`). A value and such text
+    /// can form an address that neither holds alone, which field-wise scrubbing cannot see, so
+    /// format strings with one are refused.
+    pub fn joining_literal(&self) -> Option<&[u8]> {
+        let joins = |bytes: &mut dyn Iterator<Item = &u8>| {
+            bytes
+                .take_while(|b| b.is_ascii_hexdigit() || matches!(b, b':' | b'.'))
+                .any(u8::is_ascii_hexdigit)
+        };
+        self.items.iter().enumerate().find_map(|(i, item)| {
+            let Item::Literal(finder) = item else {
+                return None;
+            };
+            let lit = finder.needle();
+            // Literals and fields alternate: a literal not first follows a field, one not last
+            // precedes a field.
+            let after_field = i > 0 && joins(&mut lit.iter());
+            let before_field = i + 1 < self.items.len() && joins(&mut lit.iter().rev());
+            (after_field || before_field).then_some(lit)
+        })
+    }
+
     /// The number of fields.
     pub fn len(&self) -> usize {
         self.items
@@ -464,6 +487,28 @@ mod tests {
             .field(Spec::new(Role::Time));
         assert!(b.build().unwrap().parse(b"x", &mut fields));
         assert_eq!(fields[0].role, Role::Text);
+    }
+
+    #[test]
+    fn literals_that_join_fields_are_found() {
+        let cases: &[(&[u8], &[u8], Option<&[u8]>)] = &[
+            (b" ", b" ", None),
+            (b":", b" [", None),
+            (b"=", b".", None),
+            (b":17 use", b" ", Some(b":17 use")),
+            (b" ", b"a ", Some(b"a ")),
+            (b".1 ", b" ", Some(b".1 ")),
+            (b" ", b" x.1", None),
+        ];
+        for &(first, second, want) in cases {
+            let mut b = Template::builder();
+            b.field(Spec::new(Role::Text))
+                .literal(first)
+                .field(Spec::new(Role::Text))
+                .literal(second);
+            let t = b.build().unwrap();
+            assert_eq!(t.joining_literal(), want, "{first:?} {second:?}");
+        }
     }
 
     #[test]
