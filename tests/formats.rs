@@ -265,6 +265,10 @@ fn bad_format_strings_are_usage_errors() {
             "--nginx-format: unclosed",
         ),
         (
+            &["--nginx-format", "$remote_addr:17 $status"],
+            "the text `:17 ` runs on into the field",
+        ),
+        (
             &["--log-format", "%h", "-f", "combined"],
             "cannot be used with",
         ),

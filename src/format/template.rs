@@ -491,7 +491,8 @@ mod tests {
 
     #[test]
     fn literals_that_join_fields_are_found() {
-        let cases: &[(&[u8], &[u8], Option<&[u8]>)] = &[
+        type Case = (&'static [u8], &'static [u8], Option<&'static [u8]>);
+        let cases: &[Case] = &[
             (b" ", b" ", None),
             (b":", b" [", None),
             (b"=", b".", None),
