@@ -229,14 +229,15 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Writes `name=value` items separated by `&`, `;` or `#`, replacing the values of sensitive names and
-/// values (or bare items) that look personal. Names are kept unless they look personal themselves.
+/// Writes `name=value` items separated by `&`, `;`, `#` or `?`, replacing the values of sensitive
+/// names and values (or bare items) that look personal. Names are kept unless they look
+/// personal themselves.
 fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
-        // A second `#` separates too: `#state=1#access_token=…` must not hide the token in
-        // the value of `state`.
-        let end = find(&params[start..], |b| matches!(b, b'&' | b';' | b'#'))
+        // A second `#` or `?` separates too: `#state=1#access_token=…` and an unencoded
+        // `next=/login?token=…` must not hide the token in the value before it.
+        let end = find(&params[start..], |b| matches!(b, b'&' | b';' | b'#' | b'?'))
             .map_or(params.len(), |n| start + n);
         redact_param(cx, &params[start..end], out);
         if end == params.len() {
@@ -404,6 +405,9 @@ mod tests {
             ("*", "*"),
             ("/bad%zz%4", "/bad%zz%4"),
             ("/%90.1.191.190", "/REDACTED"),
+            // Regression (fuzz): a second `?` starts parameters too.
+            ("/login?next=/a?token=abc", "/login?next=/a?token=REDACTED"),
+            ("?= ?token=x", "?= ?token=REDACTED"),
         ];
         for (input, want) in cases {
             assert_eq!(url(&cfg, input, UrlMode::Redact), want, "{input}");
