@@ -269,6 +269,10 @@ fn bad_format_strings_are_usage_errors() {
             "the text `:17 ` runs on into the field",
         ),
         (
+            &["--log-format", "%h via 192.0.2.1 %>s"],
+            "holds an address or e-mail address",
+        ),
+        (
             &["--log-format", "%h", "-f", "combined"],
             "cannot be used with",
         ),

@@ -36,14 +36,8 @@ pub fn compile(format: &str) -> Result<Template, String> {
     let template = b
         .build()
         .ok_or_else(|| "the format has no $variable, so no field to scrub".to_string())?;
-    match template.joining_literal() {
-        Some(lit) => Err(format!(
-            "the text `{}` runs on into the field beside it (hex digits next to a field can \
-             join its value into an address); separate them with a space",
-            String::from_utf8_lossy(lit).escape_debug()
-        )),
-        None => Ok(template),
-    }
+    template.check_literals()?;
+    Ok(template)
 }
 
 /// The name of the variable at `s[start] == b'$'` (`$name` or `${name}`) and where the

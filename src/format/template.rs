@@ -222,6 +222,35 @@ impl Template {
         })
     }
 
+    /// Refuses literal text that would put personal data into the output by itself: text
+    /// that runs on into a field ([`Template::joining_literal`]), and an address or e-mail
+    /// address, which would be copied into every line.
+    pub fn check_literals(&self) -> Result<(), String> {
+        let shown = |lit: &[u8]| String::from_utf8_lossy(lit).escape_debug().to_string();
+        if let Some(lit) = self.joining_literal() {
+            return Err(format!(
+                "the text `{}` runs on into the field beside it (hex digits next to a field can \
+                 join its value into an address); separate them with a space",
+                shown(lit)
+            ));
+        }
+        let personal = self.items.iter().find_map(|item| match item {
+            Item::Literal(finder) => {
+                let lit = finder.needle();
+                (ip::contains_addr(lit) || crate::redact::email::contains_email(lit)).then_some(lit)
+            }
+            Item::Field(_) => None,
+        });
+        match personal {
+            Some(lit) => Err(format!(
+                "the text `{}` holds an address or e-mail address, which would be written into \
+                 every line; leave it out of the format",
+                shown(lit)
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The number of fields.
     pub fn len(&self) -> usize {
         self.items
