@@ -243,7 +243,7 @@ impl<'c> Auditor<'c> {
         while let Some(k) = memchr::memchr2(b'?', b'#', &line[pos..]) {
             let start = pos + k + 1;
             let end = text::query_end(line, start);
-            for item in line[start..end].split(|&b| matches!(b, b'&' | b';' | b'#')) {
+            for item in line[start..end].split(|&b| matches!(b, b'&' | b';' | b'#' | b'?')) {
                 let Some(eq) = memchr::memchr(b'=', item) else {
                     continue;
                 };
@@ -282,6 +282,7 @@ mod tests {
 dsl-1.dyn.example.net - - [t] \"GET /?sid=abc HTTP/1.1\" 200 1
 example.net - - [t] \"GET /?sid=REDACTED&page=2 HTTP/1.1\" 200 1
 x mail john%40example.com and http://u:p@intranet/ and ::ffff:10.1.2.3
+a /p?mail=REDACTED?uid=REDACTED /q?next=/a?token=abc
 ";
         let cfg = Config::default();
         assert_eq!(
@@ -291,6 +292,7 @@ x mail john%40example.com and http://u:p@intranet/ and ::ffff:10.1.2.3
                 (Kind::Address, 5),
                 (Kind::Email, 5),
                 (Kind::SensitiveValue, 3),
+                (Kind::SensitiveValue, 6),
                 (Kind::Hostname, 3),
                 (Kind::Userinfo, 5),
             ]
