@@ -91,7 +91,7 @@ pub(crate) fn redact_referrer(cx: &mut Ctx, referrer: &[u8], out: &mut Vec<u8>) 
 
 /// Finds `METHOD SP URL [SP PROTOCOL]`: returns the index of the space after the method and the
 /// end of the URL. The method is 1 to 20 ASCII letters (standard and WebDAV methods); the
-/// protocol, when present, starts with `HTTP/`.
+/// protocol, when present, is `HTTP/` and a version.
 fn split_request(req: &[u8]) -> Option<(usize, usize)> {
     let method_end = memchr(b' ', req)?;
     if method_end == 0 || method_end > 20 || !req[..method_end].iter().all(u8::is_ascii_alphabetic)
@@ -103,12 +103,20 @@ fn split_request(req: &[u8]) -> Option<(usize, usize)> {
         return None;
     }
     let url_end = match memchr::memrchr(b' ', rest) {
-        Some(sp) if rest[sp + 1..].starts_with(b"HTTP/") => method_end + 1 + sp,
+        Some(sp) if is_protocol(&rest[sp + 1..]) => method_end + 1 + sp,
         // HTTP/0.9 has no protocol; a URL with spaces and no protocol is not a request line.
         Some(_) => return None,
         None => req.len(),
     };
     Some((method_end, url_end))
+}
+
+/// `HTTP/` and a version (`1.1`, `2.0`, `2`): the protocol is copied unscanned, so nothing
+/// else may pass for one.
+fn is_protocol(s: &[u8]) -> bool {
+    s.strip_prefix(b"HTTP/").is_some_and(|version| {
+        !version.is_empty() && version.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+    })
 }
 
 /// Writes `url` under `mode`.
@@ -499,6 +507,13 @@ mod tests {
             (&cfg, "", ""),
             (&cfg, r"\x16\x03\x01\x00", r"\x16\x03\x01\x00"),
             (&cfg, "GET /a b?sid=1", "GET /a b?sid=REDACTED"),
+            (&cfg, "GET /a HTTP/2", "GET /a HTTP/2"),
+            // Regression (fuzz): only `HTTP/` and a version pass as the protocol.
+            (
+                &cfg,
+                "GET /r?token=9 HTTP/1.1h.example/?q=al",
+                "GET /r?token=REDACTED HTTP/1.1h.example/?q=REDACTED",
+            ),
             (
                 &cfg,
                 "CONNECT 10.0.0.9:443 HTTP/1.1",
