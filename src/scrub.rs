@@ -392,6 +392,24 @@ mod tests {
         }
     }
 
+    /// Regression (fuzz): `%v:%p` matched with the halves of an IPv6 address on each side of
+    /// the `:`; a port must now be digits.
+    #[test]
+    fn a_port_is_digits() {
+        let cfg = Config::builder()
+            .format(Format::VhostCombined)
+            .build()
+            .unwrap();
+        let out = scrub(
+            &cfg,
+            br#"85a3::8a2e:370:7334 - - [10/Oct/2023:13:55:37 +0200] "GET / HTTP/1.1" 200 5"#,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"85a3:: - - [10/Oct/2023:13:55:37 +0200] "GET / HTTP/1.1" 200 5"#
+        );
+    }
+
     #[test]
     fn fallback_lines_are_scrubbed_and_counted() {
         let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();

@@ -269,6 +269,10 @@ fn bad_format_strings_are_usage_errors() {
             "the text `:17 ` runs on into the field",
         ),
         (
+            &["--nginx-format", "$host:$remote_user"],
+            "the fields on both sides of `:` could together form an address",
+        ),
+        (
             &["--log-format", "%h via 192.0.2.1 %>s"],
             "holds an address or e-mail address",
         ),

@@ -76,7 +76,8 @@ fn directive(s: &[u8], start: usize) -> Result<(Option<Spec>, usize), String> {
         b'h' | b'a' => Spec::new(Role::Client).check(Check::Client),
         b'A' => Spec::new(Role::Addrs),
         b'u' => Spec::new(Role::User),
-        b'l' | b'v' | b'V' | b'm' | b'H' | b'p' | b'P' | b'k' | b'X' | b'L' | b'R' => {
+        b'p' => Spec::new(Role::Plain).check(Check::Port),
+        b'l' | b'v' | b'V' | b'm' | b'H' | b'P' | b'k' | b'X' | b'L' | b'R' => {
             Spec::new(Role::Plain)
         }
         b't' => time_spec(arg),

@@ -92,9 +92,8 @@ fn spec(name: &[u8]) -> Spec {
         }
         "request_uri" | "uri" | "document_uri" => Spec::new(Role::Url),
         "args" | "query_string" => Spec::new(Role::Query),
-        "remote_port"
-        | "server_port"
-        | "connection"
+        "remote_port" | "server_port" => Spec::new(Role::Plain).check(Check::Port),
+        "connection"
         | "connection_requests"
         | "pipe"
         | "is_args"

@@ -24,6 +24,10 @@ pub enum Check {
     Date,
     /// An address, a host name, `-` or `unix:…`.
     Client,
+    /// A port: digits, or `-`. Unlike the other checks, parsing holds lines to it, because
+    /// `%v:%p` can otherwise be matched with the halves of an IPv6 address on each side of
+    /// the `:`, each of which alone is no address.
+    Port,
 }
 
 /// A field of a template.
@@ -176,6 +180,9 @@ impl Template {
                     if spec.role == Role::Time && !time::is_plain_timestamp(&line[pos..end]) {
                         return false;
                     }
+                    if spec.check == Check::Port && !Check::Port.passes(&line[pos..end]) {
+                        return false;
+                    }
                     fields.push(Field::new(pos..end, spec.role));
                     pos = end;
                 }
@@ -233,6 +240,31 @@ impl Template {
                  join its value into an address); separate them with a space",
                 shown(lit)
             ));
+        }
+        // Two fields joined by `:` or `.` alone can together make an address that neither
+        // is; that is safe only where one side cannot take part (a port, a timestamp).
+        let is_safe = |item: &Item| match item {
+            Item::Field(spec) => spec.check == Check::Port || spec.role == Role::Time,
+            Item::Literal(_) => false,
+        };
+        for (i, item) in self.items.iter().enumerate() {
+            let Item::Literal(finder) = item else {
+                continue;
+            };
+            let lit = finder.needle();
+            let punctuation = lit.iter().all(|&b| b == b':' || b == b'.');
+            let between = i > 0 && i + 1 < self.items.len();
+            if punctuation
+                && between
+                && !is_safe(&self.items[i - 1])
+                && !is_safe(&self.items[i + 1])
+            {
+                return Err(format!(
+                    "the fields on both sides of `{}` could together form an address that \
+                     neither holds alone; separate them with a space",
+                    shown(lit)
+                ));
+            }
         }
         let personal = self.items.iter().find_map(|item| match item {
             Item::Literal(finder) => {
@@ -358,6 +390,9 @@ impl Check {
                             .all(|&b| b.is_ascii_digit() || b == b'.' || b == b'-'))
             }
             Check::Date => time::date(value).is_some(),
+            Check::Port => {
+                value == b"-" || (!value.is_empty() && value.iter().all(u8::is_ascii_digit))
+            }
             Check::Client => {
                 value == b"-"
                     || value.starts_with(b"unix:")
