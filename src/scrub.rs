@@ -410,6 +410,17 @@ mod tests {
         );
     }
 
+    /// Regression (fuzz): a JSON key that could hide something is scanned like a value.
+    #[test]
+    fn odd_json_keys_are_scanned() {
+        let cfg = Config::builder().format(Format::Json).build().unwrap();
+        let out = scrub(&cfg, br#"{"a?email=x@example.org":1,"@timestamp":"t"}"#);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"{"a?email=REDACTED":1,"@timestamp":"t"}"#
+        );
+    }
+
     #[test]
     fn fallback_lines_are_scrubbed_and_counted() {
         let cfg = Config::builder().ip(IpPolicy::Drop).build().unwrap();

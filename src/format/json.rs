@@ -122,7 +122,19 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
             path.close();
         } else {
             if !path.in_array() {
-                let (key, _) = s.string()?;
+                let (key, escaped) = s.string()?;
+                // Keys are names and copied, unless one could hide something: then it is
+                // free text like any unknown value.
+                if line[key.clone()]
+                    .iter()
+                    .any(|b| matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#' | b'\\'))
+                {
+                    fields.push(Field {
+                        range: key.clone(),
+                        role: Role::Text,
+                        escaped,
+                    });
+                }
                 path.set_key(key);
                 s.skip_ws();
                 s.expect(b':')?;
@@ -1103,7 +1115,9 @@ mod tests {
             // A named array passes its role to everything inside.
             ("t1", Url),
             ("t2", Url),
-            // A dotted name also matches a top-level key with dots.
+            // A dotted name also matches a top-level key with dots; the key itself, holding
+            // dots, is scanned as free text.
+            ("http.request.method", Text),
             ("GET", Plain),
             // Empty names are ignored.
             ("e", Text),
