@@ -274,7 +274,11 @@ fn bad_format_strings_are_usage_errors() {
         ),
         (
             &["--log-format", "%h via 192.0.2.1 %>s"],
-            "holds an address or e-mail address",
+            "holds an address, e-mail address, sensitive parameter or userinfo",
+        ),
+        (
+            &["--nginx-format", r#"$remote_addr "GET /a?email=x" $status"#],
+            "sensitive parameter",
         ),
         (
             &["--log-format", "%h", "-f", "combined"],

@@ -10,8 +10,8 @@ use super::{apache, nginx, Format, Role};
 /// The templates of `format`, most specific first; empty for the formats that are not
 /// template-driven (common, combined, JSON, W3C, custom).
 pub fn templates(format: Format) -> Vec<Template> {
-    let apache = |f: &str| apache::compile(f).expect("built-in formats compile");
-    let nginx = |f: &str| nginx::compile(f).expect("built-in formats compile");
+    let apache = |f: &str| apache::compile_template(f).expect("built-in formats compile");
+    let nginx = |f: &str| nginx::compile_template(f).expect("built-in formats compile");
     match format {
         Format::CombinedXff => vec![nginx(
             r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#,

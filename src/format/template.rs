@@ -230,8 +230,9 @@ impl Template {
     }
 
     /// Refuses literal text that would put personal data into the output by itself: text
-    /// that runs on into a field ([`Template::joining_literal`]), and an address or e-mail
-    /// address, which would be copied into every line.
+    /// that runs on into a field ([`Template::joining_literal`]), fields joined by `:` or `.`
+    /// alone, and text in which the audit finds personal data, which would be copied into
+    /// every line.
     pub fn check_literals(&self) -> Result<(), String> {
         let shown = |lit: &[u8]| String::from_utf8_lossy(lit).escape_debug().to_string();
         if let Some(lit) = self.joining_literal() {
@@ -266,17 +267,21 @@ impl Template {
                 ));
             }
         }
+        // What `logscrub check` would find in the text alone.
+        let cfg = crate::config::Config::default();
         let personal = self.items.iter().find_map(|item| match item {
             Item::Literal(finder) => {
                 let lit = finder.needle();
-                (ip::contains_addr(lit) || crate::redact::email::contains_email(lit)).then_some(lit)
+                let mut auditor = crate::audit::Auditor::new(&cfg);
+                auditor.check(lit);
+                (!auditor.audit().is_clean()).then_some(lit)
             }
             Item::Field(_) => None,
         });
         match personal {
             Some(lit) => Err(format!(
-                "the text `{}` holds an address or e-mail address, which would be written into \
-                 every line; leave it out of the format",
+                "the text `{}` holds an address, e-mail address, sensitive parameter or \
+                 userinfo, which would be written into every line; leave it out of the format",
                 shown(lit)
             )),
             None => Ok(()),
