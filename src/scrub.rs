@@ -410,6 +410,18 @@ mod tests {
         );
     }
 
+    /// Regression (fuzz): a tab in a JSON value is written `\t`, so a query value runs on
+    /// through it.
+    #[test]
+    fn query_values_run_through_tabs() {
+        let cfg = Config::builder().format(Format::Json).build().unwrap();
+        let out = scrub(&cfg, br#"{"x":"- ?email=a	b.example c"}"#);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"{"x":"- ?email=REDACTED c"}"#
+        );
+    }
+
     /// Regression (fuzz): a JSON key that could hide something is scanned like a value.
     #[test]
     fn odd_json_keys_are_scanned() {

@@ -211,11 +211,12 @@ fn is_userinfo_stop(b: u8) -> bool {
     )
 }
 
-/// A query in free text runs to the next space, quote or angle bracket.
+/// A query in free text runs to the next space, quote or angle bracket. Not to a tab: a JSON
+/// value writes it as `\t`, which a reader of the written line takes as part of the value.
 pub(crate) fn query_end(s: &[u8], start: usize) -> usize {
     s[start..]
         .iter()
-        .position(|&b| matches!(b, b' ' | b'\t' | b'"' | b'\'' | b'<' | b'>'))
+        .position(|&b| matches!(b, b' ' | b'"' | b'\'' | b'<' | b'>'))
         .map_or(s.len(), |n| start + n)
 }
 
