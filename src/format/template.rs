@@ -71,10 +71,38 @@ enum Item {
 /// A compiled format.
 ///
 /// Invariants: literals and fields alternate (adjacent literals are joined, adjacent fields
-/// merged into one), and the template has at least one field.
+/// merged into one), and the template has at least one field. `lead` and `steps` are the
+/// matcher for `items`, worked out once when the template is built.
 #[derive(Clone, Debug)]
 pub struct Template {
     items: Vec<Item>,
+    /// The literal before the first field (empty if the format starts with one).
+    lead: Box<[u8]>,
+    /// One per field, in order.
+    steps: Box<[Step]>,
+}
+
+/// A field and how the matcher finds its end.
+#[derive(Clone, Debug)]
+struct Step {
+    spec: Spec,
+    end: End,
+}
+
+/// Where a field ends, decided from its neighbours when the template is built.
+#[derive(Clone, Debug)]
+enum End {
+    /// At the end of the line: the field is the last item.
+    Line,
+    /// Before the template's last literal, which ends the line and which the value may contain.
+    Closing(Box<[u8]>),
+    /// At the first occurrence of a single-byte literal, found with one `memchr`: what
+    /// [`field_end`] finds when it has no spaces to skip or count and no list to follow.
+    Byte(u8),
+    /// At a literal starting with `"` after a field opened by `"`: backslash escapes skipped.
+    Quoted(Box<memmem::Finder<'static>>),
+    /// At the next occurrence of a literal, by the rules of [`field_end`].
+    Literal(Box<memmem::Finder<'static>>),
 }
 
 /// Builds a [`Template`] item by item.
@@ -107,10 +135,54 @@ impl Builder {
     /// The template, or `None` if it has no field.
     pub fn build(mut self) -> Option<Template> {
         self.flush_literal();
-        self.items
+        let items = self.items;
+        let lead = match items.first()? {
+            Item::Literal(finder) => finder.needle().into(),
+            Item::Field(_) => Box::default(),
+        };
+        let last = items.len() - 1;
+        let steps: Box<[Step]> = items
             .iter()
-            .any(|item| matches!(item, Item::Field(_)))
-            .then_some(Template { items: self.items })
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let Item::Field(spec) = item else { return None };
+                let end = match items.get(i + 1) {
+                    None => End::Line,
+                    Some(Item::Literal(finder)) if i + 1 == last => {
+                        End::Closing(finder.needle().into())
+                    }
+                    Some(Item::Literal(finder)) => {
+                        let lit = finder.needle();
+                        let opened = i > 0 && matches!(&items[i - 1], Item::Literal(before) if before.needle().ends_with(b"\""));
+                        let list = matches!(spec.role, Role::Client | Role::Addrs);
+                        // A single byte ends the value at its first occurrence, as in
+                        // `field_end`, unless spaces must be skipped (a space after a value
+                        // holding some) or counted (another byte after a value holding at most
+                        // a few), or a list goes on after a comma.
+                        let first = lit.len() == 1
+                            && !list
+                            && if lit[0] == b' ' {
+                                spec.spaces == 0
+                            } else {
+                                spec.spaces == u8::MAX
+                            };
+                        if opened && lit[0] == b'"' {
+                            End::Quoted(finder.clone())
+                        } else if first {
+                            End::Byte(lit[0])
+                        } else {
+                            End::Literal(finder.clone())
+                        }
+                    }
+                    Some(Item::Field(_)) => unreachable!("fields are merged when built"),
+                };
+                Some(Step {
+                    spec: spec.clone(),
+                    end,
+                })
+            })
+            .collect();
+        (!steps.is_empty()).then_some(Template { items, lead, steps })
     }
 
     fn flush_literal(&mut self) {
@@ -143,50 +215,50 @@ impl Template {
     /// have this layout.
     pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
         fields.clear();
-        let mut pos = 0;
-        let last = self.items.len() - 1;
-        for (i, item) in self.items.iter().enumerate() {
-            match item {
-                Item::Literal(finder) => {
-                    let lit = finder.needle();
-                    if !has_at(line, pos, lit) {
+        if !line.starts_with(&self.lead) {
+            return false;
+        }
+        let mut pos = self.lead.len();
+        for step in self.steps.iter() {
+            let spec = &step.spec;
+            // `end` is the value's end, `pos` moves past the literal after it, which the
+            // search for the end has matched.
+            let end = match &step.end {
+                End::Line => line.len(),
+                End::Closing(lit) => {
+                    if line.len() < pos + lit.len() || !line.ends_with(lit) {
                         return false;
                     }
-                    pos += lit.len();
+                    line.len() - lit.len()
                 }
-                Item::Field(spec) => {
-                    let end = match self.items.get(i + 1) {
-                        None => line.len(),
-                        // The final literal closes the line: a value may contain it.
-                        Some(Item::Literal(finder)) if i + 1 == last => {
-                            let lit = finder.needle();
-                            if line.len() < pos + lit.len() || !line.ends_with(lit) {
-                                return false;
-                            }
-                            line.len() - lit.len()
-                        }
-                        Some(Item::Literal(finder)) => {
-                            let lit = finder.needle();
-                            let quoted = pos > 0 && line[pos - 1] == b'"' && lit[0] == b'"';
-                            match field_end(line, pos, spec, lit, finder, quoted) {
-                                Some(end) => end,
-                                None => return false,
-                            }
-                        }
-                        Some(Item::Field(_)) => unreachable!("fields are merged when built"),
-                    };
-                    // Timestamps are copied unscanned, so a line with anything else in their
-                    // place has another layout.
-                    if spec.role == Role::Time && !time::is_plain_timestamp(&line[pos..end]) {
-                        return false;
-                    }
-                    if spec.check == Check::Port && !Check::Port.passes(&line[pos..end]) {
-                        return false;
-                    }
-                    fields.push(Field::new(pos..end, spec.role));
-                    pos = end;
-                }
+                End::Byte(b) => match memchr::memchr(*b, &line[pos..]) {
+                    Some(k) => pos + k,
+                    None => return false,
+                },
+                End::Quoted(finder) => match quoted_end(line, pos, finder.needle()) {
+                    Some(end) => end,
+                    None => return false,
+                },
+                End::Literal(finder) => match field_end(line, pos, spec, finder) {
+                    Some(end) => end,
+                    None => return false,
+                },
+            };
+            let value = &line[pos..end];
+            // Timestamps are copied unscanned, so a line with anything else in their place
+            // has another layout.
+            if spec.role == Role::Time && !time::is_plain_timestamp(value) {
+                return false;
             }
+            if spec.check == Check::Port && !Check::Port.passes(value) {
+                return false;
+            }
+            fields.push(Field::new(pos..end, spec.role));
+            pos = match &step.end {
+                End::Line | End::Closing(_) => line.len(),
+                End::Byte(_) => end + 1,
+                End::Quoted(finder) | End::Literal(finder) => end + finder.needle().len(),
+            };
         }
         pos == line.len()
     }
@@ -302,37 +374,29 @@ impl Template {
     }
 }
 
-/// Where a field starting at `pos` ends: the next occurrence of `lit`, skipping the spaces the
-/// value contains, the commas of an address list, and, inside quotes, backslash escapes.
-fn field_end(
-    line: &[u8],
-    pos: usize,
-    spec: &Spec,
-    lit: &[u8],
-    finder: &memmem::Finder<'_>,
-    quoted: bool,
-) -> Option<usize> {
-    if quoted {
-        // Apache escapes `"` as `\"`, nginx as `\x22`; a bare quote not followed by the
-        // literal is part of the value (some servers do not escape at all).
-        let mut i = pos;
-        while i < line.len() {
-            match memchr::memchr2(b'"', b'\\', &line[i..]) {
-                None => return None,
-                Some(k) => {
-                    let p = i + k;
-                    if line[p] == b'\\' {
-                        i = p + 2;
-                    } else if has_at(line, p, lit) {
-                        return Some(p);
-                    } else {
-                        i = p + 1;
-                    }
-                }
-            }
+/// Where a quoted value starting at `pos` ends: at the next `lit` (which starts with `"`)
+/// that is not escaped. Apache escapes `"` as `\"`, nginx as `\x22`; a bare quote not
+/// followed by the rest of the literal is part of the value (some servers do not escape at
+/// all).
+fn quoted_end(line: &[u8], pos: usize, lit: &[u8]) -> Option<usize> {
+    let mut i = pos;
+    while i < line.len() {
+        let p = i + memchr::memchr2(b'"', b'\\', &line[i..])?;
+        if line[p] == b'\\' {
+            i = p + 2;
+        } else if has_at(line, p, lit) {
+            return Some(p);
+        } else {
+            i = p + 1;
         }
-        return None;
     }
+    None
+}
+
+/// Where a field starting at `pos` ends: the next occurrence of the finder's literal, skipping
+/// the spaces the value contains and the commas of an address list.
+fn field_end(line: &[u8], pos: usize, spec: &Spec, finder: &memmem::Finder<'_>) -> Option<usize> {
+    let lit = finder.needle();
     let mut from = pos;
     if lit[0] != b' ' {
         // The value ends at a literal such as `:` or `]`: more spaces than the value may
