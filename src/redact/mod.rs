@@ -26,6 +26,9 @@ pub(crate) struct Ctx<'c> {
     pub stats: Stats,
     /// Percent-decoded copy of the value being classified.
     pub decoded: Vec<u8>,
+    /// Whether the value being written is escaped afterwards (a JSON string), so that a tab in
+    /// it reaches the output as `\t`, part of the text around it.
+    pub escaped: bool,
     /// Present when a policy pseudonymizes.
     pseudo: Option<Pseudonymizer>,
     /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
@@ -39,6 +42,7 @@ impl<'c> Ctx<'c> {
             cfg,
             stats: Stats::default(),
             decoded: Vec::new(),
+            escaped: false,
             pseudo: cfg
                 .key()
                 .map(|key| Pseudonymizer::new(key.clone(), cfg.rotation())),

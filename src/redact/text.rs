@@ -10,14 +10,19 @@ use crate::config::IpPolicy;
 /// The scan jumps with SIMD `memchr` between the bytes that every target contains (`.` or `:` in
 /// an address, `@` or `%40` in an e-mail address, `?` before a query) and copies the spans
 /// between replacements in one piece.
-pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8>) {
-    // Short fields (status codes, sizes, `-`) are checked byte by byte, which costs less than
-    // setting up the SIMD searches: without any byte a target starts at, nothing changes.
-    if s.len() <= 16
+/// Whether [`scrub_text`] writes `s` back unchanged without looking further: a short value
+/// (status code, size, `-`) holding no byte that an address, e-mail, query or fragment starts
+/// at. Checked byte by byte, which costs less than setting up the SIMD searches.
+#[inline]
+pub(crate) fn is_inert(s: &[u8]) -> bool {
+    s.len() <= 16
         && !s
             .iter()
             .any(|&b| matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#'))
-    {
+}
+
+pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8>) {
+    if is_inert(s) {
         out.extend_from_slice(s);
         return;
     }
@@ -53,10 +58,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                 })
             }
             b'%' => None,
-            b'?' => Some((p + 1, query_end(s, p + 1), Replacement::Query)),
+            b'?' => Some((p + 1, query_end(s, p + 1, cx.escaped), Replacement::Query)),
             // A fragment with parameters (`#access_token=…`); a plain `#` is text.
             b'#' => {
-                let end = query_end(s, p + 1);
+                let end = query_end(s, p + 1, cx.escaped);
                 memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
             }
             _ if !ip_on || !ip::worth_a_look(s, p) => None,
@@ -211,12 +216,13 @@ fn is_userinfo_stop(b: u8) -> bool {
     )
 }
 
-/// A query in free text runs to the next space, quote or angle bracket. Not to a tab: a JSON
-/// value writes it as `\t`, which a reader of the written line takes as part of the value.
-pub(crate) fn query_end(s: &[u8], start: usize) -> usize {
+/// A query in free text runs to the next space, tab, quote or angle bracket; in a value that
+/// is written `escaped` (JSON), through tabs, which are written `\t` and read as part of the
+/// value.
+pub(crate) fn query_end(s: &[u8], start: usize, escaped: bool) -> usize {
     s[start..]
         .iter()
-        .position(|&b| matches!(b, b' ' | b'"' | b'\'' | b'<' | b'>'))
+        .position(|&b| matches!(b, b' ' | b'"' | b'\'' | b'<' | b'>') || (b == b'\t' && !escaped))
         .map_or(s.len(), |n| start + n)
 }
 
