@@ -476,16 +476,30 @@ mod tests {
         );
     }
 
-    /// Regression (fuzz): a JSON value with escapes is written escaped again, a tab as `\t`,
-    /// which a reader takes as part of the text around it: there a query value runs on through
-    /// tabs. A raw tab, copied as it is, ends the value as in plain text.
+    /// Regression (fuzz): a JSON value with escapes is written escaped again, a tab as `\t`
+    /// and a quote as `\"`, which a reader takes as part of the text around them: there a query
+    /// value runs on through them. A raw tab, copied as it is, ends the value as in plain text.
     #[test]
-    fn query_values_run_through_tabs_written_escaped() {
+    fn query_values_run_through_tabs_and_quotes_written_escaped() {
         let cfg = Config::builder().format(Format::Json).build().unwrap();
         let cases = [
-            (r#"{"x":"\/ ?email=a\tb.example c"}"#, r#"{"x":"/ ?email=REDACTED c"}"#),
-            (r#"{"x":"\/ ?email=a	b.example c"}"#, r#"{"x":"/ ?email=REDACTED c"}"#),
-            (r#"{"x":"- ?email=a	b.example c"}"#, r#"{"x":"- ?email=REDACTED	b.example c"}"#),
+            (
+                r#"{"x":"\/ ?email=a\tb.example c"}"#,
+                r#"{"x":"/ ?email=REDACTED c"}"#,
+            ),
+            (
+                r#"{"x":"\/ ?email=a	b.example c"}"#,
+                r#"{"x":"/ ?email=REDACTED c"}"#,
+            ),
+            (
+                r#"{"x":"- ?email=a	b.example c"}"#,
+                r#"{"x":"- ?email=REDACTED	b.example c"}"#,
+            ),
+            // Likewise a quote, written `\"`.
+            (
+                r#"{"x":"\/p?email=karl\" c"}"#,
+                r#"{"x":"/p?email=REDACTED c"}"#,
+            ),
         ];
         for (input, want) in cases {
             let out = scrub(&cfg, input.as_bytes());

@@ -105,6 +105,43 @@ enum End {
     Literal(Box<memmem::Finder<'static>>),
 }
 
+impl End {
+    /// How the field at `items[i]` ends.
+    fn of(items: &[Item], i: usize) -> End {
+        let Item::Field(spec) = &items[i] else {
+            unreachable!("only fields end")
+        };
+        let finder = match items.get(i + 1) {
+            None => return End::Line,
+            Some(Item::Literal(finder)) => finder,
+            Some(Item::Field(_)) => unreachable!("fields are merged when built"),
+        };
+        let lit = finder.needle();
+        if i + 2 == items.len() {
+            return End::Closing(lit.into());
+        }
+        let opened = i > 0
+            && matches!(&items[i - 1], Item::Literal(before) if before.needle().ends_with(b"\""));
+        if opened && lit[0] == b'"' {
+            return End::Quoted(finder.clone());
+        }
+        // A single byte ends the value at its first occurrence, as in `field_end`, unless
+        // spaces must be skipped (a space after a value holding some) or counted (another byte
+        // after a value holding at most a few), or a list goes on after a comma.
+        let list = matches!(spec.role, Role::Client | Role::Addrs);
+        let spaces_ok = if lit[0] == b' ' {
+            spec.spaces == 0
+        } else {
+            spec.spaces == u8::MAX
+        };
+        if lit.len() == 1 && !list && spaces_ok {
+            End::Byte(lit[0])
+        } else {
+            End::Literal(finder.clone())
+        }
+    }
+}
+
 /// Builds a [`Template`] item by item.
 #[derive(Default)]
 pub struct Builder {
@@ -140,46 +177,15 @@ impl Builder {
             Item::Literal(finder) => finder.needle().into(),
             Item::Field(_) => Box::default(),
         };
-        let last = items.len() - 1;
         let steps: Box<[Step]> = items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| {
-                let Item::Field(spec) = item else { return None };
-                let end = match items.get(i + 1) {
-                    None => End::Line,
-                    Some(Item::Literal(finder)) if i + 1 == last => {
-                        End::Closing(finder.needle().into())
-                    }
-                    Some(Item::Literal(finder)) => {
-                        let lit = finder.needle();
-                        let opened = i > 0 && matches!(&items[i - 1], Item::Literal(before) if before.needle().ends_with(b"\""));
-                        let list = matches!(spec.role, Role::Client | Role::Addrs);
-                        // A single byte ends the value at its first occurrence, as in
-                        // `field_end`, unless spaces must be skipped (a space after a value
-                        // holding some) or counted (another byte after a value holding at most
-                        // a few), or a list goes on after a comma.
-                        let first = lit.len() == 1
-                            && !list
-                            && if lit[0] == b' ' {
-                                spec.spaces == 0
-                            } else {
-                                spec.spaces == u8::MAX
-                            };
-                        if opened && lit[0] == b'"' {
-                            End::Quoted(finder.clone())
-                        } else if first {
-                            End::Byte(lit[0])
-                        } else {
-                            End::Literal(finder.clone())
-                        }
-                    }
-                    Some(Item::Field(_)) => unreachable!("fields are merged when built"),
-                };
-                Some(Step {
+            .filter_map(|(i, item)| match item {
+                Item::Field(spec) => Some(Step {
                     spec: spec.clone(),
-                    end,
-                })
+                    end: End::of(&items, i),
+                }),
+                Item::Literal(_) => None,
             })
             .collect();
         (!steps.is_empty()).then_some(Template { items, lead, steps })

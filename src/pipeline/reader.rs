@@ -12,6 +12,11 @@ use std::io::{self, Read};
 /// vanish, small enough that a few chunks per thread keep memory low.
 pub const CHUNK_SIZE: usize = 1 << 20;
 
+/// Most bytes asked of one read. The buffer is zeroed up to what a read may fill (std's `read`
+/// takes initialised memory), so asking for a whole chunk would zero a mebibyte for every short
+/// read from a pipe; asking for this much bounds the zeroing by the bytes read plus one window.
+const READ_WINDOW: usize = 128 << 10;
+
 /// Cuts a reader into chunks of complete lines.
 ///
 /// Invariant: the chunks, concatenated, are exactly the bytes read; every chunk but the last
@@ -57,7 +62,8 @@ impl<R: Read> ChunkReader<R> {
                 // A line longer than the chunk size: keep reading until it ends.
                 want = start * 2;
             }
-            buf.resize(want, 0);
+            let window = (want - start).min(READ_WINDOW);
+            buf.resize(start + window, 0);
             let n = match self.rdr.read(&mut buf[start..]) {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {
@@ -77,7 +83,7 @@ impl<R: Read> ChunkReader<R> {
                 self.eof = true;
                 continue;
             }
-            let short = start + n < want;
+            let short = n < window;
             if short || buf.len() >= want {
                 if let Some(nl) = memchr::memrchr(b'\n', &buf[start..]) {
                     let cut = start + nl + 1;

@@ -217,12 +217,14 @@ fn is_userinfo_stop(b: u8) -> bool {
 }
 
 /// A query in free text runs to the next space, tab, quote or angle bracket; in a value that
-/// is written `escaped` (JSON), through tabs, which are written `\t` and read as part of the
-/// value.
+/// is written `escaped` (JSON), through tabs and double quotes, which are written `\t` and
+/// `\"` and read as part of the value.
 pub(crate) fn query_end(s: &[u8], start: usize, escaped: bool) -> usize {
     s[start..]
         .iter()
-        .position(|&b| matches!(b, b' ' | b'"' | b'\'' | b'<' | b'>') || (b == b'\t' && !escaped))
+        .position(|&b| {
+            matches!(b, b' ' | b'\'' | b'<' | b'>') || (matches!(b, b'\t' | b'"') && !escaped)
+        })
         .map_or(s.len(), |n| start + n)
 }
 
