@@ -48,14 +48,24 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
     while line[host_end - 1] == b',' {
         host_end += 1 + memchr(b' ', &line[host_end + 1..])?;
     }
+    // Nearly every line has `- ` for the ident and `- [` for the user: checked before
+    // searching.
     let ident_start = host_end + 1;
-    let ident_end = ident_start + memchr(b' ', &line[ident_start..])?;
+    let ident_end = if line[ident_start..].starts_with(b"- ") {
+        ident_start + 1
+    } else {
+        ident_start + memchr(b' ', &line[ident_start..])?
+    };
     if ident_end == ident_start {
         return None;
     }
     // The user may contain spaces in odd setups; the timestamp's " [" ends it.
     let user_start = ident_end + 1;
-    let user_end = user_start + space_bracket(&line[user_start..])?;
+    let user_end = if line[user_start..].starts_with(b"- [") {
+        user_start + 1
+    } else {
+        user_start + space_bracket(&line[user_start..])?
+    };
     if user_end == user_start {
         return None;
     }
@@ -68,14 +78,16 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
     }
     let request_start = expect(line, time_end + 1, b" \"")?;
     let request_end = closing_quote(line, request_start)?;
+    // A status of one to three digits and a byte count, each a number or `-`, each ending at
+    // a space (the count also at the end of the line).
     let status_start = expect(line, request_end + 1, b" ")?;
-    let status_end = token_end(line, status_start);
-    if !is_status(&line[status_start..status_end]) {
+    let status_end = number_end(line, status_start);
+    if !(status_start < status_end && status_end - status_start <= 3) {
         return None;
     }
     let bytes_start = expect(line, status_end, b" ")?;
-    let bytes_end = token_end(line, bytes_start);
-    if !is_count(&line[bytes_start..bytes_end]) {
+    let bytes_end = number_end(line, bytes_start);
+    if bytes_start == bytes_end || line.get(bytes_end).is_some_and(|&b| b != b' ') {
         return None;
     }
     let mut parsed = ClfLine {
@@ -167,20 +179,18 @@ fn closing_quote(line: &[u8], start: usize) -> Option<usize> {
     }
 }
 
-/// The end of the space-delimited token starting at `start`.
+/// The end of the number starting at `start`: a run of digits, or a lone `-` (none). Status
+/// codes and byte counts are short, so a plain loop costs less than setting up a `memchr`.
 #[inline]
-fn token_end(line: &[u8], start: usize) -> usize {
-    memchr(b' ', &line[start..]).map_or(line.len(), |n| start + n)
-}
-
-/// An HTTP status (one to three digits) or `-`.
-fn is_status(s: &[u8]) -> bool {
-    s == b"-" || (!s.is_empty() && s.len() <= 3 && s.iter().all(u8::is_ascii_digit))
-}
-
-/// A byte count or `-`.
-fn is_count(s: &[u8]) -> bool {
-    s == b"-" || (!s.is_empty() && s.iter().all(u8::is_ascii_digit))
+fn number_end(line: &[u8], start: usize) -> usize {
+    if line.get(start) == Some(&b'-') {
+        return start + 1;
+    }
+    start
+        + line[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
 }
 
 #[cfg(test)]
@@ -215,6 +225,12 @@ mod tests {
         type Case<'a> = (&'a str, Format, Option<(bool, &'a str)>);
         let cases: &[Case] = &[
             (common, Format::Auto, Some((false, ""))),
+            (r#"h - - [t] "-" - -"#, Format::Auto, Some((false, ""))),
+            (
+                r#"h - - [t] "-" 404 0 x"#,
+                Format::Auto,
+                Some((false, " x")),
+            ),
             (common, Format::Common, Some((false, ""))),
             (common, Format::Combined, None),
             (
@@ -275,6 +291,12 @@ mod tests {
             r#"h - - [t] "GET / HTTP/1.1 200 1"#,
             r#"h - - [t] "GET / HTTP/1.1" 2000 1"#,
             r#"h - - [t] "GET / HTTP/1.1" 200 x"#,
+            r#"h - - [t] "GET / HTTP/1.1" 200 12x"#,
+            r#"h - - [t] "GET / HTTP/1.1" 200 -1"#,
+            r#"h - - [t] "GET / HTTP/1.1" 200  1"#,
+            r#"h - - [t] "GET / HTTP/1.1" -5 1"#,
+            r#"h - - [t] "GET / HTTP/1.1" 2a0 1"#,
+            r#"h - - [t] "GET / HTTP/1.1"  1"#,
             r#"h - - [t "GET / HTTP/1.1" 200 1"#,
             "#Fields: date time c-ip",
         ] {

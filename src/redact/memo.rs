@@ -78,20 +78,24 @@ impl Memo {
     }
 }
 
-/// A multiplicative hash over 8-byte words (as FxHash does): a few instructions per word,
-/// which is all a table of recent values needs.
+/// A hash of a sample of `value`: its length, its first and last 16 bytes and 8 from the
+/// middle, each word multiplied apart so the products run in parallel. Values differing only
+/// elsewhere share a slot and evict each other, which costs a scan, never a wrong copy (a
+/// lookup compares every byte). Hashing all of a long user agent cost more than the rest of
+/// the lookup.
+///
+/// `value` is at least [`MIN_LEN`] bytes long, as [`Memo::applies`] makes sure.
 #[inline]
 fn index(kind: u8, value: &[u8]) -> usize {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mix = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(K);
-    let mut h = mix(u64::from(kind), value.len() as u64);
-    let mut words = value.chunks_exact(8);
-    for word in &mut words {
-        h = mix(h, u64::from_le_bytes(word.try_into().expect("8 bytes")));
-    }
-    let mut last = [0u8; 8];
-    last[..words.remainder().len()].copy_from_slice(words.remainder());
-    h = mix(h, u64::from_le_bytes(last));
+    let n = value.len();
+    let word = |at: usize| u64::from_le_bytes(value[at..at + 8].try_into().expect("8 bytes"));
+    let head = word(0).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let second = word(8).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    let middle = word(n / 2 - 4).wrapping_mul(0x1656_67b1_9e37_79f9);
+    let tail = (word(n - 16) ^ word(n - 8).rotate_left(29)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    let h = (head ^ second.rotate_left(21) ^ middle.rotate_left(42) ^ tail)
+        .wrapping_add((n as u64) << 8 | u64::from(kind))
+        .wrapping_mul(0x2545_f491_4f6c_dd1d);
     (h >> 54) as usize & (SLOTS - 1)
 }
 
