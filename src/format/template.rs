@@ -87,6 +87,8 @@ pub struct Template {
 struct Step {
     spec: Spec,
     end: End,
+    /// The length of the literal after the field (0 for the last item).
+    skip: usize,
 }
 
 /// Where a field ends, decided from its neighbours when the template is built.
@@ -184,6 +186,10 @@ impl Builder {
                 Item::Field(spec) => Some(Step {
                     spec: spec.clone(),
                     end: End::of(&items, i),
+                    skip: match items.get(i + 1) {
+                        Some(Item::Literal(finder)) => finder.needle().len(),
+                        _ => 0,
+                    },
                 }),
                 Item::Literal(_) => None,
             })
@@ -221,18 +227,17 @@ impl Template {
     /// have this layout.
     pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
         fields.clear();
-        if !line.starts_with(&self.lead) {
+        if !has_at(line, 0, &self.lead) {
             return false;
         }
         let mut pos = self.lead.len();
         for step in self.steps.iter() {
             let spec = &step.spec;
-            // `end` is the value's end, `pos` moves past the literal after it, which the
-            // search for the end has matched.
+            // `end` is the value's end; the search for it has matched the literal after it.
             let end = match &step.end {
                 End::Line => line.len(),
                 End::Closing(lit) => {
-                    if line.len() < pos + lit.len() || !line.ends_with(lit) {
+                    if line.len() < pos + lit.len() || !has_at(line, line.len() - lit.len(), lit) {
                         return false;
                     }
                     line.len() - lit.len()
@@ -260,11 +265,7 @@ impl Template {
                 return false;
             }
             fields.push(Field::new(pos..end, spec.role));
-            pos = match &step.end {
-                End::Line | End::Closing(_) => line.len(),
-                End::Byte(_) => end + 1,
-                End::Quoted(finder) | End::Literal(finder) => end + finder.needle().len(),
-            };
+            pos = end + step.skip;
         }
         pos == line.len()
     }
