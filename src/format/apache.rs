@@ -47,10 +47,8 @@ pub(crate) fn compile_template(format: &str) -> Result<Template, String> {
             }
         }
     }
-    let template = b
-        .build()
-        .ok_or_else(|| "the format has no % directive, so no field to scrub".to_string())?;
-    Ok(template)
+    b.build()
+        .ok_or_else(|| "the format has no % directive, so no field to scrub".to_string())
 }
 
 /// Reads the directive at `s[start] == b'%'`: its field (`None` for `%%`) and where the

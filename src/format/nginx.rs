@@ -41,10 +41,8 @@ pub(crate) fn compile_template(format: &str) -> Result<Template, String> {
             }
         }
     }
-    let template = b
-        .build()
-        .ok_or_else(|| "the format has no $variable, so no field to scrub".to_string())?;
-    Ok(template)
+    b.build()
+        .ok_or_else(|| "the format has no $variable, so no field to scrub".to_string())
 }
 
 /// The name of the variable at `s[start] == b'$'` (`$name` or `${name}`) and where the

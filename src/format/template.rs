@@ -276,13 +276,10 @@ impl Template {
         if !self.parse(line, fields) {
             return false;
         }
-        let specs = self.items.iter().filter_map(|item| match item {
-            Item::Field(spec) => Some(spec),
-            Item::Literal(_) => None,
-        });
-        specs
+        self.steps
+            .iter()
             .zip(fields.iter())
-            .all(|(spec, field)| spec.check.passes(&line[field.range.clone()]))
+            .all(|(step, field)| step.spec.check.passes(&line[field.range.clone()]))
     }
 
     /// The first literal that would run on into a neighbouring field's value: hex digits next
@@ -369,10 +366,7 @@ impl Template {
 
     /// The number of fields.
     pub fn len(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|item| matches!(item, Item::Field(_)))
-            .count()
+        self.steps.len()
     }
 
     /// Whether the template has no field; never true for a built template.

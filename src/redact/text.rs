@@ -15,10 +15,14 @@ use crate::config::IpPolicy;
 /// at. Checked byte by byte, which costs less than setting up the SIMD searches.
 #[inline]
 pub(crate) fn is_inert(s: &[u8]) -> bool {
-    s.len() <= 16
-        && !s
-            .iter()
-            .any(|&b| matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#'))
+    s.len() <= 16 && !s.iter().any(|&b| starts_target(b))
+}
+
+/// Whether something the fail-safe scan rewrites can start at `b`: an address (at its `.` or
+/// `:`), an e-mail address or userinfo (`@`, `%40`), a query or fragment (`?`, `#`).
+#[inline]
+pub(crate) fn starts_target(b: u8) -> bool {
+    matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#')
 }
 
 pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8>) {
