@@ -29,18 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-lines() { [[ -f $out ]] && wc -l < "$out" || echo 0; }
-# wait until $out has at least $1 lines (max 5 s); prints the wait in ms
-wait_lines() {
-    local want=$1 t0 i
-    t0=$(date +%s%N)
-    for ((i = 0; i < 1000; i++)); do
-        (( $(lines) >= want )) && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
-        sleep 0.005
-    done
-    return 1
-}
+source "$(dirname "$0")/lib.sh"
 # wait (max 5 s) for background pid $1 to exit; returns its exit status, 99 if still running
 wait_exit() {
     local i
@@ -48,7 +37,6 @@ wait_exit() {
     kill -0 "$1" 2>/dev/null && return 99
     wait "$1"
 }
-req() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$@"; }
 
 mkfifo -m 600 "$fifo"
 cat > "$dir/nginx.conf" <<CONF
@@ -92,15 +80,7 @@ code=$(req "http://frank:hunter2@127.0.0.1:$port/account?user=frank&password=hun
 wait_lines 2 >/dev/null || fail "second line missing"
 
 # Latency: 20 sequential requests, time from curl's exit to the scrubbed line on disk.
-lat=()
-for i in $(seq 1 20); do
-    n=$(lines)
-    req "http://127.0.0.1:$port/latency?i=$i&email=jane@example.com" >/dev/null
-    m=$(wait_lines $((n + 1))) || fail "latency line $i missing"
-    lat+=("$m")
-done
-sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
-ok "latency over 20 requests (ms, incl. 5 ms polling): min $(head -1 <<<"$sorted") median $(sed -n 10p <<<"$sorted") max $(tail -1 <<<"$sorted")"
+latency
 
 echo "sample scrubbed line: $(head -1 "$out")"
 grep -q '"GET /login?email=REDACTED&token=REDACTED&page=2 HTTP/1.1"' "$out" || fail "query not redacted as expected"

@@ -33,18 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; [[ -f $dir/rsyslogd.err ]] && tail -5 "$dir/rsyslogd.err" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-lines() { [[ -f $out ]] && wc -l < "$out" || echo 0; }
-wait_lines() {
-    local want=$1 t0 i
-    t0=$(date +%s%N)
-    for ((i = 0; i < 1000; i++)); do
-        (( $(lines) >= want )) && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
-        sleep 0.005
-    done
-    return 1
-}
-req() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$@"; }
+source "$(dirname "$0")/lib.sh"
 # the logscrub that omprog started (child of our rsyslogd)
 child() { pgrep -P "$rs_pid" -x logscrub || true; }
 
@@ -116,15 +105,7 @@ ok "scrubbed file starts with the IP, no leading space: $(head -1 "$out")"
 
 code=$(req "http://frank:hunter2@127.0.0.1:$port/account?user=frank&password=hunter2")
 wait_lines 2 >/dev/null || fail "second line missing"
-lat=()
-for i in $(seq 1 20); do
-    n=$(lines)
-    req "http://127.0.0.1:$port/latency?i=$i&email=jane@example.com" >/dev/null
-    m=$(wait_lines $((n + 1))) || fail "latency line $i missing"
-    lat+=("$m")
-done
-sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
-ok "latency over 20 requests (ms, incl. 5 ms polling): min $(head -1 <<<"$sorted") median $(sed -n 10p <<<"$sorted") max $(tail -1 <<<"$sorted")"
+latency
 
 grep -q '"GET /login?email=REDACTED&token=REDACTED&page=2 HTTP/1.1"' "$out" || fail "query not redacted"
 grep -q '"https://mail.example.com/inbox"' "$out" || fail "referrer not stripped"

@@ -60,18 +60,7 @@ set -euo pipefail
 port=8094
 out=/var/log/logscrub/nginx.log
 fail() { echo "FAIL: $*" >&2; journalctl -u 'logscrub@*' --no-pager | tail -20 >&2; exit 1; }
-ok() { echo "ok: $*"; }
-lines() { [[ -f $out ]] && wc -l < "$out" || echo 0; }
-wait_lines() {
-    local want=$1 t0 i
-    t0=$(date +%s%N)
-    for ((i = 0; i < 1000; i++)); do
-        (( $(lines) >= want )) && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
-        sleep 0.005
-    done
-    return 1
-}
-req() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$@"; }
+source /recipes/lib.sh
 mainpid() { systemctl show -P MainPID logscrub@nginx.service; }
 
 cp /recipes/logscrub@.service /recipes/logscrub@.socket /etc/systemd/system/
@@ -106,15 +95,7 @@ ms=$(wait_lines 1) || fail "no line in $out"
 ok "first line in $out after $ms ms: $(head -1 "$out")"
 req "http://frank:hunter2@127.0.0.1:$port/account?user=frank&password=hunter2" >/dev/null
 wait_lines 2 >/dev/null || fail "second line"
-lat=()
-for i in $(seq 1 20); do
-    n=$(lines)
-    req "http://127.0.0.1:$port/latency?i=$i&email=jane@example.com" >/dev/null
-    m=$(wait_lines $((n + 1))) || fail "latency line $i"
-    lat+=("$m")
-done
-sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
-ok "latency over 20 requests (ms, incl. 5 ms polling): min $(head -1 <<<"$sorted") median $(sed -n 10p <<<"$sorted") max $(tail -1 <<<"$sorted")"
+latency
 grep -q '"GET /login?email=REDACTED&token=REDACTED&page=2 HTTP/1.1"' "$out" || fail "query"
 grep -q '"https://mail.example.com/inbox"' "$out" || fail "referrer"
 ! grep -q 'frank\|hunter2\|jane\|token=abc\|sid=42' "$out" || fail "personal data left"

@@ -30,19 +30,8 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok: $*"; }
-lines() { [[ -f $out ]] && wc -l < "$out" || echo 0; }
+source "$(dirname "$0")/lib.sh"
 count() { grep -c -- "$1" "$out" || true; }
-wait_lines() {
-    local want=$1 t0 i
-    t0=$(date +%s%N)
-    for ((i = 0; i < 1000; i++)); do
-        (( $(lines) >= want )) && { echo $(( ($(date +%s%N) - t0) / 1000000 )); return 0; }
-        sleep 0.005
-    done
-    return 1
-}
-req() { curl -s -o /dev/null -m 3 -w '%{http_code}' "$@"; }
 # start `tail $* -F $log | logscrub -o $out` in the background
 start_pipeline() {
     tail "$@" -F "$log" 2>>"$dir/tail.err" | "$LOGSCRUB" -o "$out" 2>>"$dir/logscrub.err" &
@@ -83,15 +72,7 @@ code=$(req -u frank:hunter2 -e "https://mail.example.com/inbox?email=jane@exampl
 [[ $code == 200 ]] || fail "HTTP $code"
 ms=$(wait_lines 1) || fail "no line within 5 s"
 ok "first line in clean.log after ${ms} ms"
-lat=()
-for i in $(seq 1 20); do
-    n=$(lines)
-    req "http://127.0.0.1:$port/latency?i=$i&email=jane@example.com" >/dev/null
-    m=$(wait_lines $((n + 1))) || fail "latency line $i missing"
-    lat+=("$m")
-done
-sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
-ok "latency over 20 requests (ms, incl. 5 ms polling): min $(head -1 <<<"$sorted") median $(sed -n 10p <<<"$sorted") max $(tail -1 <<<"$sorted")"
+latency
 grep -q '"GET /login?email=REDACTED&token=REDACTED&page=2 HTTP/1.1"' "$out" || fail "query not redacted"
 grep -q '"https://mail.example.com/inbox"' "$out" || fail "referrer not stripped"
 ! grep -q 'frank\|hunter2\|jane\|token=abc' "$out" || fail "personal data left"
