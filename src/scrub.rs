@@ -25,6 +25,8 @@ pub struct Scrubber<'c> {
 struct Scratch {
     decoded: Vec<u8>,
     redacted: Vec<u8>,
+    /// A fail-safe line as first written, when it is scrubbed again by its fields.
+    written: Vec<u8>,
 }
 
 impl<'c> Scrubber<'c> {
@@ -110,7 +112,23 @@ impl<'c> Scrubber<'c> {
             let memo = &mut self.memo;
             return write_fields(&mut self.cx, memo, body, fields, &mut self.scratch, out);
         }
+        let start = out.len();
         self.fail_safe(body, out);
+        // What the fail-safe scrub wrote can read as a line of the format, in other columns
+        // than it was scrubbed by: a vhost line with a broken timestamp, scrubbed as common,
+        // has its client where common has the ident. Such a line is scrubbed once more by the
+        // format's fields, as a reader of the format will take it.
+        if self.layout.parse(&out[start..], &mut self.fields) {
+            let mut written = std::mem::take(&mut self.scratch.written);
+            written.clear();
+            written.extend_from_slice(&out[start..]);
+            out.truncate(start);
+            let fields = &self.fields;
+            self.cx.begin_line(|| layout::date_of(&written, fields));
+            let memo = &mut self.memo;
+            write_fields(&mut self.cx, memo, &written, fields, &mut self.scratch, out);
+            self.scratch.written = written;
+        }
     }
 
     /// A line that does not parse as its input's format. A common or combined line still has a
@@ -457,6 +475,25 @@ mod tests {
             );
             assert_eq!(warm.stats(), fresh.stats());
         }
+    }
+
+    /// Regression (fuzz): a vhost line that does not parse is scrubbed as common, where the
+    /// vhost client is the ident; once its user is dropped, the written line reads as vhost,
+    /// with that unscrubbed host name as its client. It is scrubbed again as vhost.
+    #[test]
+    fn a_fail_safe_line_that_reads_as_the_format_is_scrubbed_by_its_fields() {
+        let cfg = Config::builder()
+            .format(Format::VhostCombined)
+            .build()
+            .unwrap();
+        let out = scrub(
+            &cfg,
+            br#"www.example.com dsl-1-2.dyn.isp.example - bob x@y [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"example.com isp.example - - a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+        );
     }
 
     /// Regression (fuzz): `%v:%p` matched with the halves of an IPv6 address on each side of
