@@ -7,7 +7,7 @@
 
 use crate::config::{Config, IpPolicy};
 use crate::format::layout::Layout;
-use crate::format::{clf, Field, Format, Role};
+use crate::format::{Field, Role};
 use crate::redact::{email, ip, personal, text, url, PLACEHOLDER};
 
 /// What `check` looks for.
@@ -159,7 +159,9 @@ impl<'c> Auditor<'c> {
             }
             self.fields.clear();
         }
-        clf::parse(line, Format::Auto).map(|fields| &line[fields.host])
+        // As the scrubber reads a line that is not in its format.
+        let (start, fields) = layout.read_as_common(line)?;
+        Some(&line[start..][fields.host])
     }
 
     fn check_line(&mut self, n: u64, line: &[u8]) {
@@ -280,6 +282,7 @@ impl<'c> Auditor<'c> {
 mod tests {
     use super::*;
     use crate::config::CustomFormat;
+    use crate::format::Format;
 
     fn findings(cfg: &Config, input: &str) -> Vec<(Kind, u64)> {
         let mut auditor = Auditor::new(cfg);

@@ -136,9 +136,17 @@ impl<'c> Scrubber<'c> {
     /// anything else gets the fail-safe scrub: every address, e-mail and query value.
     fn fail_safe(&mut self, body: &[u8], out: &mut Vec<u8>) {
         self.cx.stats.fallback_lines += u64::from(!body.iter().all(u8::is_ascii_whitespace));
+        // Under `--format auto` the reading as common or combined has failed already.
         let tried = matches!(self.layout, Layout::Clf(Format::Auto));
-        match clf::parse(body, Format::Auto).filter(|_| !tried) {
-            Some(line) => write_clf(&mut self.cx, &mut self.memo, body, &line, out),
+        match self.layout.read_as_common(body).filter(|_| !tried) {
+            Some((start, line)) => {
+                let (name, rest) = body.split_at(start);
+                // A vhost line's server name, kept but scrubbed fail-safe; the line is dated
+                // first, for the keys of any address in it.
+                self.cx.begin_line(|| clf::date(&rest[line.time.clone()]));
+                text::scrub_text(&mut self.cx, name, true, out);
+                write_clf(&mut self.cx, &mut self.memo, rest, &line, out)
+            }
             None => {
                 self.cx.begin_line(|| None);
                 text::scrub_text(&mut self.cx, body, true, out);
@@ -477,11 +485,11 @@ mod tests {
         }
     }
 
-    /// Regression (fuzz): a vhost line that does not parse is scrubbed as common, where the
-    /// vhost client is the ident; once its user is dropped, the written line reads as vhost,
-    /// with that unscrubbed host name as its client. It is scrubbed again as vhost.
+    /// Regression (fuzz): a vhost line that does not parse was scrubbed as common, where the
+    /// vhost client is the ident, and kept its client host name. It is read as common after
+    /// its server name.
     #[test]
-    fn a_fail_safe_line_that_reads_as_the_format_is_scrubbed_by_its_fields() {
+    fn a_vhost_line_that_does_not_parse_is_read_after_its_server_name() {
         let cfg = Config::builder()
             .format(Format::VhostCombined)
             .build()
@@ -492,7 +500,28 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8_lossy(&out),
-            r#"example.com isp.example - - a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+            r#"www.example.com isp.example - - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+        );
+    }
+
+    /// A line not in its format is scrubbed as common, which may take another column for the
+    /// client than the format does; when the written line then reads as the format, it is
+    /// scrubbed again by the format's fields, as a reader of the format will take it.
+    #[test]
+    fn a_fail_safe_line_that_reads_as_the_format_is_scrubbed_by_its_fields() {
+        let cfg = Config::builder()
+            .custom_format(crate::config::CustomFormat::Apache(
+                r#"%l %h %u %t "%r" %>s %b"#.into(),
+            ))
+            .build()
+            .unwrap();
+        let out = scrub(
+            &cfg,
+            br#"x dsl-1-2.dyn.isp.example bob x@y [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"x isp.example - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
         );
     }
 

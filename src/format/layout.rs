@@ -43,6 +43,19 @@ impl Layout {
         }
     }
 
+    /// `line`, which does not parse in this layout, read as common or combined for want of
+    /// better: the offset of the common part and its fields. A vhost line is read after its
+    /// server name (`%v` or `%v:%p`), where its client is; any line as a whole if that fails.
+    pub fn read_as_common(&self, line: &[u8]) -> Option<(usize, clf::ClfLine)> {
+        if let Layout::Templates(Format::VhostCombined, _) = self {
+            let after_name = memchr::memchr(b' ', line).map_or(line.len(), |k| k + 1);
+            if let Some(fields) = clf::parse(&line[after_name..], Format::Auto) {
+                return Some((after_name, fields));
+            }
+        }
+        clf::parse(line, Format::Auto).map(|fields| (0, fields))
+    }
+
     /// Whether `line` is a W3C directive (`#Software:`, `#Fields:`…); a `#Fields:` one names
     /// the columns of the lines that follow.
     pub fn directive(&mut self, line: &[u8]) -> bool {
