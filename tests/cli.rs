@@ -427,3 +427,61 @@ fn no_progress_bar_when_stderr_is_not_a_terminal() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Regression (durability issue): more inputs than chunk buffers in flight (2 × threads + 2)
+/// once hung for ever, because each input that ended kept one buffer.
+#[test]
+fn hundreds_of_inputs_finish_under_every_thread_count() {
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("logscrub-many-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut args = Vec::new();
+    let mut want = Vec::new();
+    for n in 0..200 {
+        let path = dir.join(format!("access.log.{n}"));
+        match n % 3 {
+            0 => {
+                std::fs::write(
+                    &path,
+                    format!("192.0.2.{n} - - [t] \"GET /{n} HTTP/1.1\" 200 1\n"),
+                )
+                .unwrap();
+                want.push(format!("192.0.2.0 - - [t] \"GET /{n} HTTP/1.1\" 200 1\n"));
+            }
+            1 => std::fs::write(&path, b"").unwrap(),
+            _ => {} // missing: reported, the run goes on
+        }
+        args.push(path.to_str().unwrap().to_string());
+    }
+    for threads in ["1", "2", "3", "8"] {
+        let mut child = logscrub()
+            .args(["--threads", threads, "--format", "common"])
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("--threads {threads}: still running after 60 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--threads {threads}: a missing input"
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            want.concat(),
+            "--threads {threads}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches("cannot open input").count(), 66, "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -358,6 +358,10 @@ fn read_all(
 ) -> Vec<(String, Format)> {
     let mut formats = Vec::new();
     let mut seq = 0u64;
+    // A buffer taken from the pool that an input did not fill (it ended, or failed) stays here
+    // for the next input: the pool holds a fixed number of buffers and only the writer returns
+    // them, so dropping one would leave the reader waiting for ever after enough inputs.
+    let mut spare: Option<Vec<u8>> = None;
     for input in inputs {
         let mut layout: Option<Layout> = None;
         let mut chunks = match input.open_counted(progress) {
@@ -372,8 +376,12 @@ fn read_all(
         };
         loop {
             // Waiting for a free buffer is the backpressure that bounds memory.
-            let Ok(mut buf) = free_rx.recv() else {
-                return formats;
+            let mut buf = match spare.take() {
+                Some(buf) => buf,
+                None => match free_rx.recv() {
+                    Ok(buf) => buf,
+                    Err(_) => return formats,
+                },
             };
             match chunks.next_chunk(&mut buf) {
                 Ok(true) => {
@@ -389,8 +397,12 @@ fn read_all(
                     }
                     seq += 1;
                 }
-                Ok(false) => break,
+                Ok(false) => {
+                    spare = Some(buf);
+                    break;
+                }
                 Err(source) => {
+                    spare = Some(buf);
                     let err = Error::Read {
                         name: input.name(),
                         source,
@@ -482,6 +494,68 @@ mod tests {
                     Some(want) => assert!(*want == out, "threads {threads} chunk {chunk_size}"),
                 }
             }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Runs `f` on another thread and fails the test if it has not finished within `secs`,
+    /// so that a deadlock shows up as a failure instead of a CI run that never ends.
+    fn within<T: Send + 'static>(
+        secs: u64,
+        what: &str,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> T {
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(secs))
+            .unwrap_or_else(|_| panic!("{what} did not finish within {secs} s"))
+    }
+
+    #[test]
+    fn many_inputs_of_every_kind_finish_under_every_thread_count() {
+        let dir = std::env::temp_dir().join(format!("logscrub-many-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Non-empty, empty, missing and unterminated inputs in turn: every kind of input end
+        // that once kept a chunk buffer from returning to the pool.
+        let mut inputs = Vec::new();
+        let mut want_lines = 0u64;
+        for n in 0..300u32 {
+            let path = dir.join(format!("in.{n}"));
+            match n % 4 {
+                0 => {
+                    std::fs::write(
+                        &path,
+                        format!("192.0.2.{} - - [t] \"GET / HTTP/1.1\" 200 1\n", n % 250),
+                    )
+                    .unwrap();
+                    want_lines += 1;
+                }
+                1 => std::fs::write(&path, b"").unwrap(),
+                2 => {}
+                _ => {
+                    std::fs::write(&path, b"a\nno newline").unwrap();
+                    want_lines += 2;
+                }
+            }
+            inputs.push(Input::Path(path));
+        }
+        for threads in [1, 2, 3, 8] {
+            let inputs = inputs.clone();
+            let (lines, failed) = within(60, &format!("{threads} threads"), move || {
+                let options = Options {
+                    threads,
+                    chunk_size: CHUNK_SIZE,
+                    progress: None,
+                };
+                let mut out = Vec::new();
+                let summary =
+                    run(&Config::default(), &inputs, &mut out, &options, &mut |_| {}).unwrap();
+                (summary.stats.lines_in, summary.failed_inputs)
+            });
+            assert_eq!(lines, want_lines, "{threads} threads");
+            assert_eq!(failed, 75, "{threads} threads");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

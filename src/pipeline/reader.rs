@@ -27,6 +27,10 @@ pub struct ChunkReader<R> {
     carry: Vec<u8>,
     eof: bool,
     target: usize,
+    /// A read error that came after complete lines: those lines are handed out first, and the
+    /// error on the following call, so that a failing disk or a corrupt gzip member loses
+    /// nothing that was read whole.
+    failed: Option<io::Error>,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -38,6 +42,7 @@ impl<R: Read> ChunkReader<R> {
             carry: Vec::new(),
             eof: false,
             target: target.max(1),
+            failed: None,
         }
     }
 
@@ -45,8 +50,16 @@ impl<R: Read> ChunkReader<R> {
     ///
     /// After SIGTERM or SIGINT (see [`super::signals`]) the input counts as ended: what has
     /// been read, an unterminated last line included, comes out as the last chunk.
+    ///
+    /// A read error is returned once every complete line read before it has been handed out;
+    /// the incomplete line it cut off is dropped (it would come out torn).
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
         buf.clear();
+        if let Some(err) = self.failed.take() {
+            self.carry.clear();
+            self.eof = true;
+            return Err(err);
+        }
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
         if super::signals::stop_requested() {
@@ -75,7 +88,15 @@ impl<R: Read> ChunkReader<R> {
                 }
                 Err(err) => {
                     buf.truncate(start);
-                    return Err(err);
+                    self.eof = true;
+                    match memchr::memrchr(b'\n', buf) {
+                        Some(nl) => {
+                            buf.truncate(nl + 1);
+                            self.failed = Some(err);
+                            return Ok(true);
+                        }
+                        None => return Err(err),
+                    }
                 }
             };
             buf.truncate(start + n);
@@ -139,6 +160,52 @@ mod tests {
                     assert!(got.iter().all(|c| !c.is_empty()));
                 }
             }
+        }
+    }
+
+    /// Hands out `data` in `step`-byte reads, then fails.
+    struct FailAfter<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for FailAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.data.is_empty() {
+                return Err(io::Error::other("injected"));
+            }
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn complete_lines_read_before_an_error_come_out_before_it() {
+        // (data, chunk target, read size, lines expected before the error)
+        let cases: &[(&[u8], usize, usize, &[u8])] = &[
+            (b"a\nb\nc", 1 << 20, 4096, b"a\nb\n"),
+            (b"a\nb\nc", 1 << 20, 1, b"a\nb\n"),
+            (b"a\nb\n", 1 << 20, 4096, b"a\nb\n"),
+            (b"a\nb\n", 2, 1, b"a\nb\n"),
+            (b"partial", 1 << 20, 4096, b""),
+            (b"", 1 << 20, 4096, b""),
+        ];
+        for &(data, target, step, want) in cases {
+            let mut rdr = ChunkReader::new(FailAfter { data, step }, target);
+            let mut got = Vec::new();
+            let mut buf = Vec::new();
+            let err = loop {
+                match rdr.next_chunk(&mut buf) {
+                    Ok(true) => got.extend_from_slice(&buf),
+                    Ok(false) => panic!("no error reported for {data:?}"),
+                    Err(err) => break err,
+                }
+            };
+            assert_eq!(got, want, "{data:?} target {target} step {step}");
+            assert_eq!(err.to_string(), "injected");
+            assert!(!rdr.next_chunk(&mut buf).unwrap(), "ended after the error");
         }
     }
 
