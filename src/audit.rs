@@ -154,7 +154,10 @@ impl<'c> Auditor<'c> {
                 return None;
             }
             if layout.parse(line, &mut self.fields) {
-                let client = self.fields.iter().find(|f| f.role == Role::Client)?;
+                let client = self
+                    .fields
+                    .iter()
+                    .find(|f| matches!(f.role, Role::Client | Role::Endpoint))?;
                 return Some(&line[client.range.clone()]);
             }
             self.fields.clear();
@@ -214,7 +217,10 @@ impl<'c> Auditor<'c> {
             // `pos` as the floor: an address already judged is not found again.
             match ip::addr_near(line, p, pos) {
                 Ok((start, len, addr)) => {
-                    if self.identifies(addr) {
+                    // The scrubber keeps product versions in user agents (`rv:1.9.0.19`).
+                    let version =
+                        matches!(addr, ip::Addr::V4(_)) && text::is_version(line, start, len);
+                    if self.identifies(addr) && !version {
                         self.audit.record(Kind::Address, n);
                     }
                     pos = (start + len).max(p + 1);

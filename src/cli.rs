@@ -85,6 +85,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "STRING", conflicts_with = "format")]
     pub nginx_format: Option<String>,
 
+    /// Columns of W3C lines before any `#Fields:` line, named as in one, e.g. 'date time c-ip
+    /// cs-username cs-uri-stem cs-uri-query': for pieces of a log cut without its header.
+    /// Implies `--format w3c`; a `#Fields:` line in the input replaces them. Without it,
+    /// headerless lines are read in IIS's default columns when they have their shape.
+    #[arg(long, value_name = "NAMES", conflicts_with_all = ["log_format", "nginx_format"])]
+    pub w3c_fields: Option<String>,
+
     /// JSON keys (dotted paths like `request.remote_ip`, or bare names) holding client
     /// addresses, besides the known ones. Comma-separated; repeatable.
     #[arg(long, value_name = "KEYS", value_delimiter = ',')]
@@ -171,7 +178,8 @@ pub enum FormatArg {
     VhostCombined,
     /// One JSON object per line (nginx escape=json, Caddy, Traefik, Cloudflare, …).
     Json,
-    /// W3C extended: IIS, CloudFront, Incapsula, NetScaler, read by their `#Fields:` headers.
+    /// W3C extended: IIS, CloudFront, Incapsula, NetScaler, read by their `#Fields:` headers
+    /// (before any: `--w3c-fields`, or IIS's default columns).
     W3c,
     Haproxy,
     /// AWS Classic Load Balancer.

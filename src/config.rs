@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::format::layout::Layout;
 use crate::format::template::Template;
+use crate::format::w3c::Columns;
 use crate::format::{apache, builtin, json, nginx, Format, Role};
 use crate::key::Key;
 
@@ -110,6 +111,8 @@ pub enum ConfigError {
     /// A `--log-format` or `--nginx-format` string that does not compile, or that conflicts
     /// with `--format`.
     LogFormat(String),
+    /// `--w3c-fields` names no column, or conflicts with `--format` or a custom format.
+    W3cFields(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -121,7 +124,9 @@ impl fmt::Display for ConfigError {
             ConfigError::Ipv6Mask(bits) => {
                 write!(f, "--ipv6-mask must be between 0 and 128 bits, got {bits}")
             }
-            ConfigError::Key(why) | ConfigError::LogFormat(why) => f.write_str(why),
+            ConfigError::Key(why) | ConfigError::LogFormat(why) | ConfigError::W3cFields(why) => {
+                f.write_str(why)
+            }
         }
     }
 }
@@ -138,6 +143,8 @@ pub struct Config {
     /// The templates of a template-driven `format` (a built-in one or the custom string).
     templates: Arc<[Template]>,
     json_keys: Arc<json::Keys>,
+    /// The W3C columns before any `#Fields:` header (`--w3c-fields`).
+    w3c_columns: Option<Arc<Columns>>,
     ip: IpPolicy,
     ipv4_mask: u32,
     ipv6_mask: u32,
@@ -172,7 +179,7 @@ impl Config {
         match self.format {
             Format::Auto | Format::Common | Format::Combined => Layout::Clf(self.format),
             Format::Json => Layout::Json(self.json_keys()),
-            Format::W3c => Layout::W3c(None),
+            Format::W3c => Layout::W3c(self.w3c_columns.clone()),
             format => Layout::Templates(format, self.templates.clone()),
         }
     }
@@ -272,6 +279,7 @@ impl CustomFormat {
 pub struct ConfigBuilder {
     format: Format,
     custom: Option<CustomFormat>,
+    w3c_fields: Option<String>,
     json_fields: Vec<(Role, Vec<String>)>,
     ip: IpPolicy,
     ipv4_mask: u32,
@@ -293,6 +301,7 @@ impl Default for ConfigBuilder {
         ConfigBuilder {
             format: Format::Auto,
             custom: None,
+            w3c_fields: None,
             json_fields: Vec::new(),
             ip: IpPolicy::Mask,
             ipv4_mask: 8,
@@ -319,6 +328,15 @@ impl ConfigBuilder {
     /// to `Custom`).
     pub fn custom_format(mut self, custom: CustomFormat) -> Self {
         self.custom = Some(custom);
+        self
+    }
+
+    /// Reads W3C lines before any `#Fields:` header by these columns, named as in a `#Fields:`
+    /// line (`date time c-ip cs-uri-stem`; commas also separate). Implies the W3C format; a
+    /// `#Fields:` line in the input replaces them. The format must be left at `Auto` (or set to
+    /// `W3c`); [`ConfigBuilder::build`] refuses a list that names no column.
+    pub fn w3c_fields(mut self, names: String) -> Self {
+        self.w3c_fields = Some(names);
         self
     }
 
@@ -430,6 +448,29 @@ impl ConfigBuilder {
             }
             (format, None) => (format, builtin::templates(format)),
         };
+        let (format, templates, w3c_columns) = match self.w3c_fields {
+            None => (format, templates, None),
+            Some(names) => {
+                if self.custom.is_some() || !matches!(format, Format::Auto | Format::W3c) {
+                    return Err(ConfigError::W3cFields(format!(
+                        "--w3c-fields cannot be combined with {}; leave --format out or use \
+                         --format w3c",
+                        match &self.custom {
+                            Some(custom) => custom.option().to_string(),
+                            None => format!("--format {}", format.name()),
+                        }
+                    )));
+                }
+                let columns = Columns::from_names(&names).ok_or_else(|| {
+                    ConfigError::W3cFields(
+                        "--w3c-fields names no column; give the names of a #Fields: line, \
+                         e.g. 'date time c-ip cs-username cs-uri-stem cs-uri-query'"
+                            .to_string(),
+                    )
+                })?;
+                (Format::W3c, Vec::new(), Some(Arc::new(columns)))
+            }
+        };
         let json_keys = self
             .json_fields
             .into_iter()
@@ -440,6 +481,7 @@ impl ConfigBuilder {
             format,
             templates: templates.into(),
             json_keys: Arc::new(json_keys),
+            w3c_columns,
             ip: self.ip,
             ipv4_mask: self.ipv4_mask,
             ipv6_mask: self.ipv6_mask,
@@ -496,6 +538,43 @@ mod tests {
         assert!(err.to_string().contains("--ipv4-mask"));
         let err = Config::builder().ipv6_mask(129).build().unwrap_err();
         assert_eq!(err, ConfigError::Ipv6Mask(129));
+    }
+
+    #[test]
+    fn w3c_fields_imply_w3c_and_must_name_columns() {
+        let cfg = Config::builder()
+            .w3c_fields("date time c-ip".to_string())
+            .build()
+            .unwrap();
+        assert_eq!(cfg.format(), Format::W3c);
+        assert!(matches!(cfg.layout(), Layout::W3c(Some(_))));
+        assert!(matches!(cfg.layout_for(b"x\n"), Layout::W3c(Some(_))));
+        let cfg = Config::builder()
+            .format(Format::W3c)
+            .w3c_fields("c-ip".to_string())
+            .build()
+            .unwrap();
+        assert!(matches!(cfg.layout(), Layout::W3c(Some(_))));
+        for names in ["", "  ", ",", "#Fields:"] {
+            let err = Config::builder()
+                .w3c_fields(names.to_string())
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, ConfigError::W3cFields(_)), "{names:?}");
+            assert!(err.to_string().contains("names no column"), "{err}");
+        }
+        let err = Config::builder()
+            .format(Format::Combined)
+            .w3c_fields("c-ip".to_string())
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("--format combined"), "{err}");
+        let err = Config::builder()
+            .custom_format(CustomFormat::Apache("%h".to_string()))
+            .w3c_fields("c-ip".to_string())
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("--log-format"), "{err}");
     }
 
     #[test]

@@ -373,6 +373,10 @@ fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
         (None, Some(format)) => builder.custom_format(CustomFormat::Nginx(format.clone())),
         (None, None) => builder,
     };
+    let builder = match &cli.w3c_fields {
+        Some(names) => builder.w3c_fields(names.clone()),
+        None => builder,
+    };
     let config = builder.build()?;
     Ok(config)
 }

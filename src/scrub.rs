@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::format::layout::{self, Layout};
 use crate::format::{clf, json, Field, Format, Role};
 use crate::redact::memo::Memo;
+use crate::redact::text::Scan;
 use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
 use crate::stats::Stats;
 
@@ -33,9 +34,12 @@ impl<'c> Scrubber<'c> {
     /// A scrubber for `cfg` with zeroed counters, reading lines in the configured format
     /// (common or combined per line under `--format auto`, until [`Scrubber::set_layout`]).
     pub fn new(cfg: &'c Config) -> Self {
+        let layout = cfg.layout();
+        let mut cx = Ctx::new(cfg);
+        cx.plus_is_space = matches!(layout, Layout::W3c(_));
         Scrubber {
-            cx: Ctx::new(cfg),
-            layout: cfg.layout(),
+            cx,
+            layout,
             fields: Vec::new(),
             scratch: Scratch::default(),
             memo: Memo::new(cfg),
@@ -45,6 +49,8 @@ impl<'c> Scrubber<'c> {
     /// Reads the following lines with `layout`: the format recognised for an input, or, in a
     /// parallel run, the layout in effect where a chunk starts.
     pub fn set_layout(&mut self, layout: Layout) {
+        // W3C logs write a space in a value as `+`.
+        self.cx.plus_is_space = matches!(layout, Layout::W3c(_));
         self.layout = layout;
     }
 
@@ -105,7 +111,7 @@ impl<'c> Scrubber<'c> {
         } else if self.layout.directive(body) {
             // Kept as they are, but scrubbed fail-safe: a `#Remark:` may say anything.
             self.cx.begin_line(|| None);
-            return text::scrub_text(&mut self.cx, body, true, out);
+            return text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
         } else if self.layout.parse(body, &mut self.fields) {
             let fields = &self.fields;
             self.cx.begin_line(|| layout::date_of(body, fields));
@@ -144,12 +150,12 @@ impl<'c> Scrubber<'c> {
                 // A vhost line's server name, kept but scrubbed fail-safe; the line is dated
                 // first, for the keys of any address in it.
                 self.cx.begin_line(|| clf::date(&rest[line.time.clone()]));
-                text::scrub_text(&mut self.cx, name, true, out);
+                text::scrub_text(&mut self.cx, name, Scan::FailSafe, out);
                 write_clf(&mut self.cx, &mut self.memo, rest, &line, out)
             }
             None => {
                 self.cx.begin_line(|| None);
-                text::scrub_text(&mut self.cx, body, true, out);
+                text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
             }
         }
     }
@@ -160,7 +166,7 @@ fn write_clf(cx: &mut Ctx, memo: &mut Memo, line: &[u8], f: &clf::ClfLine, out: 
     host::redact_client(cx, &line[f.host.clone()], out);
     out.extend_from_slice(&line[f.host.end..f.ident.start]);
     // Fail-safe, queries included: `%l` is almost always `-`, and anything else is unknown.
-    text::scrub_text(cx, &line[f.ident.clone()], true, out);
+    text::scrub_text(cx, &line[f.ident.clone()], Scan::FailSafe, out);
     out.extend_from_slice(&line[f.ident.end..f.user.start]);
     user::redact_user(cx, &line[f.user.clone()], out);
     // The timestamp sits in this gap: the parser made sure it is only a timestamp.
@@ -172,12 +178,12 @@ fn write_clf(cx: &mut Ctx, memo: &mut Memo, line: &[u8], f: &clf::ClfLine, out: 
         write_memoized(cx, memo, Role::Referrer, &line[referrer.clone()], out);
         out.extend_from_slice(&line[referrer.end..agent.start]);
         // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
-        write_memoized(cx, memo, Role::Text, &line[agent.clone()], out);
+        write_memoized(cx, memo, Role::Agent, &line[agent.clone()], out);
         copied = agent.end;
     }
     out.extend_from_slice(&line[copied..f.rest.start]);
     // Trailing columns (X-Forwarded-For, timings) are unknown: fail-safe.
-    text::scrub_text(cx, &line[f.rest.clone()], true, out);
+    text::scrub_text(cx, &line[f.rest.clone()], Scan::FailSafe, out);
 }
 
 /// Writes a parsed line: each field by its role, the bytes between fields as they are.
@@ -214,7 +220,10 @@ fn write_fields(
 fn passes_unchanged(role: Role, value: &[u8]) -> bool {
     // Bit sets rather than a `match`: the roles of a line's fields come in a fixed order that a
     // jump table predicts badly.
-    const SCANNED: u16 = 1 << Role::Text as u8 | 1 << Role::Plain as u8 | 1 << Role::Addrs as u8;
+    const SCANNED: u16 = 1 << Role::Text as u8
+        | 1 << Role::Agent as u8
+        | 1 << Role::Plain as u8
+        | 1 << Role::Addrs as u8;
     let bit = 1u16 << role as u8;
     bit == 1 << Role::Time as u8
         || (bit & SCANNED != 0 && text::is_inert(value))
@@ -260,6 +269,7 @@ fn write_memoized(cx: &mut Ctx, memo: &mut Memo, role: Role, value: &[u8], out: 
 fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
     match role {
         Role::Client => host::redact_client(cx, value, out),
+        Role::Endpoint => host::redact_endpoint(cx, value, out),
         Role::User => user::redact_user(cx, value, out),
         Role::Request => url::redact_request(cx, value, out),
         Role::Url => url::redact_target(cx, value, out),
@@ -270,7 +280,13 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         // A template that matched an unusual line may have put anything into any field, so
         // even fields expected to be harmless get the fail-safe scrub (which leaves numbers,
         // names and protocols as they are).
-        Role::Text | Role::Addrs | Role::Plain => text::scrub_text(cx, value, true, out),
+        Role::Agent => text::scrub_text(cx, value, Scan::Agent, out),
+        Role::Text | Role::Addrs | Role::Plain => text::scrub_text(cx, value, Scan::FailSafe, out),
+        Role::Coordinate => {
+            if crate::redact::personal::coarsen_coordinates(value, out) {
+                cx.stats.request_values += 1;
+            }
+        }
         Role::Secret => {
             if value.is_empty() || value == b"-" {
                 out.extend_from_slice(value);
@@ -414,8 +430,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            b"1.2.3.0 - - [REDACTED] \"GET / HTTP/1.1\" 200 5\n1 - - [?s=REDACTED \"\" 2 5\n"
-                .to_vec()
+            b"1.2.3.0 - - [REDACTED] \"GET / HTTP/1.1\" 200 5\n1 - - [?s=] \"\" 2 5\n".to_vec()
         );
         assert_eq!(s.stats().fallback_lines, 2);
     }
@@ -521,7 +536,7 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8_lossy(&out),
-            r#"x isp.example - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+            r#"- isp.example - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
         );
     }
 
@@ -583,6 +598,20 @@ mod tests {
             b"#Fields: c-ip cs-uri-query\n2014-05-23\t?ref=a@b.example\thttps\t217\t192.0.2.10\n";
         let want = "#Fields: c-ip cs-uri-query\n2014-05-23\t?ref=REDACTED\thttps\t217\t192.0.2.0\n";
         assert_eq!(String::from_utf8_lossy(&scrub(&cfg, input)), want);
+    }
+
+    /// Coordinates are coarsened where they stand, numbers staying numbers.
+    #[test]
+    fn json_coordinates_are_coarsened() {
+        let cfg = Config::builder().format(Format::Json).build().unwrap();
+        let out = scrub(
+            &cfg,
+            br#"{"lat":48.137154,"geo":{"lng":"11.576124"},"n":1.23456}"#,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"{"lat":48.13,"geo":{"lng":"11.57"},"n":1.23456}"#
+        );
     }
 
     /// Regression (fuzz): a JSON key that could hide something is scanned like a value.

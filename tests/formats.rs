@@ -351,3 +351,127 @@ fn json_output_is_valid_json_of_the_same_shape() {
         }
     }
 }
+
+/// An IIS 10 line in the default columns, without its header: a user name, personal query
+/// values and a client address to scrub.
+fn iis_line(n: usize, referrer: bool) -> String {
+    format!(
+        "2024-03-05 10:{:02}:{:02} 10.0.0.5 GET /portal/login.aspx user=jane.doe{n}&sid=8f14e45fceea{n} 443 CONTOSO\\jane.doe{n} 203.0.113.{} Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64){} 200 0 0 {}\n",
+        n / 60 % 60,
+        n % 60,
+        n % 250 + 1,
+        if referrer { " https://intranet.contoso.com/home" } else { "" },
+        n % 97,
+    )
+}
+
+/// A piece of an IIS log without its `#Fields:` line (IIS 10 and IIS 7 defaults) is read in
+/// IIS's default columns, recognised or with `--format w3c`: the user and the query values are
+/// redacted, every line is kept, and the columns without personal data come out byte for byte.
+#[test]
+fn headerless_iis_is_read_in_default_columns() {
+    for referrer in [true, false] {
+        let input: String = (0..200).map(|n| iis_line(n, referrer)).collect();
+        let auto = run(&["--stats-json"], input.as_bytes());
+        let stats = String::from_utf8_lossy(&auto.stderr);
+        assert!(stats.contains("\"format\":\"w3c\"}"), "{stats}");
+        assert!(stats.contains("\"fallback_lines\":0,"), "{stats}");
+        let explicit = run(&["-f", "w3c"], input.as_bytes());
+        assert!(explicit.stdout == auto.stdout);
+        let output = String::from_utf8(auto.stdout).unwrap();
+        assert_eq!(line_count(output.as_bytes()), line_count(input.as_bytes()));
+        assert!(!output.contains("jane"), "{output}");
+        assert!(!output.contains("8f14e45fceea"), "{output}");
+        assert!(surviving(input.as_bytes(), output.as_bytes()).is_empty());
+        for (before, after) in input.lines().zip(output.lines()) {
+            let before: Vec<&str> = before.split(' ').collect();
+            let after: Vec<&str> = after.split(' ').collect();
+            assert_eq!(before.len(), after.len(), "{after:?}");
+            assert_eq!(after[7], "-");
+            assert!(after[5].starts_with("user=") && after[5].contains("&sid="));
+            // s-ip (2) and c-ip (8) are masked; query (5) and user (7) redacted.
+            for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+                if ![2, 5, 7, 8].contains(&i) {
+                    assert_eq!(b, a, "column {i}");
+                }
+            }
+        }
+    }
+}
+
+/// `--w3c-fields` names the columns of headerless input of any layout, from the first line;
+/// a `#Fields:` line in the input replaces them.
+#[test]
+fn w3c_fields_name_headerless_columns() {
+    let input = "2024-03-05 10:00:01 jane 198.51.100.23 email=jane@example.com&page=2\n\
+                 #Fields: date time c-ip cs-username cs-uri-query\n\
+                 2024-03-05 10:00:02 198.51.100.24 grace sid=77\n";
+    let names = "date time cs-username c-ip cs-uri-query";
+    for args in [
+        &["--w3c-fields", names][..],
+        &["-f", "w3c", "--w3c-fields", names],
+    ] {
+        let out = run(args, input.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            "2024-03-05 10:00:01 - 198.51.100.0 email=REDACTED&page=2\n\
+             #Fields: date time c-ip cs-username cs-uri-query\n\
+             2024-03-05 10:00:02 198.51.100.0 - sid=REDACTED\n"
+        );
+    }
+    for (args, message) in [
+        (&["--w3c-fields", ""][..], "--w3c-fields names no column"),
+        (&["--w3c-fields", " , "], "--w3c-fields names no column"),
+        (
+            &["--w3c-fields", "c-ip", "-f", "combined"],
+            "--w3c-fields cannot be combined with --format combined",
+        ),
+        (
+            &["--w3c-fields", "c-ip", "--log-format", "%h"],
+            "cannot be used with",
+        ),
+    ] {
+        let out = run(args, b"");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
+/// One and two threads give the same bytes on W3C input that spans several chunks: headerless
+/// IIS lines, and a file whose empty `#Fields:` line (which keeps the columns in effect) falls
+/// in the first chunk, with client host names in the following ones.
+#[test]
+fn w3c_header_state_is_the_same_serial_and_parallel() {
+    let headerless: String = (0..24_000).map(|n| iis_line(n, n % 3 > 0)).collect();
+    let mut empty_header =
+        String::from("#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-dns cs-uri-query\n");
+    empty_header.push_str("2024-03-05 10:00:00 pc1.corp.example.com q=1\n#Fields:\n");
+    for n in 0..40_000 {
+        empty_header.push_str(&format!(
+            "2024-03-05 10:00:01 client{n}.corp.example.com email=u{n}@example.com\n"
+        ));
+    }
+    for (name, input) in [("headerless", headerless), ("empty #Fields:", empty_header)] {
+        assert!(input.len() > 2 << 20, "{name}: several chunks");
+        let serial = run(&["--threads", "1"], input.as_bytes());
+        let parallel = run(&["--threads", "2"], input.as_bytes());
+        assert!(
+            serial.status.success() && parallel.status.success(),
+            "{name}"
+        );
+        assert!(serial.stdout == parallel.stdout, "{name}: outputs differ");
+        let output = String::from_utf8(serial.stdout).unwrap();
+        assert_eq!(line_count(output.as_bytes()), line_count(input.as_bytes()));
+        assert!(
+            !output.contains(".corp."),
+            "{name}: a client host name survives"
+        );
+        assert!(!output.contains("jane"), "{name}: a user survives");
+    }
+}

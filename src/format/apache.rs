@@ -1,12 +1,14 @@
 //! Apache `LogFormat` strings, compiled into a [`Template`].
 //!
 //! Each `%` directive's meaning decides its field's role: `%h` and `%a` are the client, `%u` the
-//! user, `%r` the request, `%{Referer}i` the referrer, `%U` and `%q` the target, a forwarding
-//! header an address list, cookies a secret; what is not known personal data is scanned as
-//! free text, never copied unseen.
+//! user, `%r` the request, `%U` and `%q` the target; a header's name decides its role
+//! ([`header::role`]: `%{Referer}i` the referrer, a forwarding header an address list, cookies
+//! and tokens a secret); mod_ssl variables (`%{SSL_CIPHER}x`), notes (`%{cookie}n`) and
+//! environment variables (`%{UNIQUE_ID}e`) by their names too. What is not known personal data
+//! is scanned as free text, never copied unseen.
 
 use super::template::{Check, Spec, Template};
-use super::Role;
+use super::{header, Role};
 
 /// Compiles `format` as Apache's `mod_log_config` reads it. The string may be written as in a
 /// configuration file (`\"%r\"`, `\t`) or with the quotes already removed. Literal text that
@@ -93,9 +95,14 @@ fn directive(s: &[u8], start: usize) -> Result<(Option<Spec>, usize), String> {
         }
         b'U' => Spec::new(Role::Url),
         b'q' => Spec::new(Role::Query),
-        b'i' => header(arg),
+        // Request and response headers and trailers (`%{…}^ti`, `%{…}^to`): their names
+        // decide, as in every format.
+        b'i' | b'o' | b'^' => Spec::new(header::role(arg)),
         b'C' => Spec::new(Role::Secret),
-        b'f' | b'e' | b'n' | b'o' | b'M' | b'^' => Spec::new(Role::Text),
+        b'e' | b'n' => note(letter, arg),
+        b'x' => ssl_variable(arg),
+        b'c' if !arg.is_empty() => ssl_compat(arg),
+        b'f' | b'M' => Spec::new(Role::Text),
         other => {
             return Err(format!(
                 "unknown LogFormat directive `%{}` at byte {}",
@@ -126,31 +133,61 @@ fn time_spec(arg: &[u8]) -> Spec {
     spec.spaces(u8::try_from(spaces).unwrap_or(u8::MAX))
 }
 
-/// A request header's role by its name.
-pub(crate) fn header(name: &[u8]) -> Spec {
-    let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
-    if is("referer") || is("referrer") {
-        Spec::new(Role::Referrer)
-    } else if is("x-forwarded-for")
-        || is("x-real-ip")
-        || is("forwarded")
-        || is("true-client-ip")
-        || is("cf-connecting-ip")
-        || is("x-client-ip")
-        || is("x-cluster-client-ip")
+/// `%{NAME}x`: a mod_ssl variable. The client certificate and what names its holder (subject
+/// DN, subject alternative names, serial, SRP user) and anything a secret's name marks
+/// ([`header::role`]: `SSL_SESSION_ID`) are secrets; protocol, cipher and the like are plain;
+/// the rest is free text.
+fn ssl_variable(name: &[u8]) -> Spec {
+    let upper = name.to_ascii_uppercase();
+    let starts = |prefix: &str| upper.starts_with(prefix.as_bytes());
+    let role = if starts("SSL_CLIENT_S_DN")
+        || starts("SSL_CLIENT_SAN")
+        || starts("SSL_CLIENT_CERT")
+        || starts("SSL_CLIENT_M_SERIAL")
+        || starts("SSL_SRP_USER")
     {
-        Spec::new(Role::Addrs)
-    } else if is("cookie")
-        || is("authorization")
-        || is("proxy-authorization")
-        || is("x-api-key")
-        || is("x-auth-token")
+        Role::Secret
+    } else if starts("SSL_PROTOCOL")
+        || starts("SSL_CIPHER")
+        || starts("SSL_VERSION")
+        || starts("SSL_TLS_SNI")
+        || starts("SSL_CLIENT_VERIFY")
+        || starts("SSL_SECURE_RENEG")
+        || starts("SSL_COMPRESS_METHOD")
+        || starts("SSL_SESSION_RESUMED")
     {
-        Spec::new(Role::Secret)
-    } else if is("host") {
-        Spec::new(Role::Plain)
+        Role::Plain
     } else {
-        Spec::new(Role::Text)
+        secret_or_text(name)
+    };
+    Spec::new(role)
+}
+
+/// `%{NAME}c`: mod_ssl's older cryptography variables; the client's certificate and subject
+/// DN are secrets.
+fn ssl_compat(name: &[u8]) -> Spec {
+    let is = |known: &str| name.eq_ignore_ascii_case(known.as_bytes());
+    if is("clientcert") || is("subjectdn") {
+        Spec::new(Role::Secret)
+    } else {
+        Spec::new(secret_or_text(name))
+    }
+}
+
+/// A note (`%{NAME}n`, mod_usertrack's `cookie`) or an environment variable (`%{NAME}e`): a
+/// secret if its name is a secret header's ([`header::role`]), free text otherwise. An
+/// environment variable named `SSL_…` is a mod_ssl variable (`SSLOptions +StdEnvVars`).
+fn note(letter: u8, name: &[u8]) -> Spec {
+    if letter == b'e' && name.len() > 4 && name[..4].eq_ignore_ascii_case(b"SSL_") {
+        return ssl_variable(name);
+    }
+    Spec::new(secret_or_text(name))
+}
+
+fn secret_or_text(name: &[u8]) -> Role {
+    match header::role(name) {
+        Role::Secret => Role::Secret,
+        _ => Role::Text,
     }
 }
 
@@ -190,7 +227,7 @@ mod tests {
                     r("200", Plain),
                     r("5", Plain),
                     r("-", Referrer),
-                    r("ua", Text),
+                    r("ua", Agent),
                 ]),
             ),
             (
@@ -212,6 +249,26 @@ mod tests {
                     r("h.example", Client),
                     r("-", Referrer),
                     r("404", Plain),
+                ]),
+            ),
+            (
+                "%h %{SSL_PROTOCOL}x %{SSL_CIPHER}x %{UNIQUE_ID}e %{cookie}n %{Set-Cookie}o %{SSL_CLIENT_S_DN_CN}x %{SSL_SESSION_ID}x %{X-Api-Key}e %{mynote}n %{HTTPS}x %{subjectdn}c %{version}c %{Grpc-Status}^to",
+                "h.example TLSv1.3 TLS_AES_256_GCM_SHA384 ZkJ7 u.1 s=1 Jane 5F3A 42 n on CN=j TLSv1.2 0",
+                Some(vec![
+                    r("h.example", Client),
+                    r("TLSv1.3", Plain),
+                    r("TLS_AES_256_GCM_SHA384", Plain),
+                    r("ZkJ7", Text),
+                    r("u.1", Secret),
+                    r("s=1", Secret),
+                    r("Jane", Secret),
+                    r("5F3A", Secret),
+                    r("42", Secret),
+                    r("n", Text),
+                    r("on", Text),
+                    r("CN=j", Secret),
+                    r("TLSv1.2", Text),
+                    r("0", Text),
                 ]),
             ),
             (r#"%h %>s"#, "1.2.3.4 2000", None),

@@ -29,15 +29,17 @@ pub fn templates(format: Format) -> Vec<Template> {
         .collect(),
         // `option httplog` behind a syslog prefix: `… haproxy[pid]: client:port [date] …
         // "request"`. Captured headers (`{…}`) sit in the free-text middle.
-        Format::Haproxy => vec![notation(r#"{any}]: {client} [{date}] {text} "{request}""#)],
+        Format::Haproxy => vec![notation(
+            r#"{any}]: {endpoint} [{date}] {text} "{request}""#,
+        )],
         Format::Elb => vec![notation(
-            r#"{date} {plain} {client} {addrs} {number} {number} {number} {status} {status} {number} {number} "{request}" "{text}"#,
+            r#"{date} {plain} {endpoint} {endpoint} {number} {number} {number} {status} {status} {number} {number} "{request}" "{agent}"#,
         )],
         Format::Alb => vec![notation(
-            r#"{plain} {date} {plain} {client} {addrs} {number} {number} {number} {status} {status} {number} {number} "{request}" "{text}"#,
+            r#"{plain} {date} {plain} {endpoint} {endpoint} {number} {number} {number} {status} {status} {number} {number} "{request}" "{agent}"#,
         )],
         Format::S3 => vec![notation(
-            r#"{plain} {plain} [{date1}] {client} {user} {plain} {plain} {url} "{request}" {status} {plain} {number} {number} {number} {number} "{referrer}" "{text}"#,
+            r#"{plain} {plain} [{date1}] {client} {user} {plain} {plain} {url} "{request}" {status} {plain} {number} {number} {number} {number} "{referrer}" "{agent}"#,
         )],
         Format::Auto
         | Format::Common
@@ -60,6 +62,8 @@ fn notation(format: &str) -> Template {
                 .expect("built-in formats are well formed");
         b.field(match &rest[open + 1..close] {
             "client" => Spec::new(Role::Client).check(Check::Client),
+            // Load balancers write `address:port`, an IPv6 address without brackets.
+            "endpoint" => Spec::new(Role::Endpoint).check(Check::Client),
             "addrs" => Spec::new(Role::Addrs),
             "user" => Spec::new(Role::User),
             "request" => Spec::new(Role::Request),
@@ -71,6 +75,7 @@ fn notation(format: &str) -> Template {
             "number" => Spec::new(Role::Plain).check(Check::Number),
             "plain" => Spec::new(Role::Plain),
             "text" => Spec::new(Role::Text),
+            "agent" => Spec::new(Role::Agent),
             "any" => Spec::new(Role::Plain).spaces(u8::MAX),
             other => unreachable!("unknown role `{other}` in a built-in format"),
         });
@@ -151,12 +156,12 @@ mod tests {
                 .iter()
                 .any(|t| t.matches(line.as_bytes(), &mut fields));
             assert!(matched, "{format:?}: {line}");
-            let value = |role| {
-                let f = fields.iter().find(|f| f.role == role).unwrap();
+            let value = |roles: &[Role]| {
+                let f = fields.iter().find(|f| roles.contains(&f.role)).unwrap();
                 &line[f.range.clone()]
             };
-            assert_eq!(value(Role::Client), *client, "{line}");
-            assert_eq!(value(Role::Request), *request, "{line}");
+            assert_eq!(value(&[Role::Client, Role::Endpoint]), *client, "{line}");
+            assert_eq!(value(&[Role::Request]), *request, "{line}");
         }
     }
 

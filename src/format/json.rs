@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
-use super::{time, Field, Role};
+use super::{header, time, Field, Role};
 use crate::redact::{personal, text};
 
 /// Which keys hold which kind of value: built-in tables for nginx (`escape=json`), Caddy,
@@ -166,10 +166,15 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
                     s.number()?;
                     // Numeric timestamps (Caddy's `ts`, Cloudflare's `EdgeStartTimestamp`)
                     // date the line for key rotation; the writer copies them unchanged.
-                    if path.role(line, keys).0 == Role::Time
-                        && time::is_plain_timestamp(&line[start..s.pos])
-                    {
-                        fields.push(Field::new(start..s.pos, Role::Time));
+                    match path.role(line, keys).0 {
+                        Role::Time if time::is_plain_timestamp(&line[start..s.pos]) => {
+                            fields.push(Field::new(start..s.pos, Role::Time));
+                        }
+                        // Coarsened where it stands, and still a number.
+                        Role::Coordinate => {
+                            fields.push(Field::new(start..s.pos, Role::Coordinate));
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -281,11 +286,24 @@ impl Path {
         }
         match self.segments(line).next_back() {
             Some(key) if known => {
-                let role = builtin_role(key);
+                let role = if self.in_headers(line) {
+                    header::role(key)
+                } else {
+                    builtin_role(key)
+                };
                 (role, role == Role::Secret)
             }
             _ => (Role::Text, false),
         }
+    }
+
+    /// Whether the current key is a member of an object that maps header names to values
+    /// ([`holds_headers`]). Only called with every level's key kept.
+    fn in_headers(&self, line: &[u8]) -> bool {
+        let Some(level) = (0..self.depth).rev().find(|&level| !self.is_array(level)) else {
+            return false;
+        };
+        level > 0 && !self.is_array(level - 1) && holds_headers(&line[self.keys[level - 1].clone()])
     }
 }
 
@@ -307,27 +325,64 @@ const PREFIXES: &[&[u8]] = &[
 /// The role of a value by the last key of its path. Keys are matched raw: loggers do not
 /// escape the key names they choose, and a key with an escape falls through to the rules for
 /// unknown names.
+///
+/// The table of known keys comes first; then a header name after a prefix (`http_cookie`,
+/// `request_User-Agent`) or alone (`X-Forwarded-For`, `user_agent`) goes by the rules every
+/// format shares ([`header::known`]); what neither knows goes by JSON's own naming rules, which
+/// make an address of any `…Ip` and a secret of any sensitive parameter name.
 fn builtin_role(key: &[u8]) -> Role {
     let mut buf = [0; NAME_CAP];
-    if let Some(name) = normalized(key, &mut buf) {
-        let known = table(name).or_else(|| {
-            PREFIXES
-                .iter()
-                .find_map(|prefix| name.strip_prefix(*prefix))
-                .and_then(table)
-        });
+    if let Some(role) = normalized(key, &mut buf).and_then(table) {
+        return role;
+    }
+    if let Some(rest) = PREFIXES.iter().find_map(|prefix| strip_prefix(key, prefix)) {
+        let known = header::known(rest).or_else(|| normalized(rest, &mut buf).and_then(table));
         if let Some(role) = known {
             return role;
         }
     }
+    if let Some(role) = header::known(key) {
+        return role;
+    }
     if ends_like_address(key) {
         Role::Addrs
+    } else if personal::name_kind(key) == personal::NameKind::Geo {
+        Role::Coordinate
     } else if contains_ignore_case(key, b"cookie") || personal::is_sensitive_name(key) {
         // Cookies, authorization, tokens, session ids, API keys, e-mail addresses.
         Role::Secret
     } else {
         Role::Text
     }
+}
+
+/// `key` after `prefix` (lowercase, `_`), compared as [`normalized`] does; `None` without it
+/// or with nothing after it.
+fn strip_prefix<'k>(key: &'k [u8], prefix: &[u8]) -> Option<&'k [u8]> {
+    let head = key.get(..prefix.len())?;
+    let same = head
+        .iter()
+        .zip(prefix)
+        .all(|(&a, &b)| a.to_ascii_lowercase() == b || (a == b'-' && b == b'_'));
+    (same && key.len() > prefix.len()).then(|| &key[prefix.len()..])
+}
+
+/// Keys whose object maps header names to values: Caddy's `headers` (of `request`) and
+/// `resp_headers`, Cloudflare's `RequestHeaders` and `ResponseHeaders`.
+fn holds_headers(key: &[u8]) -> bool {
+    let mut buf = [0; NAME_CAP];
+    matches!(
+        normalized(key, &mut buf),
+        Some(
+            b"headers"
+                | b"resp_headers"
+                | b"req_headers"
+                | b"request_headers"
+                | b"response_headers"
+                | b"requestheaders"
+                | b"responseheaders"
+        )
+    )
 }
 
 /// `key` lowercased, with `-` as `_`, in `buf`; `None` if it is too long for the table.
@@ -343,8 +398,9 @@ fn normalized<'b>(key: &[u8], buf: &'b mut [u8; NAME_CAP]) -> Option<&'b [u8]> {
     Some(name)
 }
 
-/// Known key and header names, lowercased with `_` for `-`. Addresses and secrets that follow a
-/// naming pattern are left to [`ends_like_address`] and the secret rule in [`builtin_role`].
+/// Known keys, lowercased with `_` for `-`; header names are left to [`header::known`], and
+/// addresses and secrets that follow a naming pattern to [`ends_like_address`] and the secret
+/// rule in [`builtin_role`].
 fn table(name: &[u8]) -> Option<Role> {
     Some(match name {
         b"remote_addr"
@@ -360,16 +416,16 @@ fn table(name: &[u8]) -> Option<Role> {
         | b"client"
         | b"ip"
         | b"c_ip" => Role::Client,
-        b"x_forwarded_for" | b"x_original_forwarded_for" | b"forwarded" => Role::Addrs,
         b"remote_user" | b"user" | b"user_id" | b"userid" | b"username" | b"user_name"
-        | b"clientusername" | b"cs_username" | b"x_forwarded_user" | b"x_remote_user" => Role::User,
+        | b"clientusername" | b"cs_username" => Role::User,
         b"request" | b"request_line" => Role::Request,
         b"uri" | b"request_uri" | b"document_uri" | b"path" | b"rawpath" | b"raw_path" | b"url"
         | b"request_url" | b"requestpath" | b"clientrequesturi" | b"clientrequestpath"
         | b"cs_uri_stem" => Role::Url,
         b"args" | b"query" | b"query_string" | b"querystring" | b"rawquery" | b"raw_query"
         | b"cs_uri_query" => Role::Query,
-        b"referer" | b"referrer" | b"clientrequestreferer" | b"cs_referer" => Role::Referrer,
+        b"clientrequestreferer" | b"cs_referer" => Role::Referrer,
+        b"useragent" | b"clientrequestuseragent" | b"cs_user_agent" => Role::Agent,
         b"ts"
         | b"time"
         | b"timestamp"
@@ -395,12 +451,9 @@ fn table(name: &[u8]) -> Option<Role> {
         | b"scheme"
         | b"requestscheme"
         | b"clientrequestscheme"
-        | b"host"
         | b"requesthost"
         | b"clientrequesthost"
         | b"server_name"
-        | b"x_forwarded_host"
-        | b"x_forwarded_proto"
         | b"status"
         | b"downstreamstatus"
         | b"upstream_status"
@@ -417,16 +470,7 @@ fn table(name: &[u8]) -> Option<Role> {
         | b"entrypointname"
         | b"clientcountry"
         | b"edgecolocode"
-        | b"cachecachestatus"
-        | b"accept"
-        | b"accept_encoding"
-        | b"accept_language"
-        | b"cache_control"
-        | b"content_type"
-        | b"content_length"
-        | b"content_encoding"
-        | b"server"
-        | b"vary" => Role::Plain,
+        | b"cachecachestatus" => Role::Plain,
         _ => return None,
     })
 }
@@ -690,7 +734,7 @@ mod tests {
                     ("*/*", Plain),
                     (
                         "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-                        Text,
+                        Agent,
                     ),
                     ("10.10.10.117", Addrs),
                     ("https://example.com/beta/", Referrer),
@@ -710,7 +754,7 @@ mod tests {
                     ("www.example.com", Plain),
                     ("GET", Plain),
                     ("/", Url),
-                    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", Text),
+                    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64)", Agent),
                     ("", Referrer),
                     ("1712790000123000000", Time),
                     ("1712790000100000000", Time),
@@ -759,7 +803,7 @@ mod tests {
                     ),
                     ("200", Plain),
                     ("http://clearcode.cc/", Referrer),
-                    ("Mozilla/5.0 (Windows NT 6.1; WOW64)", Text),
+                    ("Mozilla/5.0 (Windows NT 6.1; WOW64)", Agent),
                     ("2013-10-10T16:52:00+02:00", Time),
                 ],
             ),
@@ -775,7 +819,7 @@ mod tests {
                     ("5", Plain),
                     ("0.005", Plain),
                     ("https://ex.com/?q=x", Referrer),
-                    ("curl/8.0", Text),
+                    ("curl/8.0", Agent),
                     ("198.51.100.1, 10.0.0.1", Addrs),
                     ("sid=42", Secret),
                     ("Basic Ym9iOnNlY3JldA==", Secret),
@@ -797,7 +841,7 @@ mod tests {
                     ("1.2.3.4", Client),
                     ("52458", Text),
                     ("-", User),
-                    ("Prometheus/2.40.5", Text),
+                    ("Prometheus/2.40.5", Agent),
                     ("www.example.com", Referrer),
                     ("200", Plain),
                     ("localhost", Addrs),
@@ -980,12 +1024,19 @@ mod tests {
                 ],
             ),
             (
-                Text,
+                Agent,
                 &[
                     "User-Agent",
+                    "user_agent",
                     "http_user_agent",
                     "request_User-Agent",
                     "ClientRequestUserAgent",
+                ],
+            ),
+            (
+                Text,
+                &[
+                    "WWW-Authenticate",
                     "skip",
                     "tooltip",
                     "RayID",
@@ -1048,6 +1099,12 @@ mod tests {
                     ("4", Secret),
                     ("/", Url),
                 ],
+            ),
+            // The members of a headers object go by the header rules; objects in a headers
+            // array do not.
+            (
+                r#"{"resp_headers":{"Set-Cookie":["a=b"],"Www-Authenticate":["Basic"]},"headers":[{"name":"x"}]}"#,
+                &[("a=b", Secret), ("Basic", Text), ("x", Secret)],
             ),
             // Caddy's `request` is an object: its role does not pass to its members.
             (

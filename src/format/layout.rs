@@ -1,5 +1,6 @@
 //! How one input's lines are read: fixed by `--format`, or recognised from the input's first
-//! lines; for W3C, also the columns named by the latest `#Fields:` header.
+//! lines; for W3C, also the columns named by the latest `#Fields:` header (or, before any,
+//! by `--w3c-fields` or IIS's defaults).
 
 use std::sync::Arc;
 
@@ -17,7 +18,9 @@ pub enum Layout {
     /// Templates tried in turn, the first that matches wins.
     Templates(Format, Arc<[Template]>),
     Json(Arc<json::Keys>),
-    /// W3C with the columns of the latest `#Fields:` header (none before the first).
+    /// W3C with the columns of the latest `#Fields:` header, or before the first one those of
+    /// `--w3c-fields`; `None` for neither, where lines of IIS's default shape are read by its
+    /// default columns ([`w3c::parse_default`]).
     W3c(Option<Arc<Columns>>),
 }
 
@@ -39,7 +42,8 @@ impl Layout {
             Layout::Clf(_) => false,
             Layout::Templates(_, templates) => templates.iter().any(|t| t.parse(line, fields)),
             Layout::Json(keys) => json::parse(line, keys, fields),
-            Layout::W3c(columns) => columns.as_ref().is_some_and(|c| c.parse(line, fields)),
+            Layout::W3c(Some(columns)) => columns.parse(line, fields),
+            Layout::W3c(None) => w3c::parse_default(line, fields),
         }
     }
 
@@ -56,8 +60,13 @@ impl Layout {
         clf::parse(line, Format::Auto).map(|fields| (0, fields))
     }
 
-    /// Whether `line` is a W3C directive (`#Software:`, `#Fields:`…); a `#Fields:` one names
-    /// the columns of the lines that follow.
+    /// Whether `line` (without its terminator) is a W3C directive (`#Software:`, `#Fields:`…);
+    /// a `#Fields:` one names the columns of the lines that follow. A `#Fields:` line that
+    /// names none leaves the columns as they were.
+    ///
+    /// The one place the columns change: the serial path calls it line by line, and
+    /// [`Layout::advance`] for each `#Fields:` line of a chunk, so that both read every line
+    /// with the same columns.
     pub fn directive(&mut self, line: &[u8]) -> bool {
         let Layout::W3c(columns) = self else {
             return false;
@@ -73,22 +82,25 @@ impl Layout {
 
     /// Takes in the `#Fields:` headers of `chunk` (whole lines that precede the next chunk),
     /// so that the next chunk is read with the columns in effect where it starts, as a serial
-    /// reading would.
+    /// reading would: each header line goes through [`Layout::directive`], as it does there.
     pub fn advance(&mut self, chunk: &[u8]) {
-        let Layout::W3c(columns) = self else { return };
+        if !matches!(self, Layout::W3c(_)) {
+            return;
+        }
         let finder = memchr::memmem::Finder::new(w3c::FIELDS);
-        let last_header = finder
-            .find_iter(chunk)
-            .filter(|&at| at == 0 || chunk[at - 1] == b'\n')
-            .last();
-        if let Some(at) = last_header {
-            let end = memchr::memchr(b'\n', &chunk[at..]).map_or(chunk.len(), |n| at + n);
-            let line = chunk[at..end]
-                .strip_suffix(b"\r")
-                .unwrap_or(&chunk[at..end]);
-            if let Some(found) = Columns::from_header(line) {
-                *columns = Some(Arc::new(found));
+        for at in finder.find_iter(chunk) {
+            if at > 0 && chunk[at - 1] != b'\n' {
+                continue;
             }
+            // The line as the serial path sees it: without `\n` or `\r\n`.
+            let line = match memchr::memchr(b'\n', &chunk[at..]) {
+                Some(n) => {
+                    let line = &chunk[at..at + n];
+                    line.strip_suffix(b"\r").unwrap_or(line)
+                }
+                None => &chunk[at..],
+            };
+            self.directive(line);
         }
     }
 }
@@ -111,7 +123,8 @@ const CANDIDATES: [Format; 8] = [
 
 /// Recognises the format of an input from `sample`, whole lines from its start: W3C by its
 /// directives, JSON by its braces, and otherwise the candidate format whose checks pass on the
-/// most lines. With nothing recognised, lines are read as common or combined one by one, and
+/// most lines, headerless W3C in IIS's default columns ([`w3c::parse_default`]) first among
+/// them. With nothing recognised, lines are read as common or combined one by one, and
 /// what does not parse gets the fail-safe scrub.
 pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     let lines = || {
@@ -135,7 +148,12 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
         return Layout::Json(cfg.json_keys());
     }
     let mut fields = Vec::new();
-    let mut best = (0, Format::Auto, None);
+    // IIS lines without their `#Fields:` header (a piece of a log), in its default columns:
+    // more specific than any candidate, so it wins ties.
+    let iis = lines()
+        .filter(|line| w3c::parse_default(line, &mut fields))
+        .count();
+    let mut best = (iis, Format::W3c, None);
     for format in CANDIDATES {
         let templates = builtin::templates(format);
         let score = lines()
@@ -150,6 +168,7 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     }
     match best {
         (0, ..) | (_, Format::Combined | Format::Common, _) => Layout::Clf(Format::Auto),
+        (_, Format::W3c, _) => Layout::W3c(None),
         (_, format, templates) => Layout::Templates(format, templates.unwrap_or_default().into()),
     }
 }
@@ -171,4 +190,74 @@ pub fn date_of(line: &[u8], fields: &[Field]) -> Option<crate::redact::pseudonym
         .iter()
         .filter(|f| f.role == super::Role::Time)
         .find_map(|f| time::date(&line[f.range.clone()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IIS: &str =
+        "2024-03-05 10:00:01 10.0.0.5 GET /a q=1 443 CONTOSO\\jane 203.0.113.7 ua - 200 0 0 31\n";
+
+    /// The columns after each line read one by one, as the serial path does.
+    fn serial(mut layout: Layout, chunk: &[u8]) -> Layout {
+        for line in chunk.split(|&b| b == b'\n') {
+            layout.directive(line.strip_suffix(b"\r").unwrap_or(line));
+        }
+        layout
+    }
+
+    fn columns(layout: &Layout) -> Option<Arc<Columns>> {
+        match layout {
+            Layout::W3c(columns) => columns.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn advance_takes_headers_as_lines_do() {
+        let chunks: &[&[u8]] = &[
+            b"#Fields: date c-dns\n2024-01-01 host.example\n#Fields:\n",
+            b"#Fields: date c-dns\r\n#Fields: \t\r\n#Software: x\r\n",
+            b"#Fields: date c-ip\n#Fields: date time c-ip\n",
+            b"x #Fields: date c-ip\n",
+            b"#Fields:\n",
+            b"",
+        ];
+        for start in [None, Columns::from_names("c-ip cs-username").map(Arc::new)] {
+            for chunk in chunks {
+                let mut advanced = Layout::W3c(start.clone());
+                advanced.advance(chunk);
+                let read = serial(Layout::W3c(start.clone()), chunk);
+                assert_eq!(
+                    columns(&advanced),
+                    columns(&read),
+                    "{}",
+                    chunk.escape_ascii()
+                );
+            }
+        }
+        // An empty `#Fields:` line keeps the columns in effect.
+        let mut layout = Layout::W3c(None);
+        layout.advance(chunks[0]);
+        assert_eq!(
+            columns(&layout).as_deref(),
+            Columns::from_names("date c-dns").as_ref()
+        );
+    }
+
+    #[test]
+    fn headerless_iis_is_recognised() {
+        let cfg = Config::default();
+        let mut sample = IIS.repeat(3);
+        assert!(matches!(detect(sample.as_bytes(), &cfg), Layout::W3c(None)));
+        // IIS 7, without the referrer.
+        let iis7 = IIS.replace(" ua - 200", " ua 200");
+        assert!(matches!(detect(iis7.as_bytes(), &cfg), Layout::W3c(None)));
+        // Lines of another shape do not make it W3C.
+        sample = IIS.replace("10.0.0.5", "server");
+        assert!(matches!(detect(sample.as_bytes(), &cfg), Layout::Clf(_)));
+        let mut fields = Vec::new();
+        assert!(Layout::W3c(None).parse(IIS.trim_end().as_bytes(), &mut fields));
+    }
 }

@@ -3,11 +3,13 @@
 //! Common and combined lines have a hand-written parser ([`clf`]). Every other format is a
 //! [`template::Template`] (compiled from an Apache `LogFormat`, an nginx `log_format`, a W3C
 //! `#Fields:` header or a built-in definition) or a JSON object ([`json`]). All of them yield
-//! [`Field`]s whose [`Role`] decides the redactor; the bytes between fields are copied.
+//! [`Field`]s whose [`Role`] decides the redactor; the bytes between fields are copied. A
+//! logged header's role comes from its name, the same in every format ([`header::role`]).
 
 pub mod apache;
 pub mod builtin;
 pub mod clf;
+pub mod header;
 pub mod json;
 pub mod layout;
 pub mod nginx;
@@ -32,7 +34,8 @@ pub enum Format {
     VhostCombined,
     /// One JSON object per line.
     Json,
-    /// W3C extended (IIS, CloudFront, Incapsula, NetScaler), driven by `#Fields:` headers.
+    /// W3C extended (IIS, CloudFront, Incapsula, NetScaler), driven by `#Fields:` headers;
+    /// before any, by `--w3c-fields` or IIS's default columns.
     W3c,
     /// HAProxy HTTP log (`option httplog`), with its syslog prefix.
     Haproxy,
@@ -71,6 +74,9 @@ impl Format {
 pub enum Role {
     /// The client: an address (with port, brackets or zone), a host name, `-` or `unix:…`.
     Client,
+    /// A client written `address:port` with the port always there (ELB, ALB, HAProxy), an IPv6
+    /// address unbracketed (`2001:db8::1:8443`): the last `:digits` is the port.
+    Endpoint,
     /// Addresses, alone or as a list (`X-Forwarded-For`, upstream and server addresses): every
     /// address in it is rewritten (by the fail-safe scrub).
     Addrs,
@@ -88,9 +94,15 @@ pub enum Role {
     /// give this role only to values made like a timestamp ([`time::is_plain_timestamp`]),
     /// which cannot hold an address or an e-mail address.
     Time,
+    /// A user agent: free text whose product tokens and versions must come through intact,
+    /// scanned for addresses, e-mail addresses, credentials and URLs with queries.
+    Agent,
     /// Free text that may carry URLs (user agents, unknown fields): the fail-safe scrub, every
     /// query value included.
     Text,
+    /// A geographic coordinate (`lat`, `lng`, `ll`, `location` keys and arguments): coarsened to
+    /// two decimals; in JSON also a number value.
+    Coordinate,
     /// A value that is personal as a whole (cookies, authorization, session ids, locations):
     /// replaced unless empty or `-`.
     Secret,

@@ -1,10 +1,11 @@
 //! nginx `log_format` strings, compiled into a [`Template`].
 //!
-//! A variable's name decides its field's role, as for Apache directives; unknown variables are
-//! scanned as free text.
+//! A variable's name decides its field's role, as for Apache directives; a header variable's
+//! (`$http_…`, `$sent_http_…`, `$upstream_http_…`) by the header's name ([`header::role`]);
+//! unknown variables are scanned as free text.
 
 use super::template::{Check, Spec, Template};
-use super::{apache, Role};
+use super::{header, Role};
 
 /// Compiles an nginx `log_format` string (the concatenated quoted parts, with or without the
 /// backslashes of the configuration file's escapes). Literal text that would put personal data
@@ -67,21 +68,23 @@ fn spec(name: &[u8]) -> Spec {
     let Ok(name) = std::str::from_utf8(name) else {
         return Spec::new(Role::Text);
     };
-    if let Some(header) = name.strip_prefix("http_") {
-        let header = header.replace('_', "-");
-        return match header.as_str() {
-            "user-agent" => Spec::new(Role::Text),
-            _ => apache::header(header.as_bytes()),
-        };
+    // Request, response and upstream response headers: their names decide, as in every
+    // format (`header::role` reads `_` as `-`).
+    if let Some(field) = ["http_", "sent_http_", "upstream_http_"]
+        .iter()
+        .find_map(|prefix| name.strip_prefix(prefix))
+    {
+        return Spec::new(header::role(field.as_bytes()));
     }
     if let Some(arg) = name.strip_prefix("arg_") {
-        return if crate::redact::personal::is_sensitive_name(arg.as_bytes()) {
-            Spec::new(Role::Secret)
-        } else {
-            Spec::new(Role::Text)
-        };
+        use crate::redact::personal::{name_kind, NameKind};
+        return Spec::new(match name_kind(arg.as_bytes()) {
+            NameKind::Sensitive => Role::Secret,
+            NameKind::Geo => Role::Coordinate,
+            NameKind::Plain => Role::Text,
+        });
     }
-    if name.starts_with("cookie_") || name.starts_with("sent_http_set_cookie") {
+    if name.starts_with("cookie_") || name.starts_with("upstream_cookie_") {
         return Spec::new(Role::Secret);
     }
     match name {
@@ -150,7 +153,7 @@ mod tests {
                 ("200", Plain),
                 ("5", Plain),
                 ("-", Referrer),
-                ("ua", Text),
+                ("ua", Agent),
                 ("203.0.113.9, 10.0.0.1", Addrs),
                 ("0.002", Plain),
                 ("/a?b=1", Url),

@@ -5,8 +5,15 @@
 //! (Incapsula, IIS Advanced Logging; `""` is a quote inside), so a line splits at runs of
 //! spaces or tabs outside quotes. A line with another number of values than the header names
 //! is not taken as data.
+//!
+//! Before any `#Fields:` line (a chunk of a log cut by `tail`, a Kafka partition, a Spark
+//! split), the columns are those given with `--w3c-fields`, or else IIS's default field sets
+//! ([`parse_default`]), for lines that have their shape.
 
-use super::{apache, time, Field, Role};
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use super::{header, time, Field, Role};
 
 /// The roles of the columns named by one `#Fields:` directive.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,11 +28,19 @@ impl Columns {
     /// Reads a `#Fields:` line; `None` for any other line or a header without names.
     pub fn from_header(line: &[u8]) -> Option<Columns> {
         let names = line.strip_prefix(FIELDS)?;
-        let roles: Vec<Role> = names
-            .split(|&b| b == b' ' || b == b'\t')
-            .filter(|name| !name.is_empty())
-            .map(role)
-            .collect();
+        Columns::from_split(names.split(|&b| is_blank(b)))
+    }
+
+    /// Reads the column names given on the command line (`--w3c-fields`): as in a `#Fields:`
+    /// line (which may be pasted whole), also separated by commas. `None` if it names none.
+    pub fn from_names(names: &str) -> Option<Columns> {
+        let names = names.trim_start();
+        let names = names.strip_prefix("#Fields:").unwrap_or(names);
+        Columns::from_split(names.as_bytes().split(|&b| is_blank(b) || b == b','))
+    }
+
+    fn from_split<'a>(names: impl Iterator<Item = &'a [u8]>) -> Option<Columns> {
+        let roles: Vec<Role> = names.filter(|name| !name.is_empty()).map(role).collect();
         (!roles.is_empty()).then_some(Columns { roles })
     }
 
@@ -78,17 +93,78 @@ fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// A column's role by its W3C name (`c-ip`, `cs(Referer)`, `cs-uri-query`, …).
+/// IIS 8.5 and later: the default field set, written without a `#Fields:` line when a log is
+/// cut into pieces.
+const IIS_DEFAULT: &str = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username \
+                           c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status \
+                           time-taken";
+/// IIS 7: the same without `cs(Referer)`.
+const IIS7_DEFAULT: &str = "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username \
+                            c-ip cs(User-Agent) sc-status sc-substatus sc-win32-status time-taken";
+
+/// The IIS default columns, 15 and 14 of them.
+fn iis_defaults() -> &'static [Columns; 2] {
+    static DEFAULTS: OnceLock<[Columns; 2]> = OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        [IIS_DEFAULT, IIS7_DEFAULT].map(|names| {
+            Columns::from_names(names).expect("the IIS default field sets name columns")
+        })
+    })
+}
+
+/// Parses a line read before any `#Fields:` line by IIS's default columns (8.5+, else 7), if it
+/// has their shape: `YYYY-MM-DD HH:MM:SS` at its start, the server's and the client's address,
+/// digits for the port, the three status codes and the time taken. A line of another shape is
+/// not taken as data (it gets the fail-safe scrub).
+pub fn parse_default(line: &[u8], fields: &mut Vec<Field>) -> bool {
+    if !starts_with_timestamp(line) {
+        return false;
+    }
+    iis_defaults().iter().any(|columns| {
+        columns.parse(line, fields) && {
+            let value = |i: usize| &line[fields[i].range.clone()];
+            let n = fields.len();
+            is_addr(value(2))
+                && is_addr(value(8))
+                && [6, n - 4, n - 3, n - 2, n - 1]
+                    .iter()
+                    .all(|&i| is_digits(value(i)))
+        }
+    })
+}
+
+/// `YYYY-MM-DD HH:MM:SS` and a blank.
+fn starts_with_timestamp(line: &[u8]) -> bool {
+    const SHAPE: &[u8; 20] = b"0000-00-00 00:00:00 ";
+    line.len() > SHAPE.len()
+        && line.iter().zip(SHAPE).all(|(&b, &s)| match s {
+            b'0' => b.is_ascii_digit(),
+            b' ' => is_blank(b),
+            _ => b == s,
+        })
+}
+
+fn is_digits(value: &[u8]) -> bool {
+    !value.is_empty() && value.iter().all(u8::is_ascii_digit)
+}
+
+/// An IPv4 or IPv6 address, the latter perhaps with a zone (`fe80::1%4`).
+fn is_addr(value: &[u8]) -> bool {
+    let addr = value.split(|&b| b == b'%').next().unwrap_or(value);
+    std::str::from_utf8(addr).is_ok_and(|a| a.parse::<IpAddr>().is_ok())
+}
+
+/// A column's role by its W3C name (`c-ip`, `cs(Referer)`, `cs-uri-query`, …). A header
+/// column (`cs(…)`, `sc(…)`, and between proxy and server `sr(…)`, `rs(…)`) by the header's
+/// name ([`header::role`]), as in every format.
 fn role(name: &[u8]) -> Role {
     let lower = name.to_ascii_lowercase();
-    if let Some(header) = lower
-        .strip_prefix(b"cs(")
+    if let Some(header) = [&b"cs("[..], b"sc(", b"sr(", b"rs("]
+        .iter()
+        .find_map(|prefix| lower.strip_prefix(*prefix))
         .and_then(|h| h.strip_suffix(b")"))
     {
-        return match header {
-            b"user-agent" => Role::Text,
-            _ => apache::header(header).role,
-        };
+        return header::role(header);
     }
     match &lower[..] {
         b"date" | b"time" | b"datetime" | b"date-local" | b"time-local" | b"date-utc"
@@ -136,11 +212,11 @@ mod tests {
         let cases: &[(&str, Option<Vec<Role>>)] = &[
             (
                 "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status",
-                Some(vec![Time, Time, Addrs, Plain, Url, Query, Plain, User, Client, Text, Referrer, Plain]),
+                Some(vec![Time, Time, Addrs, Plain, Url, Query, Plain, User, Client, Agent, Referrer, Plain]),
             ),
             (
-                "#Fields: c-ip\tcs(Cookie)\tcs(X-Forwarded-For)\tx-unknown",
-                Some(vec![Client, Secret, Addrs, Text]),
+                "#Fields: c-ip\tcs(Cookie)\tcs(X-Forwarded-For)\tx-unknown\tsc(Set-Cookie)\tcs(X-Access-Token)",
+                Some(vec![Client, Secret, Addrs, Text, Secret, Secret]),
             ),
             ("#Fields:", None),
             ("#Software: Microsoft Internet Information Services 10.0", None),
@@ -183,6 +259,61 @@ mod tests {
                     .collect::<Vec<_>>()
             });
             assert_eq!(got, *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn names_from_the_command_line() {
+        use Role::*;
+        let cases: &[(&str, Option<Vec<Role>>)] = &[
+            ("date time c-ip", Some(vec![Time, Time, Client])),
+            (
+                "  date,time, c-ip\tcs(Cookie) ",
+                Some(vec![Time, Time, Client, Secret]),
+            ),
+            ("#Fields: c-ip x-new", Some(vec![Client, Text])),
+            ("", None),
+            (" , ", None),
+            ("#Fields:", None),
+        ];
+        for (names, want) in cases {
+            let got = Columns::from_names(names).map(|c| c.roles);
+            assert_eq!(got, *want, "{names:?}");
+        }
+    }
+
+    #[test]
+    fn iis_default_lines_without_a_header() {
+        use Role::*;
+        let iis10 = r"2024-03-05 10:00:01 10.0.0.5 GET /login.aspx user=jane&sid=42 443 CONTOSO\jane 203.0.113.7 Mozilla/5.0+(Windows+NT+10.0) https://intranet/ 200 0 0 31";
+        let iis7 = r"2024-03-05 10:00:01 fe80::1%4 POST /a - 80 - 2001:db8::7 curl/8.0 401 2 5 0";
+        let mut fields = Vec::new();
+        assert!(parse_default(iis10.as_bytes(), &mut fields));
+        let got: Vec<(&str, Role)> = fields
+            .iter()
+            .map(|f| (&iis10[f.range.clone()], f.role))
+            .collect();
+        assert_eq!(got[5], ("user=jane&sid=42", Query));
+        assert_eq!(got[7], (r"CONTOSO\jane", User));
+        assert_eq!(got[8], ("203.0.113.7", Client));
+        assert_eq!(got[9].1, Agent);
+        assert_eq!(got[10], ("https://intranet/", Referrer));
+        assert_eq!(got.len(), 15);
+        assert!(parse_default(iis7.as_bytes(), &mut fields));
+        assert_eq!(fields.len(), 14);
+        for other in [
+            // A header, a timestamp elsewhere, no address, a word for a number, a field too many.
+            "#Fields: date time",
+            "x 2024-03-05 10:00:01 10.0.0.5 GET /a - 443 - 203.0.113.7 ua - 200 0 0 31",
+            "2024-03-05 10:00:01 server GET /a - 443 - 203.0.113.7 ua - 200 0 0 31",
+            "2024-03-05 10:00:01 10.0.0.5 GET /a - 443 - host.example ua - 200 0 0 31",
+            "2024-03-05 10:00:01 10.0.0.5 GET /a - https - 203.0.113.7 ua - 200 0 0 31",
+            "2024-03-05 10:00:01 10.0.0.5 GET /a - 443 - 203.0.113.7 ua - 200 0 0 -",
+            "2024-03-05 10:00:01 10.0.0.5 GET /a - 443 - 203.0.113.7 ua - 200 0 0 31 7 8",
+            "2024-03-05T10:00:01 10.0.0.5 GET /a - 443 - 203.0.113.7 ua - 200 0 0 31",
+            "",
+        ] {
+            assert!(!parse_default(other.as_bytes(), &mut fields), "{other}");
         }
     }
 }

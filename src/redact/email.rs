@@ -4,12 +4,20 @@
 /// (`john%2Bnews%40example.com`) are taken whole.
 #[inline]
 pub fn is_local(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-')
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-') || is_intl(b)
+}
+
+/// Non-ASCII bytes (internationalised addresses, `zoë.martin@café.example`, in raw UTF-8) and
+/// the backslash of the `\xc3\xab` escapes Apache and nginx write for them: taken into the
+/// address, so that it is replaced whole, never in part.
+#[inline]
+fn is_intl(b: u8) -> bool {
+    b >= 0x80 || b == b'\\'
 }
 
 #[inline]
 fn is_domain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-')
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-') || is_intl(b)
 }
 
 /// Given a separator (`@` or `%40`) at `s[at..at + sep_len]`, returns the byte range of the
@@ -46,6 +54,19 @@ pub fn email_around(
     let domain_start = at + sep_len;
     let mut end = domain_start;
     while end < s.len() && is_domain(s[end]) {
+        if s[end] == b'\\' {
+            // Only the escape of a non-ASCII byte (`\xc3`) goes on in a domain; `\x22` (a
+            // quote) or `\"` ends it.
+            let high = s.get(end + 1) == Some(&b'x')
+                && s.get(end + 2)
+                    .is_some_and(|b| matches!(b, b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
+                && s.get(end + 3).is_some_and(u8::is_ascii_hexdigit);
+            if !high {
+                break;
+            }
+            end += 4;
+            continue;
+        }
         end += 1;
     }
     while end > domain_start && matches!(s[end - 1], b'.' | b'-') {
@@ -59,7 +80,7 @@ pub fn email_around(
     }
     let last_dot = memchr::memrchr(b'.', domain)?;
     let tld = &domain[last_dot + 1..];
-    if tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) {
+    if tld.len() < 2 || !tld.iter().all(|&b| b.is_ascii_alphabetic() || is_intl(b)) {
         return None;
     }
     let first_label = &domain[..memchr::memchr(b'.', domain).unwrap_or(domain.len())];
@@ -100,8 +121,14 @@ pub fn contains_email(s: &[u8]) -> bool {
     }
     // memchr on `%` rather than a memmem search: building a searcher costs more than these
     // short values take to scan.
-    memchr::memchr_iter(b'%', s)
-        .any(|at| s[at + 1..].starts_with(b"40") && email_around(s, at, 3, 0, false).is_some())
+    memchr::memchr_iter(b'%', s).any(|at| {
+        let sep_len = match &s[at + 1..] {
+            rest if rest.starts_with(b"40") => 3,
+            rest if rest.starts_with(b"2540") => 5,
+            _ => return false,
+        };
+        email_around(s, at, sep_len, 0, false).is_some()
+    })
 }
 
 #[cfg(test)]
@@ -117,6 +144,15 @@ mod tests {
                 Some("john.doe+x@mail.example.co.uk"),
             ),
             ("q=john%40example.com&x", Some("john%40example.com")),
+            (
+                "to zoë.martin@café.example.",
+                Some("zoë.martin@café.example"),
+            ),
+            (
+                r"to zo\xc3\xab.martin@caf\xc3\xa9.example\x22 x",
+                Some(r"zo\xc3\xab.martin@caf\xc3\xa9.example"),
+            ),
+            (r#"\"jane@example.com\" x"#, Some("jane@example.com")),
             (
                 "q=john%2Bnews%40example.com",
                 Some("john%2Bnews%40example.com"),

@@ -5,6 +5,7 @@
 //! identifies a subscriber line as well as an address does, so it is never passed whole.
 
 use super::ip::{self, HostAddr};
+use super::text::Scan;
 use super::{text, Ctx};
 use crate::config::IpPolicy;
 
@@ -18,7 +19,7 @@ pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
     // known to be a path once scanned.
     if let Some(path) = field.strip_prefix(b"unix:") {
         out.extend_from_slice(b"unix:");
-        return text::scrub_text(cx, path, true, out);
+        return text::scrub_text(cx, path, Scan::FailSafe, out);
     }
     let keep = cx.cfg.ip() == IpPolicy::Keep;
     if let Some(host) = ip::parse_host_addr(field) {
@@ -31,21 +32,44 @@ pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
         match cx.cfg.ip() {
             IpPolicy::Keep => return out.extend_from_slice(field),
             IpPolicy::Drop => out.push(b'-'),
-            _ => out.extend_from_slice(registrable_part(field)),
+            _ => write_provider(field, out),
         }
         cx.stats.ips += 1;
     } else {
         // Lists (`203.0.113.7, 10.0.0.1`) and anything odd: the fail-safe scrub, every
         // address and query value inside.
-        text::scrub_text(cx, field, true, out);
+        text::scrub_text(cx, field, Scan::FailSafe, out);
     }
+}
+
+/// Writes a client field that always ends in `:port`, as ELB, ALB and HAProxy write it. There
+/// an IPv6 address stands unbracketed before its port (`2001:db8::1:8443`), which read as one
+/// address would either hide a five-digit port's address (no parse) or take four port digits
+/// for the last group. So the last `:digits` is the port, and what is before it the address.
+pub(crate) fn redact_endpoint(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
+    let split = memchr::memrchr(b':', field).filter(|&colon| {
+        let port = &field[colon + 1..];
+        (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit)
+    });
+    let Some(colon) = split else {
+        return redact_client(cx, field, out);
+    };
+    let addr = &field[..colon];
+    let unbracketed_v6 = addr.first() != Some(&b'[') && memchr::memchr(b':', addr).is_some();
+    match ip::parse_host_addr(addr).filter(|_| unbracketed_v6) {
+        Some(host) if cx.cfg.ip() != IpPolicy::Keep => write_masked(cx, addr, &host, out),
+        Some(_) => out.extend_from_slice(addr),
+        // IPv4, bracketed IPv6 and names: the port reads as a port already.
+        None => return redact_client(cx, field, out),
+    }
+    out.extend_from_slice(&field[colon..]);
 }
 
 /// Writes the `host[:port]` of a URL: an address is masked, a name kept.
 pub(crate) fn write_url_host(cx: &mut Ctx, hostport: &[u8], out: &mut Vec<u8>) {
     match ip::parse_host_addr(hostport) {
         Some(host) if cx.cfg.ip() != IpPolicy::Keep => write_masked(cx, hostport, &host, out),
-        _ => text::scrub_text(cx, hostport, false, out),
+        _ => text::scrub_text(cx, hostport, Scan::Text, out),
     }
 }
 
@@ -53,7 +77,7 @@ fn write_masked(cx: &mut Ctx, field: &[u8], host: &HostAddr, out: &mut Vec<u8>) 
     out.extend_from_slice(&field[..host.before]);
     cx.write_ip(host.addr, out);
     // The zone or port after it; a zone such as `eth0.1.2.3.4` is still scanned.
-    text::scrub_text(cx, &field[host.after..], true, out);
+    text::scrub_text(cx, &field[host.after..], Scan::FailSafe, out);
 }
 
 /// Letters, digits, dots, hyphens and underscores, with at least one letter.
@@ -63,6 +87,47 @@ fn is_hostname(s: &[u8]) -> bool {
             .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
         && s.iter().any(u8::is_ascii_alphabetic)
 }
+
+/// What is kept of a client host name: the provider's registrable part (`example.net`) of a
+/// public name, and nothing (`-`) of a name that names a machine only: one label
+/// (`janes-laptop`) or a name in a private top-level domain (`jane-pc.local`, `pc7.corp`).
+/// Both outputs come out unchanged when scrubbed again. `localhost` names no one.
+fn write_provider(name: &[u8], out: &mut Vec<u8>) {
+    let trimmed = name.strip_suffix(b".").unwrap_or(name);
+    if trimmed.eq_ignore_ascii_case(b"localhost") {
+        return out.extend_from_slice(name);
+    }
+    let public = memchr::memrchr(b'.', trimmed).is_some_and(|dot| {
+        let tld = &trimmed[dot + 1..];
+        !PRIVATE_TLDS
+            .iter()
+            .any(|private| tld.eq_ignore_ascii_case(private))
+    });
+    if public {
+        out.extend_from_slice(registrable_part(name));
+    } else {
+        out.push(b'-');
+    }
+}
+
+/// Top-level labels of names that only a local network resolves (mDNS, home routers, RFC 6762
+/// appendix G, `.internal`).
+const PRIVATE_TLDS: &[&[u8]] = &[
+    b"local",
+    b"lan",
+    b"home",
+    b"internal",
+    b"intranet",
+    b"corp",
+    b"localdomain",
+    b"private",
+    b"localnet",
+    b"domain",
+    b"workgroup",
+    b"fritz",
+    b"box",
+    b"arpa",
+];
 
 /// The last two labels of a host name (`dsl-12-34.dyn.example.net` → `example.net`): the part
 /// that names the provider, not the subscriber. A trailing root dot is ignored.
@@ -92,6 +157,11 @@ mod tests {
             (&mask, "dsl-12-34.dyn.example.net", "example.net"),
             (&mask, "host.example.net.", "example.net"),
             (&mask, "localhost", "localhost"),
+            (&mask, "janes-laptop", "-"),
+            (&mask, "jane-pc.local", "-"),
+            (&mask, "pc7.dept.corp", "-"),
+            (&mask, "example.net", "example.net"),
+            (&mask, "c-192-0-2-44.hsd1.example.net", "example.net"),
             (&mask, "-", "-"),
             (&mask, "unix:", "unix:"),
             (&mask, "unix:/run/php/fpm.sock", "unix:/run/php/fpm.sock"),
@@ -121,6 +191,37 @@ mod tests {
             let mut cx = Ctx::new(cfg);
             let mut out = Vec::new();
             redact_client(&mut cx, input.as_bytes(), &mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                want,
+                "{input} under {:?}",
+                cfg.ip()
+            );
+        }
+    }
+
+    #[test]
+    fn endpoint_table() {
+        let mask = Config::default();
+        let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
+        let wide = Config::builder().ipv6_mask(128).build().unwrap();
+        let cases: &[(&Config, &str, &str)] = &[
+            (&mask, "2001:db8:4:5:6:7:8:9:44321", "2001:db8:4:::44321"),
+            (&mask, "2001:db8::1:8443", "2001:db8:::8443"),
+            (&wide, "2001:db8::1:8443", ":::8443"),
+            (&mask, "2001:db8:1:2:3:4:5:6:80", "2001:db8:1:::80"),
+            (&mask, "192.0.2.44:51234", "192.0.2.0:51234"),
+            (&mask, "[2001:db8::7]:443", "[2001:db8::]:443"),
+            (&mask, "::ffff:192.0.2.9:1234", "::ffff:192.0.2.0:1234"),
+            (&mask, "-", "-"),
+            (&keep, "2001:db8::1:8443", "2001:db8::1:8443"),
+            // No port after all: read as a client field.
+            (&mask, "2001:db8::abcd", "2001:db8::"),
+        ];
+        for &(cfg, input, want) in cases {
+            let mut cx = Ctx::new(cfg);
+            let mut out = Vec::new();
+            redact_endpoint(&mut cx, input.as_bytes(), &mut out);
             assert_eq!(
                 String::from_utf8(out).unwrap(),
                 want,

@@ -18,6 +18,8 @@ pub enum Addr {
 
 /// The high 96 bits of an IPv4-mapped IPv6 address (`::ffff:0:0/96`).
 pub(crate) const MAPPED_PREFIX: u128 = 0xffff << 32;
+/// The high 96 bits of NAT64's well-known prefix (`64:ff9b::/96`).
+const NAT64_PREFIX: u128 = 0x0064_ff9b << 96;
 /// Selects those 96 bits.
 pub(crate) const MAPPED_MASK: u128 = !0u128 << 32;
 
@@ -118,9 +120,7 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
             }
         }
     }
-    if (first.is_ascii_hexdigit() || first == b':')
-        && !(prev.is_ascii_alphanumeric() || prev == b':' || prev == b'.' || prev == b'_')
-    {
+    if (first.is_ascii_hexdigit() || first == b':') && v6_may_start(s, i) {
         let mut len = 0;
         while len < rest.len() && len <= MAX_V6_LEN && is_v6_char(rest[len]) {
             len += 1;
@@ -148,6 +148,74 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
             return None;
         }
         return parse_v6(token).map(|v6| (Addr::V6(v6), token.len()));
+    }
+    None
+}
+
+/// Whether an IPv6 literal may start at `s[i]`: at a word boundary (so `std::abc` is not an
+/// address), or right after `word:` where the word cannot be a hex group (`peer:2001:db8::9`,
+/// `client:fe80::1`), as labelled values in free text are written.
+#[inline]
+fn v6_may_start(s: &[u8], i: usize) -> bool {
+    let prev = if i == 0 { b' ' } else { s[i - 1] };
+    if !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_')) {
+        return true;
+    }
+    if prev != b':' || s.get(i) == Some(&b':') {
+        return false;
+    }
+    let word = &s[..i - 1];
+    let len = word
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+        .count();
+    let word = &word[word.len() - len..];
+    !word.is_empty() && word.iter().any(|b| !b.is_ascii_hexdigit())
+}
+
+/// Finds an IPv4 address written with dashes in the host-name label that ends at the `.` at
+/// `s[dot]`, as providers name their customers' addresses (`c-192-0-2-44.hsd1.example.net`,
+/// `ip-10-0-0-7.ec2.internal`, `192-0-2-44.static.example.com`). Returns its range and value.
+/// The label is not looked at below `floor`.
+pub fn dashed_quad_before(s: &[u8], dot: usize, floor: usize) -> Option<(usize, usize, u32)> {
+    let label_start = s[floor..dot]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .map_or(floor, |k| floor + k + 1);
+    let label = &s[label_start..dot];
+    if label.len() < 7 || label.iter().filter(|&&b| b == b'-').count() < 3 {
+        return None;
+    }
+    // A dashed quad starts at the label's start or after a dash, and ends at its end or
+    // before a dash.
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'-', label).map(|k| k + 1));
+    for start in starts {
+        let mut v4 = 0u32;
+        let mut i = start;
+        let mut ok = true;
+        for octet in 0..4 {
+            if octet > 0 {
+                if label.get(i) != Some(&b'-') {
+                    ok = false;
+                    break;
+                }
+                i += 1;
+            }
+            let digits = label[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let value = label[i..i + digits]
+                .iter()
+                .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
+            if digits == 0 || digits > 3 || value > 255 {
+                ok = false;
+                break;
+            }
+            v4 = v4 << 8 | value;
+            i += digits;
+        }
+        if ok && (i == label.len() || label[i] == b'-') {
+            return Some((label_start + start, label_start + i, v4));
+        }
     }
     None
 }
@@ -187,9 +255,7 @@ pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr
         let b = s[c];
         // The boundary rules of `addr_at`, checked inline because most positions fail them.
         let v4_start = try_v4 && b.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.';
-        let v6_start = try_v6
-            && (b.is_ascii_hexdigit() || b == b':')
-            && !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_'));
+        let v6_start = try_v6 && (b.is_ascii_hexdigit() || b == b':') && v6_may_start(s, c);
         if v4_start || v6_start {
             if let Some((addr, len)) = addr_at(s, c) {
                 return Ok((c, len, addr));
@@ -259,6 +325,19 @@ pub fn mask(addr: Addr, cfg: &Config) -> Addr {
         Addr::V6(v6) if v6 & MAPPED_MASK == MAPPED_PREFIX => {
             let v4 = (v6 as u32) & cfg.v4_keep();
             Addr::V6(MAPPED_PREFIX | u128::from(v4))
+        }
+        // NAT64's well-known prefix (`64:ff9b::192.0.2.9`) and the deprecated IPv4-compatible
+        // form (`::192.0.2.9`) hold the IPv4 address in their last 32 bits: masked the same way.
+        Addr::V6(v6) if v6 & MAPPED_MASK == NAT64_PREFIX || (v6 >> 32 == 0 && v6 > 0xffff) => {
+            let v4 = (v6 as u32) & cfg.v4_keep();
+            Addr::V6((v6 & MAPPED_MASK) | u128::from(v4))
+        }
+        // 6to4 (`2002:c000:0204::1`) holds the IPv4 address in bits 16 to 48, above the usual
+        // /48 mask: the IPv4 mask applies to it as well.
+        Addr::V6(v6) if v6 >> 112 == 0x2002 => {
+            let v4 = ((v6 >> 80) as u32) & cfg.v4_keep();
+            let masked = v6 & cfg.v6_keep() & !(u128::from(u32::MAX) << 80);
+            Addr::V6(masked | u128::from(v4) << 80)
         }
         Addr::V6(v6) => Addr::V6(v6 & cfg.v6_keep()),
     }
@@ -423,11 +502,34 @@ mod tests {
             ("::ffff:1.2.3.4", "::ffff:1.2.3.0"),
             ("::ffff:1.2.3.04", "::ffff:1.2.3.0"),
             ("::daA:0.0.4.00", "::"),
+            ("2002:c000:0204::1", "2002:c000:200::"),
+            ("2002:c000:02ff:1234::1", "2002:c000:200::"),
+            ("64:ff9b::192.0.2.9", "64:ff9b::c000:200"),
+            ("::192.0.2.9", "::c000:200"),
             ("::1", "::"),
             ("::", "::"),
         ];
         for (input, want) in cases {
             assert_eq!(masked(input, &c), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn dashed_quads_in_host_names() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("c-192-0-2-44.hsd1.example.net", Some("192-0-2-44")),
+            ("ec2-192-0-2-44.compute-1.amazonaws.com", Some("192-0-2-44")),
+            ("192-0-2-44.static.example.com", Some("192-0-2-44")),
+            ("ip-10-0-0-7.ec2.internal", Some("10-0-0-7")),
+            ("www-2024-05-17.example.com", None),
+            ("cdn-1-2.example.net", None),
+            ("a-1-2-3-4-5.example", Some("1-2-3-4")),
+            ("x-300-1-2-3.example", None),
+        ];
+        for &(text, want) in cases {
+            let dot = text.find('.').unwrap();
+            let got = dashed_quad_before(text.as_bytes(), dot, 0).map(|(a, b, _)| &text[a..b]);
+            assert_eq!(got, want, "{text}");
         }
     }
 
@@ -490,6 +592,9 @@ mod tests {
             ("00:1a:2b:3c:4d:5e", 0, None),
             ("(::ffff:10.0.0.1)", 1, Some("::ffff:10.0.0.1")),
             ("2001:db8::1g", 0, None),
+            ("peer:2001:db8:1:2::9", 5, Some("2001:db8:1:2::9")),
+            ("abc:2001:db8::1", 4, None),
+            ("a::b", 2, None),
         ];
         for &(text, i, want) in cases {
             let got = addr_at(text.as_bytes(), i).map(|(_, len)| &text[i..i + len]);

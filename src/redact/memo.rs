@@ -50,7 +50,7 @@ impl Memo {
             Role::Request => self.roles[0],
             Role::Url => self.roles[1],
             Role::Referrer => self.roles[2],
-            Role::Text => self.roles[3],
+            Role::Text | Role::Agent => self.roles[3],
             _ => false,
         }
     }

@@ -7,6 +7,7 @@ pub mod ip;
 pub(crate) mod memo;
 pub mod personal;
 pub mod pseudonym;
+pub mod secret;
 pub mod text;
 pub mod url;
 pub mod user;
@@ -29,6 +30,9 @@ pub(crate) struct Ctx<'c> {
     /// Whether the value being written is escaped afterwards (a JSON string), so that a tab in
     /// it reaches the output as `\t`, part of the text around it.
     pub escaped: bool,
+    /// Whether `+` in free text stands for a space, as W3C logs write it: then it ends an
+    /// e-mail address's local part instead of being part of it.
+    pub plus_is_space: bool,
     /// Present when a policy pseudonymizes.
     pseudo: Option<Pseudonymizer>,
     /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
@@ -43,6 +47,7 @@ impl<'c> Ctx<'c> {
             stats: Stats::default(),
             decoded: Vec::new(),
             escaped: false,
+            plus_is_space: false,
             pseudo: cfg
                 .key()
                 .map(|key| Pseudonymizer::new(key.clone(), cfg.rotation())),

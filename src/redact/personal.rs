@@ -4,12 +4,27 @@
 //! They err towards redaction: a cache-busting timestamp or a content hash in a file name may be
 //! replaced too. That costs a little statistics; missing a session token costs a leak.
 
-use super::{email, ip};
+use super::{email, ip, secret};
 
-/// Parameter names whose values are personal whatever they look like (compared lowercased).
-const SENSITIVE_NAMES: &[&[u8]] = &[
+/// What a parameter name says about its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// Nothing: the value is judged by its look alone.
+    Plain,
+    /// Personal data (an e-mail address, a name, a phone number, a search term) or a secret
+    /// (a token, a password, a session, a signature): the value is replaced.
+    Sensitive,
+    /// A geographic coordinate: its value is coarsened to two decimals (about 1 km).
+    Geo,
+}
+
+/// Words that make a name sensitive wherever they stand in it, after the name is split into
+/// words (`shipping_first_name`, `user[email]`, `newEmail`, `billing.address`).
+const PERSONAL_WORDS: &[&[u8]] = &[
     b"address",
     b"addr",
+    b"adresse",
+    b"anschrift",
     b"bic",
     b"birthdate",
     b"birthday",
@@ -17,81 +32,292 @@ const SENSITIVE_NAMES: &[&[u8]] = &[
     b"cc",
     b"ccnum",
     b"city",
-    b"code",
-    b"credential",
-    b"credentials",
+    b"courriel",
+    b"cvc",
     b"cvv",
     b"dob",
+    b"email",
     b"fax",
     b"firstname",
-    b"first_name",
+    b"forename",
     b"fullname",
-    b"full_name",
+    b"geburtsdatum",
+    b"geburtstag",
+    b"givenname",
+    b"handy",
     b"iban",
     b"ip",
-    b"ip_address",
-    b"key",
-    b"keyword",
-    b"keywords",
     b"lastname",
-    b"last_name",
     b"login",
     b"mail",
     b"mobile",
-    b"name",
-    b"pass",
+    b"mobil",
+    b"msisdn",
+    b"nachname",
+    b"naissance",
+    b"nom",
     b"phone",
-    b"postal_code",
+    b"pin",
+    b"plz",
+    b"postal",
     b"postcode",
-    b"pw",
-    b"pwd",
-    b"q",
-    b"query",
-    b"s",
-    b"search",
-    b"sid",
-    b"sig",
-    b"signature",
+    b"prenom",
     b"ssn",
+    b"strasse",
     b"street",
     b"surname",
     b"tel",
+    b"telefon",
     b"telephone",
-    b"term",
+    b"telefono",
     b"uid",
     b"user",
-    b"user_id",
     b"userid",
     b"username",
-    b"user_name",
+    b"vorname",
     b"zip",
     b"zipcode",
+    b"sid",
+    b"sig",
+    b"otp",
+    b"pwd",
+    b"pw",
+    b"pass",
+    b"mfa",
+    b"totp",
+    b"saml",
+    b"ticket",
 ];
 
-/// Fragments that make any parameter name sensitive (`access_token`, `user_email`,
-/// `PHPSESSID`, `x-api-key`, `oauth_signature`...).
-const SENSITIVE_PARTS: &[&[u8]] = &[
-    b"api_key", b"api-key", b"apikey", b"auth", b"email", b"e-mail", b"passw", b"secret",
-    b"session", b"sessid", b"token",
+/// Fragments that make a name sensitive wherever they occur in its letters (`access_token`,
+/// `PHPSESSID`, `_wpnonce`, `X-Amz-Signature`, `oauth_verifier`).
+const SECRET_PARTS: &[&[u8]] = &[
+    b"apikey",
+    b"auth",
+    b"credential",
+    b"csrf",
+    b"email",
+    b"jwt",
+    b"nonce",
+    b"passw",
+    b"passwd",
+    b"secret",
+    b"session",
+    b"sessid",
+    b"signature",
+    b"token",
+    b"xsrf",
+    b"verifier",
 ];
 
-/// The longest name compared with the exact names; fragments are found in names of any length.
+/// Whole names that are sensitive only on their own: search terms and generic credentials.
+const WHOLE_NAMES: &[&[u8]] = &[
+    b"q",
+    b"s",
+    b"query",
+    b"search",
+    b"term",
+    b"keyword",
+    b"keywords",
+    b"key",
+    b"code",
+    b"name",
+];
+
+/// Words that, before `name` or `code`, say it names a thing, not a person (`file_name`,
+/// `country_code`).
+const THING_WORDS: &[&[u8]] = &[
+    b"app",
+    b"attr",
+    b"attribute",
+    b"brand",
+    b"branch",
+    b"browser",
+    b"bucket",
+    b"category",
+    b"class",
+    b"column",
+    b"component",
+    b"country",
+    b"currency",
+    b"device",
+    b"domain",
+    b"error",
+    b"event",
+    b"field",
+    b"file",
+    b"font",
+    b"function",
+    b"group",
+    b"host",
+    b"image",
+    b"index",
+    b"job",
+    b"lang",
+    b"language",
+    b"layout",
+    b"list",
+    b"locale",
+    b"method",
+    b"model",
+    b"module",
+    b"os",
+    b"package",
+    b"page",
+    b"param",
+    b"product",
+    b"project",
+    b"promo",
+    b"region",
+    b"repo",
+    b"resource",
+    b"route",
+    b"server",
+    b"service",
+    b"site",
+    b"sort",
+    b"status",
+    b"table",
+    b"tag",
+    b"task",
+    b"template",
+    b"theme",
+    b"type",
+    b"var",
+    b"view",
+    b"coupon",
+    b"discount",
+    b"voucher",
+    b"http",
+    b"response",
+    b"color",
+    b"colour",
+];
+
+/// Words naming a coordinate.
+const GEO_WORDS: &[&[u8]] = &[
+    b"lat",
+    b"lng",
+    b"lon",
+    b"latitude",
+    b"longitude",
+    b"ll",
+    b"latlng",
+    b"latlon",
+    b"geo",
+    b"coords",
+    b"coordinates",
+    b"location",
+    b"gps",
+    b"position",
+    b"geolocation",
+    b"loc",
+];
+
+/// The longest name looked at; the rest of a longer name is ignored by the word rules (the
+/// fragments are still looked for in the whole name).
 const NAME_CAP: usize = 64;
 
-/// Whether a (decoded) parameter name marks its value as personal.
+/// Whether a (decoded) parameter name marks its value as personal or secret.
 pub fn is_sensitive_name(name: &[u8]) -> bool {
-    let mut buf = [0u8; NAME_CAP];
-    let len = name.len().min(NAME_CAP);
-    for (dst, src) in buf.iter_mut().zip(name) {
-        *dst = src.to_ascii_lowercase();
+    name_kind(name) != NameKind::Plain
+}
+
+/// Classifies a (decoded) parameter or key name after normalising it: ASCII case, `-`, `_`,
+/// `.`, brackets and camelCase split it into words.
+pub fn name_kind(name: &[u8]) -> NameKind {
+    let mut words = [(0u8, 0u8); 16];
+    let mut letters = [0u8; NAME_CAP];
+    let (count, len) = split_words(&name[..name.len().min(NAME_CAP)], &mut letters, &mut words);
+    let joined = &letters[..len];
+    let words = &words[..count];
+    let word = |i: usize| &joined[usize::from(words[i].0)..usize::from(words[i].1)];
+    if count == 0 {
+        return NameKind::Plain;
     }
-    let lower = &buf[..len];
-    // The fragments are looked for in the whole name, however long (no copy needed).
-    SENSITIVE_NAMES.contains(&lower)
-        || SENSITIVE_PARTS.iter().any(|part| {
-            name.windows(part.len())
-                .any(|w| w.eq_ignore_ascii_case(part))
-        })
+    let last = word(count - 1);
+    let thing = count > 1 && THING_WORDS.contains(&word(count - 2));
+    if count == 1 && WHOLE_NAMES.contains(&last) {
+        return NameKind::Sensitive;
+    }
+    // `first_name`, `customerName`, `auth_code`, but not `file_name` or `country_code`.
+    if (last == b"name" || last == b"code") && count > 1 && !thing {
+        return NameKind::Sensitive;
+    }
+    let user_agent = |i: usize| word(i) == b"user" && i + 1 < count && word(i + 1) == b"agent";
+    if (0..count).any(|i| PERSONAL_WORDS.contains(&word(i)) && !user_agent(i)) {
+        return NameKind::Sensitive;
+    }
+    if (0..count).any(|i| GEO_WORDS.contains(&word(i))) && count <= 3 {
+        return NameKind::Geo;
+    }
+    // Fragments in the letters of the whole name, however long.
+    let secret_part = |part: &&[u8]| {
+        name.windows(part.len())
+            .any(|w| w.eq_ignore_ascii_case(part))
+            || joined.windows(part.len()).any(|w| w == *part)
+    };
+    if SECRET_PARTS.iter().any(secret_part) {
+        return NameKind::Sensitive;
+    }
+    NameKind::Plain
+}
+
+/// Splits `name` into lower-case words, written one after another into `letters`; their
+/// ranges go into `words`. Returns the word count and the letters' length.
+fn split_words(
+    name: &[u8],
+    letters: &mut [u8; NAME_CAP],
+    words: &mut [(u8, u8); 16],
+) -> (usize, usize) {
+    let (mut count, mut len) = (0usize, 0usize);
+    let mut start = 0usize;
+    let mut prev = 0u8;
+    for &b in name {
+        let boundary = !b.is_ascii_alphanumeric()
+            || (b.is_ascii_uppercase() && prev.is_ascii_lowercase())
+            || (b.is_ascii_digit() != prev.is_ascii_digit() && prev.is_ascii_alphanumeric());
+        if boundary && len > start {
+            if count < words.len() {
+                words[count] = (start as u8, len as u8);
+                count += 1;
+            }
+            start = len;
+        }
+        if b.is_ascii_alphanumeric() {
+            letters[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        prev = b;
+    }
+    if len > start && count < words.len() {
+        words[count] = (start as u8, len as u8);
+        count += 1;
+    }
+    (count, len)
+}
+
+/// Rewrites every decimal number in `value` with more than two decimals to two (truncated):
+/// `48.137154,11.576124` → `48.13,11.57`, about a kilometre. Returns whether anything changed.
+pub fn coarsen_coordinates(value: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut changed = false;
+    let mut i = 0;
+    while i < value.len() {
+        let b = value[i];
+        out.push(b);
+        i += 1;
+        if b == b'.' && i >= 2 && value[i - 2].is_ascii_digit() {
+            let digits = value[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 2 {
+                out.extend_from_slice(&value[i..i + 2]);
+                changed = true;
+            } else {
+                out.extend_from_slice(&value[i..i + digits]);
+            }
+            i += digits;
+        }
+    }
+    changed
 }
 
 /// Whether a (decoded) value or path segment looks like it identifies someone.
@@ -116,6 +342,41 @@ pub fn looks_personal(v: &[u8]) -> bool {
         || (seen.dot_or_colon && ip::contains_addr(v))
         || (seen.dashes >= 4 && contains_uuid(v))
         || (seen.dots >= 2 && looks_like_jwt(v))
+        || is_random_token(v)
+        || (v.len() >= 16 && secret::contains(v))
+}
+
+/// A whole value that reads as random: sixteen or more characters of a URL-safe alphabet
+/// mixing upper case, lower case and digits, whose character class changes at almost every
+/// other character (`Hq2_w8-PzR4tN6yLm1Xc`). Words, slugs (`blue-widget-2000`) and names
+/// (`MyDocument2024Final`) change class far less often.
+fn is_random_token(v: &[u8]) -> bool {
+    if v.len() < 16
+        || !v
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return false;
+    }
+    let class = |b: u8| match b {
+        b'a'..=b'z' => 1,
+        b'A'..=b'Z' => 2,
+        b'0'..=b'9' => 3,
+        _ => 0,
+    };
+    let (mut upper, mut lower, mut digits, mut changes) = (0, 0, 0, 0);
+    for (i, &b) in v.iter().enumerate() {
+        match class(b) {
+            1 => lower += 1,
+            2 => upper += 1,
+            3 => digits += 1,
+            _ => {}
+        }
+        if i > 0 && class(b) != class(v[i - 1]) && class(b) != 0 && class(v[i - 1]) != 0 {
+            changes += 1;
+        }
+    }
+    upper >= 3 && lower >= 3 && digits >= 2 && changes * 100 >= v.len() * 45
 }
 
 /// Whether any part of `s` (a whole path, say) might look personal: a cheap, conservative
@@ -127,7 +388,19 @@ pub fn looks_personal(v: &[u8]) -> bool {
 pub fn may_contain_personal(s: &[u8]) -> bool {
     let (mut digits, mut dots, mut dashes, mut run) = (0u32, 0u32, 0u32, 0u32);
     let mut run_digit = false;
+    // Runs of the URL-safe alphabet for random tokens (`Hq2_w8-PzR4tN6yLm1Xc`).
+    let (mut token_run, mut token_digit, mut token_upper) = (0u32, false, false);
     for (i, &b) in s.iter().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            token_run += 1;
+            token_digit |= b.is_ascii_digit();
+            token_upper |= b.is_ascii_uppercase();
+            if token_run >= 16 && token_digit && token_upper {
+                return true;
+            }
+        } else {
+            (token_run, token_digit, token_upper) = (0, false, false);
+        }
         if b.is_ascii_alphanumeric() {
             run += 1;
             if b.is_ascii_digit() {
@@ -286,6 +559,59 @@ mod tests {
             "/a-b/c.d",
         ] {
             assert!(!may_contain_personal(path.as_bytes()), "{path}");
+        }
+    }
+
+    #[test]
+    fn name_kinds() {
+        use NameKind::*;
+        let cases = [
+            ("shipping_first_name", Sensitive),
+            ("user[email]", Sensitive),
+            ("billing.address", Sensitive),
+            ("contact_phone", Sensitive),
+            ("newEmail", Sensitive),
+            ("customerName", Sensitive),
+            ("Vorname", Sensitive),
+            ("geburtsdatum", Sensitive),
+            ("prenom", Sensitive),
+            ("_wpnonce", Sensitive),
+            ("X-Amz-Signature", Sensitive),
+            ("otp", Sensitive),
+            ("auth_code", Sensitive),
+            ("zip_code", Sensitive),
+            ("lat", Geo),
+            ("longitude", Geo),
+            ("ll", Geo),
+            ("file_name", Plain),
+            ("country_code", Plain),
+            ("user_agent", Plain),
+            ("page", Plain),
+            ("utm_source", Plain),
+            ("hotpath", Plain),
+        ];
+        for (name, want) in cases {
+            assert_eq!(name_kind(name.as_bytes()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn coordinates_are_coarsened() {
+        let cases = [
+            ("48.137154,11.576124", "48.13,11.57", true),
+            ("-33.868820", "-33.86", true),
+            ("48.1%2C11.5", "48.1%2C11.5", false),
+            ("12", "12", false),
+            (".2345", ".2345", false),
+        ];
+        for (input, want, changed) in cases {
+            let mut out = Vec::new();
+            assert_eq!(
+                coarsen_coordinates(input.as_bytes(), &mut out),
+                changed,
+                "{input}"
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{input}");
         }
     }
 

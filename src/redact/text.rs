@@ -1,31 +1,53 @@
 //! Free text: IP addresses and e-mail addresses anywhere in a field, and, in the fail-safe mode
 //! used for lines that did not parse, every URL query value.
 
-use super::{email, ip, Ctx, PLACEHOLDER};
+use super::{email, ip, secret, Ctx, PLACEHOLDER};
 use crate::config::IpPolicy;
 
-/// Appends `s` to `out` with every IP address rewritten by the IP policy and every e-mail
-/// address replaced. With `queries`, every value of a `?query` is replaced too (fail-safe mode).
-///
-/// The scan jumps with SIMD `memchr` between the bytes that every target contains (`.` or `:` in
-/// an address, `@` or `%40` in an e-mail address, `?` before a query) and copies the spans
-/// between replacements in one piece.
+/// How much of a free-text field is scanned for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scan {
+    /// Addresses (also inside host names), e-mail addresses, userinfo and credentials.
+    Text,
+    /// A user agent: what [`Scan::Text`] finds and every query value, while product versions
+    /// (`Product/1.0.0.21C62`, `rv:1.9.2.13`) are versions, not addresses.
+    Agent,
+    /// A field nobody knows or a line that did not parse: what [`Scan::Agent`] finds, and
+    /// the values of `name=value` pairs (cookies, captured headers, `k=v&k=v` queries without
+    /// their `?`) and `DOMAIN\user` logons. Numbers and `-` stay.
+    FailSafe,
+}
+
+impl Scan {
+    fn queries(self) -> bool {
+        self != Scan::Text
+    }
+}
+
 /// Whether [`scrub_text`] writes `s` back unchanged without looking further: a short value
-/// (status code, size, `-`) holding no byte that an address, e-mail, query or fragment starts
-/// at. Checked byte by byte, which costs less than setting up the SIMD searches.
+/// (status code, size, `-`) holding no byte that an address, e-mail, query, fragment, pair or
+/// credential starts at. Checked byte by byte, which costs less than setting up the SIMD
+/// searches; no credential is this short.
 #[inline]
 pub(crate) fn is_inert(s: &[u8]) -> bool {
     s.len() <= 16 && !s.iter().any(|&b| starts_target(b))
 }
 
 /// Whether something the fail-safe scan rewrites can start at `b`: an address (at its `.` or
-/// `:`), an e-mail address or userinfo (`@`, `%40`), a query or fragment (`?`, `#`).
+/// `:`), an e-mail address or userinfo (`@`, `%40`), a query or fragment (`?`, `#`), a pair
+/// (`=`), a logon (`\`).
 #[inline]
 pub(crate) fn starts_target(b: u8) -> bool {
-    matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#')
+    matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#' | b'=' | b'\\')
 }
 
-pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8>) {
+/// Appends `s` to `out` with every IP address rewritten by the IP policy and every e-mail
+/// address, userinfo and credential replaced; what more is replaced depends on `mode`.
+///
+/// The scan jumps with SIMD `memchr` between the bytes that every target contains (`.` or `:` in
+/// an address, `@` or `%40` in an e-mail address, `?` before a query) and copies the spans
+/// between replacements in one piece; credentials are found by one automaton pass.
+pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) {
     if is_inert(s) {
         out.extend_from_slice(s);
         return;
@@ -33,13 +55,25 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
     let ip_on = cx.cfg.ip() != IpPolicy::Keep;
     let mut copied = 0;
     let mut pos = 0;
-    let mut rare = next_rare(s, 0, queries);
+    let mut rare = next_rare(s, 0, mode);
+    let mut secret = secret::find(s, 0);
     while pos < s.len() {
         if rare < pos {
-            rare = next_rare(s, pos, queries);
+            rare = next_rare(s, pos, mode);
+        }
+        if secret.as_ref().is_some_and(|r| r.start < pos) {
+            secret = secret::find(s, pos);
         }
         let common = memchr::memchr3(b'.', b':', b'@', &s[pos..]).map_or(s.len(), |k| pos + k);
         let p = common.min(rare);
+        if let Some(r) = secret.clone().filter(|r| r.start <= p) {
+            out.extend_from_slice(&s[copied..r.start]);
+            out.extend_from_slice(PLACEHOLDER);
+            cx.stats.request_values += 1;
+            copied = r.end;
+            pos = r.end.max(r.start + 1);
+            continue;
+        }
         if p >= s.len() {
             break;
         }
@@ -48,6 +82,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
             b'@' => match email::email_around(s, p, 1, copied, joined(copied, out)) {
                 Some((start, end)) => {
                     cx.stats.emails += 1;
+                    let start = if cx.plus_is_space {
+                        // `Crawler;+mail+ops@example.net`: the words before are not its part.
+                        memchr::memrchr(b'+', &s[start..p]).map_or(start, |k| start + k + 1)
+                    } else {
+                        start
+                    };
                     Some((start, end, Replacement::Placeholder))
                 }
                 None => userinfo_before(s, p).map(|start| {
@@ -55,42 +95,59 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
                     userinfo_span(s, p, start, copied)
                 }),
             },
-            b'%' if s[p + 1..].starts_with(b"40") => {
-                email::email_around(s, p, 3, copied, joined(copied, out)).map(|(start, end)| {
-                    cx.stats.emails += 1;
-                    (start, end, Replacement::Placeholder)
-                })
+            b'%' => encoded_at(s, p).and_then(|sep_len| {
+                email::email_around(s, p, sep_len, copied, joined(copied, out)).map(
+                    |(start, end)| {
+                        cx.stats.emails += 1;
+                        (start, end, Replacement::Placeholder)
+                    },
+                )
+            }),
+            b'?' => {
+                let end = query_end(s, p + 1, cx.escaped);
+                Some((p + 1, end, Replacement::Query))
             }
-            b'%' => None,
-            b'?' => Some((p + 1, query_end(s, p + 1, cx.escaped), Replacement::Query)),
             // A fragment with parameters (`#access_token=…`); a plain `#` is text.
             b'#' => {
                 let end = query_end(s, p + 1, cx.escaped);
                 memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
             }
-            _ if !ip_on || !ip::worth_a_look(s, p) => None,
-            // Not below `pos`: what lies before it was looked at already (and an address
-            // left alone there, such as `1.0.0.0`, must not be found again).
-            _ => match ip::addr_near(s, p, copied.max(pos)) {
-                // `a.0.0.0` names a /8 network, never a host, and it is how current browsers
-                // write their version (`Chrome/118.0.0.0`): left as it is.
-                Ok((start, len, ip::Addr::V4(v4))) if v4 & 0x00ff_ffff == 0 => {
-                    resume = (start + len).max(p + 1);
-                    None
-                }
-                Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
-                Err(run_end) => {
-                    resume = run_end;
-                    None
-                }
+            b'=' => pair_value(s, p, copied).map(|end| {
+                resume = end;
+                (p + 1, end, Replacement::Placeholder)
+            }),
+            b'\\' => logon_around(s, p, copied).map(|(start, end)| {
+                resume = end;
+                (start, end, Replacement::Placeholder)
+            }),
+            b'.' if ip_on => match ip::dashed_quad_before(s, p, copied) {
+                // `c-192-0-2-44.hsd1.example.net`: the address in a host name's label.
+                Some((start, end, v4)) => Some((start, end, Replacement::DashedAddr(v4))),
+                None => find_addr(s, p, copied, pos, mode, &mut resume),
             },
+            _ if !ip_on => None,
+            _ => find_addr(s, p, copied, pos, mode, &mut resume),
         };
         if let Some((start, end, what)) = found {
             out.extend_from_slice(&s[copied..start]);
             match what {
-                Replacement::Placeholder => out.extend_from_slice(PLACEHOLDER),
+                Replacement::Placeholder => {
+                    out.extend_from_slice(PLACEHOLDER);
+                    if s[p] == b'=' || s[p] == b'\\' {
+                        cx.stats.request_values += 1;
+                    }
+                }
                 Replacement::Nothing => {}
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
+                Replacement::DashedAddr(v4) => {
+                    let at = out.len();
+                    cx.write_ip(ip::Addr::V4(v4), out);
+                    for b in &mut out[at..] {
+                        if *b == b'.' {
+                            *b = b'-';
+                        }
+                    }
+                }
                 Replacement::Query => redact_query_values(cx, &s[start..end], out),
             }
             copied = end;
@@ -101,18 +158,148 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], queries: bool, out: &mut Vec<u8
     out.extend_from_slice(&s[copied..]);
 }
 
+/// An address around the `.` or `:` at `p`, as [`ip::addr_near`] finds it, with the versions
+/// of user agents and `/8` networks left alone.
+fn find_addr(
+    s: &[u8],
+    p: usize,
+    copied: usize,
+    pos: usize,
+    mode: Scan,
+    resume: &mut usize,
+) -> Option<(usize, usize, Replacement)> {
+    if !ip::worth_a_look(s, p) {
+        return None;
+    }
+    // Not below `pos`: what lies before it was looked at already (and an address left alone
+    // there, such as `1.0.0.0`, must not be found again).
+    match ip::addr_near(s, p, copied.max(pos)) {
+        // `a.0.0.0` names a /8 network, never a host, and it is how current browsers write
+        // their version (`Chrome/118.0.0.0`): left as it is.
+        Ok((start, len, ip::Addr::V4(v4))) if v4 & 0x00ff_ffff == 0 => {
+            *resume = (start + len).max(p + 1);
+            None
+        }
+        Ok((start, len, ip::Addr::V4(_))) if mode == Scan::Agent && is_version(s, start, len) => {
+            *resume = (start + len).max(p + 1);
+            None
+        }
+        Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
+        Err(run_end) => {
+            *resume = run_end;
+            None
+        }
+    }
+}
+
+/// In a user agent, four dotted numbers are a version when they follow a product name and
+/// its `/` (`Browser/3.6.28.1`) or `rv:`, or run on into letters (`1.0.0.21C62`).
+pub(crate) fn is_version(s: &[u8], start: usize, len: usize) -> bool {
+    let before = &s[..start];
+    let after_product = before.ends_with(b"/")
+        && before.len() >= 2
+        && before[before.len() - 2].is_ascii_alphanumeric();
+    after_product
+        || before.ends_with(b"rv:")
+        || s.get(start + len).is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// The separator length of an encoded `@` at `s[p]`: `%40`, or `%2540` encoded twice.
+fn encoded_at(s: &[u8], p: usize) -> Option<usize> {
+    let rest = &s[p + 1..];
+    if rest.starts_with(b"40") {
+        Some(3)
+    } else if rest.starts_with(b"2540") {
+        Some(5)
+    } else {
+        None
+    }
+}
+
+/// Where the value of a `name=value` pair whose `=` is at `p` ends, if the value is to be
+/// replaced: the name is a word (`sessionid`, `user[email]`, `X-Token`), the value runs to the
+/// next separator, and only values that identify no one stay: empty, `-`, or a short number
+/// (a timing, a size, a count).
+fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
+    let name_start = s[copied..p]
+        .iter()
+        .rposition(|&b| !is_pair_name(b))
+        .map_or(copied, |k| copied + k + 1);
+    if name_start == p || !s[name_start..p].iter().any(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let end = s[p + 1..]
+        .iter()
+        .position(|&b| {
+            matches!(
+                b,
+                b' ' | b'\t' | b';' | b'&' | b',' | b'"' | b'\'' | b')' | b'}' | b'|' | b'<' | b'>'
+            )
+        })
+        .map_or(s.len(), |n| p + 1 + n);
+    let value = &s[p + 1..end];
+    // `…EXAMPLE==`: the padding of a base64 value (a request id), not a pair.
+    let harmless = value.is_empty()
+        || value == b"-"
+        || value.iter().all(|&b| b == b'=')
+        || (value.len() <= 8
+            && value.iter().filter(|&&b| b == b'.').count() <= 1
+            && value.iter().all(|&b| b.is_ascii_digit() || b == b'.'));
+    (!harmless).then_some(end)
+}
+
+fn is_pair_name(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']')
+}
+
+/// A Windows logon `DOMAIN\user` around the backslash at `p`: an upper-case NetBIOS domain
+/// and a user name, not an escape (`\x16`, `\n`, `\"`).
+fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
+    let start = s[copied..p]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'))
+        .map_or(copied, |k| copied + k + 1);
+    let domain = &s[start..p];
+    if domain.len() < 2 || domain.len() > 15 || !domain.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    // Apache writes a backslash as `\\`.
+    let user_start = if s.get(p + 1) == Some(&b'\\') {
+        p + 2
+    } else {
+        p + 1
+    };
+    let user = &s[user_start..];
+    let len = user
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$'))
+        .count();
+    let escape = user.first() == Some(&b'x')
+        && user.get(1).is_some_and(u8::is_ascii_hexdigit)
+        && user.get(2).is_some_and(u8::is_ascii_hexdigit)
+        && len <= 3;
+    (len >= 2 && !escape).then_some((start, user_start + len))
+}
+
 /// Whether this field already had a replacement whose output ends in local-part characters
 /// (`REDACTED`, `10.0.0.0`): an `@` right after it starts an address in the output.
 fn joined(copied: usize, out: &[u8]) -> bool {
     copied > 0 && out.last().is_some_and(|&b| email::is_local(b))
 }
 
-/// The next `%` (and, in fail-safe mode, `?` or `#`) at or after `from`; `s.len()` if none.
+/// The next `%` (and, where queries are scanned, `?` or `#`; in fail-safe mode also `=` or
+/// `\\`) at or after `from`; `s.len()` if none.
 #[inline]
-fn next_rare(s: &[u8], from: usize, queries: bool) -> usize {
+fn next_rare(s: &[u8], from: usize, mode: Scan) -> usize {
     let rest = &s[from..];
-    let found = if queries {
-        memchr::memchr3(b'%', b'?', b'#', rest)
+    let found = if mode.queries() {
+        let q = memchr::memchr3(b'%', b'?', b'#', rest);
+        if mode == Scan::FailSafe {
+            let pair = memchr::memchr2(b'=', b'\\', &rest[..q.unwrap_or(rest.len())]);
+            pair.or(q)
+        } else {
+            q
+        }
     } else {
         memchr::memchr(b'%', rest)
     };
@@ -121,6 +308,8 @@ fn next_rare(s: &[u8], from: usize, queries: bool) -> usize {
 
 enum Replacement {
     Placeholder,
+    /// An IPv4 address written with dashes, in a host name.
+    DashedAddr(u32),
     /// The span is removed.
     Nothing,
     Addr(ip::Addr),
@@ -222,14 +411,33 @@ fn is_userinfo_stop(b: u8) -> bool {
 
 /// A query in free text runs to the next space, tab, quote or angle bracket; in a value that
 /// is written `escaped` (JSON), through tabs and double quotes, which are written `\t` and
-/// `\"` and read as part of the value.
+/// `\"` and read as part of the value. A `)` that closes nothing opened in the query closes
+/// the text around it (`(+http://bot.example.org/info.php?+)`).
 pub(crate) fn query_end(s: &[u8], start: usize, escaped: bool) -> usize {
+    let mut open = 0u32;
     s[start..]
         .iter()
-        .position(|&b| {
-            matches!(b, b' ' | b'\'' | b'<' | b'>') || (matches!(b, b'\t' | b'"') && !escaped)
+        .position(|&b| match b {
+            b'(' => {
+                open += 1;
+                false
+            }
+            b')' if open == 0 => true,
+            b')' => {
+                open -= 1;
+                false
+            }
+            b' ' | b'\'' | b'<' | b'>' => true,
+            b'\t' | b'"' => !escaped,
+            _ => false,
         })
         .map_or(s.len(), |n| start + n)
+}
+
+/// Whether a query value or item can identify no one: only `+`, spaces and punctuation.
+fn is_blank_value(v: &[u8]) -> bool {
+    v.iter()
+        .all(|&b| b.is_ascii_punctuation() && b != b'%' || b == b' ')
 }
 
 /// Fail-safe query redaction: names are kept (scrubbed as text), every non-empty value and every
@@ -241,18 +449,20 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
         let item = &q[start..end];
         match memchr::memchr(b'=', item) {
             Some(eq) => {
-                scrub_text(cx, &item[..eq], false, out);
+                scrub_text(cx, &item[..eq], Scan::Text, out);
                 out.push(b'=');
-                if eq + 1 < item.len() {
+                if is_blank_value(&item[eq + 1..]) {
+                    out.extend_from_slice(&item[eq + 1..]);
+                } else {
                     out.extend_from_slice(PLACEHOLDER);
                     cx.stats.request_values += 1;
                 }
             }
-            None if !item.is_empty() => {
+            None if !is_blank_value(item) => {
                 out.extend_from_slice(PLACEHOLDER);
                 cx.stats.request_values += 1;
             }
-            None => {}
+            None => out.extend_from_slice(item),
         }
         if end == q.len() {
             break;
@@ -270,7 +480,8 @@ mod tests {
     fn run(cfg: &Config, input: &str, queries: bool) -> String {
         let mut cx = Ctx::new(cfg);
         let mut out = Vec::new();
-        scrub_text(&mut cx, input.as_bytes(), queries, &mut out);
+        let mode = if queries { Scan::FailSafe } else { Scan::Text };
+        scrub_text(&mut cx, input.as_bytes(), mode, &mut out);
         scrub_written_line(&mut cx, &mut out, 0);
         String::from_utf8(out).unwrap()
     }
@@ -323,6 +534,93 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, false), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn credentials_hosts_and_encodings_anywhere() {
+        let cfg = Config::default();
+        let cases = [
+            (
+                "Authorization: Bearer abc.def-123_x y",
+                "Authorization: Bearer REDACTED y",
+            ),
+            (
+                "app eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl x",
+                "app REDACTED x",
+            ),
+            ("key AKIAIOSFODNN7EXAMPLE", "key REDACTED"),
+            (
+                "c-192-0-2-44.hsd1.example.net",
+                "c-192-0-2-0.hsd1.example.net",
+            ),
+            (
+                "via ip-10-0-0-7.ec2.internal",
+                "via ip-10-0-0-0.ec2.internal",
+            ),
+            ("www-2024-05-17.example.com", "www-2024-05-17.example.com"),
+            ("peer:2001:db8:1:2::9 ok", "peer:2001:db8:1:: ok"),
+            ("a%2540b.example x", "REDACTED x"),
+            ("see 2002:c000:0204::1", "see 2002:c000:200::"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, false), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn agents_keep_versions_and_lose_credentials() {
+        let cfg = Config::default();
+        let cases = [
+            ("Product/1.0.0.21C62 x", "Product/1.0.0.21C62 x"),
+            (
+                "Mozilla/5.0 (rv:1.9.2.13) Gecko",
+                "Mozilla/5.0 (rv:1.9.2.13) Gecko",
+            ),
+            ("Browser/3.6.28.1", "Browser/3.6.28.1"),
+            (
+                "bot (+http://bot.example.org/info.php?+)",
+                "bot (+http://bot.example.org/info.php?+)",
+            ),
+            (
+                "bot (+http://b.example/i?id=42)",
+                "bot (+http://b.example/i?id=REDACTED)",
+            ),
+            ("probe from 192.0.2.44", "probe from 192.0.2.0"),
+            (
+                "App/2.1 (Bearer abcdefgh12345)",
+                "App/2.1 (Bearer REDACTED)",
+            ),
+            (
+                "App/2.1 (build=123; device=iPhone)",
+                "App/2.1 (build=123; device=iPhone)",
+            ),
+        ];
+        for (input, want) in cases {
+            let mut cx = Ctx::new(&cfg);
+            let mut out = Vec::new();
+            scrub_text(&mut cx, input.as_bytes(), Scan::Agent, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn fail_safe_redacts_pairs_and_logons() {
+        let cfg = Config::default();
+        let cases = [
+            (
+                r#""sessionid=abc123; csrftoken=XyZ9; theme=dark""#,
+                r#""sessionid=REDACTED; csrftoken=REDACTED; theme=REDACTED""#,
+            ),
+            ("{docs.example|sid=9f2c|}", "{docs.example|sid=REDACTED|}"),
+            ("rt=0.123 size=512 up=-", "rt=0.123 size=512 up=-"),
+            ("user CONTOSO\\jane ok", "user REDACTED ok"),
+            (r"user CONTOSO\\jane ok", "user REDACTED ok"),
+            (r"\x16\x03\x01", r"\x16\x03\x01"),
+            ("a=b&c=d", "a=REDACTED&c=REDACTED"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, true), want, "{input}");
         }
     }
 

@@ -6,8 +6,11 @@
 
 use memchr::{memchr, memchr2};
 
-use super::personal::{is_sensitive_name, looks_personal, may_contain_personal};
-use super::{host, text, Ctx, PLACEHOLDER};
+use super::personal::{
+    coarsen_coordinates, looks_personal, may_contain_personal, name_kind, NameKind,
+};
+use super::text::Scan;
+use super::{host, secret, text, Ctx, PLACEHOLDER};
 use crate::config::{ReferrerPolicy, RequestPolicy};
 
 /// How much of a URL survives.
@@ -25,7 +28,7 @@ pub(crate) enum UrlMode {
 /// another shape (empty, `-`, TLS bytes sent to a plain port) gets the fail-safe text scrub.
 pub(crate) fn redact_request(cx: &mut Ctx, req: &[u8], out: &mut Vec<u8>) {
     let Some((method_end, url_end)) = split_request(req) else {
-        text::scrub_text(cx, req, true, out);
+        text::scrub_text(cx, req, Scan::FailSafe, out);
         return;
     };
     out.extend_from_slice(&req[..=method_end]);
@@ -39,7 +42,7 @@ pub(crate) fn redact_target(cx: &mut Ctx, target: &[u8], out: &mut Vec<u8>) {
     match cx.cfg.request() {
         RequestPolicy::Redact => scrub_url(cx, target, UrlMode::Redact, out),
         RequestPolicy::Strip => scrub_url(cx, target, UrlMode::Strip, out),
-        RequestPolicy::Keep => text::scrub_text(cx, target, false, out),
+        RequestPolicy::Keep => text::scrub_text(cx, target, Scan::Text, out),
     }
 }
 
@@ -66,7 +69,7 @@ pub(crate) fn redact_query(cx: &mut Ctx, query: &[u8], out: &mut Vec<u8>) {
                 out.push(b'-');
             }
         }
-        RequestPolicy::Keep => text::scrub_text(cx, query, false, out),
+        RequestPolicy::Keep => text::scrub_text(cx, query, Scan::Text, out),
     }
 }
 
@@ -82,7 +85,7 @@ pub(crate) fn redact_referrer(cx: &mut Ctx, referrer: &[u8], out: &mut Vec<u8>) 
         ReferrerPolicy::Origin => scrub_url(cx, referrer, UrlMode::Origin, out),
         ReferrerPolicy::Redact => scrub_url(cx, referrer, UrlMode::Redact, out),
         ReferrerPolicy::Drop => out.push(b'-'),
-        ReferrerPolicy::Keep => text::scrub_text(cx, referrer, false, out),
+        ReferrerPolicy::Keep => text::scrub_text(cx, referrer, Scan::Text, out),
     }
     if out[start..] != *referrer {
         cx.stats.referrers += 1;
@@ -207,11 +210,16 @@ fn authority(url: &[u8]) -> Option<(usize, usize)> {
 /// Writes a path, replacing segments that look personal. Matrix parameters (`;jsessionid=…`)
 /// get the query's treatment.
 fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
-    if !may_contain_personal(path) && find(path, |b| b == b';').is_none() {
+    let worth_a_look = may_contain_personal(path)
+        || find(path, |b| b == b';').is_some()
+        || (path.len() >= 20 && secret::contains(path))
+        || token_keywords().is_match(path);
+    if !worth_a_look {
         out.extend_from_slice(path);
         return;
     }
     let mut start = 0;
+    let mut after_keyword = false;
     loop {
         let end = find(&path[start..], |b| b == b'/').map_or(path.len(), |n| start + n);
         let segment = &path[start..end];
@@ -219,12 +227,13 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
             Some(semi) => (&segment[..semi], Some(&segment[semi + 1..])),
             None => (segment, None),
         };
-        if personal(cx, name, false) {
+        if after_keyword && is_link_token(name) {
             out.extend_from_slice(PLACEHOLDER);
             cx.stats.request_values += 1;
         } else {
-            out.extend_from_slice(name);
+            write_value(cx, name, false, out);
         }
+        after_keyword = is_token_keyword(name);
         if let Some(params) = params {
             out.push(b';');
             redact_params(cx, params, out);
@@ -235,6 +244,88 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
         out.push(b'/');
         start = end + 1;
     }
+}
+
+/// Writes a path segment or a parameter value: a file name (`main.4e5f6a7b.css`,
+/// `Report2021.pdf`) keeps everything but the addresses, e-mail addresses and credentials in
+/// it, which are replaced where they stand; anything else that looks personal is replaced
+/// whole.
+fn write_value(cx: &mut Ctx, raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>) {
+    if is_file_name(raw) {
+        text::scrub_text(cx, raw, Scan::Text, out);
+    } else if personal(cx, raw, plus_is_space) {
+        out.extend_from_slice(PLACEHOLDER);
+        cx.stats.request_values += 1;
+    } else {
+        out.extend_from_slice(raw);
+    }
+}
+
+/// A file name: a stem and an extension of one to five characters with a letter, the way
+/// assets and documents are named. Host names (`example.com`) pass for one too, which is fine:
+/// an e-mail address in such a segment is still found by the text scan.
+fn is_file_name(s: &[u8]) -> bool {
+    let Some(dot) = memchr::memrchr(b'.', s) else {
+        return false;
+    };
+    let ext = &s[dot + 1..];
+    dot > 0
+        && (1..=5).contains(&ext.len())
+        && ext.iter().all(u8::is_ascii_alphanumeric)
+        && ext.iter().any(u8::is_ascii_alphabetic)
+        && !s.contains(&b'%')
+}
+
+/// Words in a path segment after which a one-time link's token follows
+/// (`/account/confirm/<token>`, `/password/reset/<token>`, `/invite/<token>`).
+const TOKEN_KEYWORDS: &[&str] = &[
+    "reset",
+    "confirm",
+    "verif",
+    "activat",
+    "unsubscribe",
+    "invit",
+    "magic",
+    "token",
+    "login",
+    "signin",
+    "sign-in",
+    "auth",
+    "recover",
+    "onboard",
+    "optout",
+    "opt-out",
+    "share",
+    "download",
+    "approve",
+    "accept",
+    "claim",
+    "redeem",
+];
+
+fn token_keywords() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(TOKEN_KEYWORDS)
+            .expect("the keywords form a valid automaton")
+    })
+}
+
+fn is_token_keyword(segment: &[u8]) -> bool {
+    segment.len() <= 40 && token_keywords().is_match(segment)
+}
+
+/// A one-time link's token: at least six characters of a URL-safe alphabet, with a digit and a
+/// letter, and no file extension.
+fn is_link_token(s: &[u8]) -> bool {
+    s.len() >= 6
+        && s.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'=' | b'.' | b'~'))
+        && s.iter().any(u8::is_ascii_digit)
+        && s.iter().any(u8::is_ascii_alphabetic)
+        && !is_file_name(s)
 }
 
 /// Writes `name=value` items separated by `&`, `;`, `#` or `?`, replacing the values of sensitive
@@ -258,13 +349,7 @@ fn redact_params(cx: &mut Ctx, params: &[u8], out: &mut Vec<u8>) {
 
 fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
     let Some(eq) = find(item, |b| b == b'=') else {
-        if personal(cx, item, true) {
-            out.extend_from_slice(PLACEHOLDER);
-            cx.stats.request_values += 1;
-        } else {
-            out.extend_from_slice(item);
-        }
-        return;
+        return write_value(cx, item, true, out);
     };
     let (name, value) = (&item[..eq], &item[eq + 1..]);
     let name_is_personal = personal(cx, name, true);
@@ -275,14 +360,108 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
         out.extend_from_slice(name);
     }
     out.push(b'=');
-    if !value.is_empty()
-        && (name_is_personal || sensitive_name(cx, name) || personal(cx, value, true))
-    {
+    if value.is_empty() || is_blank(value) {
+        return out.extend_from_slice(value);
+    }
+    let kind = if name_is_personal {
+        NameKind::Sensitive
+    } else {
+        name_kind(decode(name, true, &mut cx.decoded))
+    };
+    match kind {
+        NameKind::Sensitive => {
+            out.extend_from_slice(PLACEHOLDER);
+            cx.stats.request_values += 1;
+        }
+        NameKind::Geo => {
+            if coarsen_coordinates(value, out) {
+                cx.stats.request_values += 1;
+            }
+        }
+        NameKind::Plain if has_encoded_query(value) => redact_encoded_url(cx, value, out),
+        NameKind::Plain => write_value(cx, value, true, out),
+    }
+}
+
+/// A value of only `+`, spaces and punctuation (`?+`, `...`): nothing to identify anyone by.
+fn is_blank(v: &[u8]) -> bool {
+    v.iter()
+        .all(|&b| (b.is_ascii_punctuation() && b != b'%') || b == b' ')
+}
+
+/// Whether a value holds a percent-encoded URL with parameters (`%2Fhome%3Fsession%3D…`,
+/// `https%3A%2F%2Fex.example%2F%3Fa%3Db`): its parameters are scrubbed where they stand.
+fn has_encoded_query(value: &[u8]) -> bool {
+    memchr::memmem::find_iter(value, b"%3")
+        .any(|k| matches!(value.get(k + 2), Some(b'F' | b'f' | b'D' | b'd')))
+        || memchr::memmem::find(value, b"%253").is_some()
+}
+
+/// Writes a percent-encoded URL value with its encoded parameters (`%3F`, `%26`, `%3D`, also
+/// encoded twice as `%253F`…) redacted like plain ones, and the rest kept as written.
+fn redact_encoded_url(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
+    // The URL before its encoded `?` is a path (or a whole URL); after it, parameters.
+    let (url, query) = match find_encoded(value, b'?', 0) {
+        Some((at, len)) => (&value[..at], Some((at, len))),
+        None => (value, None),
+    };
+    if personal(cx, url, true) {
         out.extend_from_slice(PLACEHOLDER);
         cx.stats.request_values += 1;
     } else {
-        out.extend_from_slice(value);
+        text::scrub_text(cx, url, Scan::Text, out);
     }
+    let Some((at, len)) = query else { return };
+    out.extend_from_slice(&value[at..at + len]);
+    let mut start = at + len;
+    loop {
+        let sep = [b'&', b';', b'#']
+            .iter()
+            .filter_map(|&c| find_encoded(value, c, start))
+            .min();
+        let end = sep.map_or(value.len(), |(k, _)| k);
+        let item = &value[start..end];
+        match find_encoded(item, b'=', 0) {
+            Some((eq, eq_len)) => {
+                let name = &item[..eq];
+                let inner = &item[eq + eq_len..];
+                out.extend_from_slice(&item[..eq + eq_len]);
+                let kind = name_kind(decode(name, true, &mut cx.decoded));
+                if inner.is_empty() || is_blank(inner) {
+                    out.extend_from_slice(inner);
+                } else if kind != NameKind::Plain || personal(cx, inner, true) {
+                    out.extend_from_slice(PLACEHOLDER);
+                    cx.stats.request_values += 1;
+                } else {
+                    out.extend_from_slice(inner);
+                }
+            }
+            None => write_value(cx, item, true, out),
+        }
+        let Some((k, len)) = sep else { return };
+        out.extend_from_slice(&value[k..k + len]);
+        start = k + len;
+    }
+}
+
+/// The next `%XX` (or `%25XX`) that encodes `c` at or after `from`: its position and length.
+fn find_encoded(s: &[u8], c: u8, from: usize) -> Option<(usize, usize)> {
+    let hex = |n: u8| b"0123456789ABCDEF"[usize::from(n)];
+    let (hi, lo) = (hex(c >> 4), hex(c & 0xf));
+    let mut i = from;
+    while let Some(k) = memchr(b'%', &s[i..]) {
+        let at = i + k;
+        let rest = &s[at + 1..];
+        let is = |r: &[u8]| r.len() >= 2 && r[0] == hi && r[1].eq_ignore_ascii_case(&lo);
+        if is(rest) {
+            return Some((at, 3));
+        }
+        if rest.starts_with(b"25") && is(&rest[2..]) {
+            return Some((at, 5));
+        }
+        i = at + 1;
+    }
+    None
 }
 
 /// Classifies `raw` after percent-decoding (and `+` as space in queries).
@@ -314,10 +493,6 @@ fn may_be_personal(raw: &[u8]) -> bool {
         i += 1;
     }
     false
-}
-
-fn sensitive_name(cx: &mut Ctx, raw: &[u8]) -> bool {
-    is_sensitive_name(decode(raw, true, &mut cx.decoded))
 }
 
 /// A plain loop: URL parts are short, and for short slices `memchr`'s dispatch costs more than
@@ -416,6 +591,61 @@ mod tests {
             // Regression (fuzz): a second `?` starts parameters too.
             ("/login?next=/a?token=abc", "/login?next=/a?token=REDACTED"),
             ("?= ?token=x", "?= ?token=REDACTED"),
+            // One-time links and random path segments; file names with hashes and digits.
+            (
+                "/account/confirm/Hq2_w8-PzR4tN6yLm1Xc",
+                "/account/confirm/REDACTED",
+            ),
+            ("/invite/a8f3k2m9", "/invite/REDACTED"),
+            ("/files/Hq2w8PzR4tN6yLm1XcQ", "/files/REDACTED"),
+            (
+                "/static/main.4e5f6a7b8c9d0e1f.css",
+                "/static/main.4e5f6a7b8c9d0e1f.css",
+            ),
+            ("/js/chunk-9a8b7c6d.js", "/js/chunk-9a8b7c6d.js"),
+            ("/docs/Report2021.pdf", "/docs/Report2021.pdf"),
+            ("/products/blue-widget-2000", "/products/blue-widget-2000"),
+            ("/u/jane@example.com_avatar.png", "/u/REDACTED_avatar.png"),
+            ("/k/AKIAIOSFODNN7EXAMPLE", "/k/REDACTED"),
+            // Parameter names after normalisation.
+            (
+                "/a?shipping_first_name=Jane&page=2",
+                "/a?shipping_first_name=REDACTED&page=2",
+            ),
+            (
+                "/a?user[email]=x&newEmail=y",
+                "/a?user[email]=REDACTED&newEmail=REDACTED",
+            ),
+            (
+                "/a?customerName=Jane&vorname=J",
+                "/a?customerName=REDACTED&vorname=REDACTED",
+            ),
+            ("/a?billing.address=Main+St", "/a?billing.address=REDACTED"),
+            (
+                "/a?_wpnonce=abc123&X-Amz-Signature=ab",
+                "/a?_wpnonce=REDACTED&X-Amz-Signature=REDACTED",
+            ),
+            (
+                "/a?zoom=12.5&file_name=a.pdf&country_code=de&sort=name",
+                "/a?zoom=12.5&file_name=a.pdf&country_code=de&sort=name",
+            ),
+            ("/a?user_agent=curl", "/a?user_agent=curl"),
+            // Coordinates are coarsened to two decimals.
+            (
+                "/m?lat=48.137154&lng=11.576124&ll=48.1371,11.5761",
+                "/m?lat=48.13&lng=11.57&ll=48.13,11.57",
+            ),
+            ("/m?location=48.1%2C11.5", "/m?location=48.1%2C11.5"),
+            // Encoded URLs in a value keep their shape, their parameters are scrubbed.
+            (
+                "/login?next=%2Fhome%3Fsession%3Dab12%26tab%3D2",
+                "/login?next=%2Fhome%3Fsession%3DREDACTED%26tab%3D2",
+            ),
+            (
+                "/r?u=https%253A%252F%252Fx.example%252F%253Femail%253Dj%2540example.com",
+                "/r?u=https%253A%252F%252Fx.example%252F%253Femail%253DREDACTED",
+            ),
+            ("/a?x=+&y=...", "/a?x=+&y=..."),
         ];
         for (input, want) in cases {
             assert_eq!(url(&cfg, input, UrlMode::Redact), want, "{input}");

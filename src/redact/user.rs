@@ -14,7 +14,7 @@ pub(crate) fn redact_user(cx: &mut Ctx, user: &[u8], out: &mut Vec<u8>) {
             out.push(b'-');
             cx.stats.users += 1;
         }
-        UserPolicy::Keep => text::scrub_text(cx, user, false, out),
+        UserPolicy::Keep => text::scrub_text(cx, user, text::Scan::Text, out),
         UserPolicy::Hash => {
             cx.write_user_token(user, out);
             cx.stats.users += 1;

@@ -63,10 +63,17 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
 
 /// Every IP address in `text`, found independently of logscrub's own scanner: split the text
 /// into runs of `[0-9A-Za-z.:]` and parse each run (and its `a.b.c.d:port` and trailing-dot
-/// variants) with the standard library.
+/// variants) with the standard library. A run right after a product name and its `/`
+/// (`Firefox/2.0.0.4`, `zlib/1.2.3.4`) is a version, as logscrub reads user agents.
 pub fn addresses(text: &[u8]) -> HashSet<IpAddr> {
     let mut found = HashSet::new();
+    let mut offset = 0;
     for token in text.split(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b':')) {
+        let start = offset;
+        offset += token.len() + 1;
+        if start >= 2 && text[start - 1] == b'/' && is_product(&text[..start - 1]) {
+            continue;
+        }
         let Ok(token) = std::str::from_utf8(token) else {
             continue;
         };
@@ -81,6 +88,24 @@ pub fn addresses(text: &[u8]) -> HashSet<IpAddr> {
         }
     }
     found
+}
+
+/// Whether `before` ends with a product name of a user agent: a word of letters, digits, `-`
+/// and `_` standing after a space, `(`, `;`, `"` or `+` (not a URL's path segment or host).
+fn is_product(before: &[u8]) -> bool {
+    let word = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        .count();
+    let rest = &before[..before.len() - word];
+    word > 0
+        && before[before.len() - word..]
+            .iter()
+            .any(u8::is_ascii_alphabetic)
+        && rest
+            .last()
+            .map_or(true, |b| matches!(b, b' ' | b'(' | b';' | b'"' | b'+'))
 }
 
 /// Whether `addr` keeps bits that the default masks (/24, /48) zero.

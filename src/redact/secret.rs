@@ -1,0 +1,246 @@
+//! Credentials recognised by their shape wherever they stand, whatever field or parameter name
+//! carries them: JSON Web Tokens, `Bearer`/`Basic` credentials, and the token formats of the
+//! large providers (AWS, GitHub, GitLab, Slack, Stripe, Google, npm, Hugging Face). The
+//! prefixes follow the published formats that secret scanners (gitleaks, detect-secrets) use.
+//!
+//! One Aho-Corasick automaton finds every prefix in a single pass; each hit is then checked
+//! against the format's length and alphabet, so a prefix alone (`AKIA` in prose, `sk_test` in
+//! documentation, `eyJ` in base64 text) is not taken for a token.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// How the text after a prefix must look.
+#[derive(Clone, Copy)]
+enum Body {
+    /// A JWT: `eyJ` header, a dot, a payload of at least 5 characters, a dot, a signature.
+    Jwt,
+    /// An HTTP credential after its scheme word and a space: the scheme is kept, the
+    /// credential (at least 8 characters, not a plain word) replaced.
+    Credential,
+    /// Exactly `n` characters of the alphabet, and no more.
+    Exact(Alphabet, usize),
+    /// At least `n` characters of the alphabet.
+    AtLeast(Alphabet, usize),
+}
+
+#[derive(Clone, Copy)]
+enum Alphabet {
+    /// `A-Z0-9`
+    Upper,
+    /// `A-Za-z0-9`
+    Alnum,
+    /// `A-Za-z0-9_-`
+    Url,
+}
+
+impl Alphabet {
+    fn admits(self, b: u8) -> bool {
+        match self {
+            Alphabet::Upper => b.is_ascii_uppercase() || b.is_ascii_digit(),
+            Alphabet::Alnum => b.is_ascii_alphanumeric(),
+            Alphabet::Url => b.is_ascii_alphanumeric() || b == b'_' || b == b'-',
+        }
+    }
+}
+
+/// Prefix, whether it is compared ignoring ASCII case, and what follows it.
+const RULES: &[(&str, bool, Body)] = &[
+    ("eyJ", false, Body::Jwt),
+    ("bearer ", true, Body::Credential),
+    ("basic ", true, Body::Credential),
+    ("digest ", true, Body::Credential),
+    // AWS access key ids: long-term (AKIA) and temporary (ASIA) keys and the other ids of IAM.
+    ("AKIA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("ASIA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("AGPA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("AIDA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("AROA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("ANPA", false, Body::Exact(Alphabet::Upper, 16)),
+    ("ghp_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("gho_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghu_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghs_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghr_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("github_pat_", false, Body::AtLeast(Alphabet::Url, 22)),
+    ("glpat-", false, Body::AtLeast(Alphabet::Url, 20)),
+    ("glptt-", false, Body::AtLeast(Alphabet::Url, 20)),
+    ("xoxb-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxp-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxa-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxr-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxs-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxe-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("xapp-", false, Body::AtLeast(Alphabet::Url, 10)),
+    ("sk_live_", false, Body::AtLeast(Alphabet::Alnum, 16)),
+    ("rk_live_", false, Body::AtLeast(Alphabet::Alnum, 16)),
+    ("sk_test_", false, Body::AtLeast(Alphabet::Alnum, 16)),
+    ("rk_test_", false, Body::AtLeast(Alphabet::Alnum, 16)),
+    ("whsec_", false, Body::AtLeast(Alphabet::Alnum, 24)),
+    ("AIza", false, Body::Exact(Alphabet::Url, 35)),
+    ("ya29.", false, Body::AtLeast(Alphabet::Url, 20)),
+    ("npm_", false, Body::Exact(Alphabet::Alnum, 36)),
+    ("hf_", false, Body::AtLeast(Alphabet::Alnum, 30)),
+    ("shpat_", false, Body::Exact(Alphabet::Alnum, 32)),
+    ("shpss_", false, Body::Exact(Alphabet::Alnum, 32)),
+    ("SG.", false, Body::AtLeast(Alphabet::Url, 20)),
+];
+
+fn automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(RULES.iter().map(|(prefix, ..)| prefix))
+            .expect("the secret prefixes form a valid automaton")
+    })
+}
+
+/// The first secret at or after `from`: the byte range to replace.
+pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
+    let mut at = from;
+    while at < s.len() {
+        let m = automaton().find(&s[at..])?;
+        let (start, end) = (at + m.start(), at + m.end());
+        let (prefix, any_case, body) = RULES[m.pattern().as_usize()];
+        let exact_case = any_case || &s[start..end] == prefix.as_bytes();
+        let boundary = start == 0 || !is_token_byte(s[start - 1]);
+        if exact_case && boundary {
+            if let Some(range) = body_of(s, start, end, body) {
+                return Some(range);
+            }
+        }
+        at = start + 1;
+    }
+    None
+}
+
+/// Whether `s` holds a secret anywhere.
+pub fn contains(s: &[u8]) -> bool {
+    find(s, 0).is_some()
+}
+
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The range to replace for a prefix at `start..end` followed by `body`, if it is one.
+fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize>> {
+    let run = |from: usize, alphabet: Alphabet| {
+        from + s[from..]
+            .iter()
+            .take_while(|&&b| alphabet.admits(b))
+            .count()
+    };
+    match body {
+        Body::Jwt => {
+            let header_end = run(end, Alphabet::Url);
+            let payload_start = header_end + 1;
+            if s.get(header_end) != Some(&b'.') || header_end - start < 10 {
+                return None;
+            }
+            let payload_end = run(payload_start, Alphabet::Url);
+            if payload_end - payload_start < 5 {
+                return None;
+            }
+            let signature_end = if s.get(payload_end) == Some(&b'.') {
+                run(payload_end + 1, Alphabet::Url)
+            } else {
+                return None;
+            };
+            Some(start..signature_end)
+        }
+        Body::Credential => {
+            let cred_end = end
+                + s[end..]
+                    .iter()
+                    .take_while(|&&b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=')
+                    })
+                    .count();
+            let cred = &s[end..cred_end];
+            let (digits, upper, lower) = cred.iter().fold((0, 0, 0), |(d, u, l), &b| {
+                (
+                    d + usize::from(b.is_ascii_digit()),
+                    u + usize::from(b.is_ascii_uppercase()),
+                    l + usize::from(b.is_ascii_lowercase()),
+                )
+            });
+            let symbols = cred
+                .iter()
+                .any(|b| matches!(b, b'+' | b'/' | b'=' | b'.' | b'_' | b'-'));
+            let random = digits > 0 || symbols || (upper >= 2 && lower >= 2);
+            (cred.len() >= 8 && random).then_some(end..cred_end)
+        }
+        Body::Exact(alphabet, n) => {
+            let body_end = run(end, alphabet);
+            (body_end - end == n).then_some(start..body_end)
+        }
+        Body::AtLeast(alphabet, n) => {
+            let body_end = run(end, alphabet);
+            (body_end - end >= n).then_some(start..body_end)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_table() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl y",
+                Some("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
+            ),
+            (
+                "alg none eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
+                Some("eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."),
+            ),
+            ("Authorization: Bearer abc.def-123_x", Some("abc.def-123_x")),
+            ("Basic Ym9iOnNlY3JldA==", Some("Ym9iOnNlY3JldA==")),
+            ("basic dXNlcjpwYXNzd29yZA", Some("dXNlcjpwYXNzd29yZA")),
+            ("key AKIAIOSFODNN7EXAMPLE.", Some("AKIAIOSFODNN7EXAMPLE")),
+            (
+                "/t/ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+                Some("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+            ),
+            (
+                "glpat-xxxxxxxxxxxxxxxxxxxx",
+                Some("glpat-xxxxxxxxxxxxxxxxxxxx"),
+            ),
+            (
+                "xoxb-1234567890-abcdefghij",
+                Some("xoxb-1234567890-abcdefghij"),
+            ),
+            (
+                "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                Some("sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            ),
+            (
+                "k=AIzaSyA-1234567890abcdefghijklmnopqrstu",
+                Some("AIzaSyA-1234567890abcdefghijklmnopqrstu"),
+            ),
+            // Look-alikes.
+            ("AKIA alone", None),
+            ("SlovAKIA0123456789ABCDEF", None),
+            ("BasicBot/1.0", None),
+            ("Basic authentication", None),
+            ("bearer token", None),
+            ("use sk_test_ keys", None),
+            ("eyJ alone", None),
+            ("eyJhbGciOiJIUzI1NiJ9 only", None),
+            ("ghp_short", None),
+            ("AIzaShort", None),
+        ];
+        for &(input, want) in cases {
+            let got = find(input.as_bytes(), 0).map(|r| &input[r]);
+            assert_eq!(got, want, "{input}");
+        }
+    }
+}
