@@ -36,11 +36,14 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         path: PathBuf,
     },
-    /// Audit logs for personal data left in them: IP addresses with host bits under the given
-    /// masks, e-mail addresses, values of sensitive parameters, full client host names and
-    /// userinfo in URLs. Reports counts and line numbers, never the data. Exit status 1 if
-    /// anything is found, 0 if clean: usable as a CI gate.
-    Check(Box<RunArgs>),
+    /// Audit logs for personal data left in them, independently of the scrubber: addresses
+    /// with host bits under the given masks, e-mail addresses, userinfo, sensitive parameter
+    /// values, credentials and tokens, cookie and credential fields, phone, card, IBAN and UUID
+    /// numbers, precise coordinates, client host names and users. Reports counts and line
+    /// numbers per class, never the data. Exit status 1 if anything is found, 0 if clean, 2 on
+    /// usage errors and unreadable inputs: usable as a CI gate. Takes only the options that
+    /// change what is allowed.
+    Check(Box<CheckArgs>),
     /// Print a shell completion script (for example into /usr/share/bash-completion/completions/).
     Completions {
         /// The shell.
@@ -49,6 +52,142 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `logscrub man > /usr/local/share/man/man1/logscrub.1`.
     Man,
+}
+
+/// `logscrub check` options: those that change what a log may hold. Scrubbing options are
+/// accepted here only to be refused with a message that says so (`scrub_only`).
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Input files; none or `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Write one JSON document (per input and class: lines and first line numbers) instead of
+    /// the text report.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Input format, as for scrubbing.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// Read lines in this Apache LogFormat.
+    #[arg(long, value_name = "STRING", conflicts_with_all = ["format", "nginx_format"])]
+    pub log_format: Option<String>,
+
+    /// Read lines in this nginx log_format.
+    #[arg(long, value_name = "STRING", conflicts_with = "format")]
+    pub nginx_format: Option<String>,
+
+    /// Columns of W3C lines before any `#Fields:` line.
+    #[arg(long, value_name = "NAMES", conflicts_with_all = ["log_format", "nginx_format"])]
+    pub w3c_fields: Option<String>,
+
+    /// JSON keys holding client addresses, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_ip_fields: Vec<String>,
+
+    /// JSON keys holding request URLs or paths, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_url_fields: Vec<String>,
+
+    /// JSON keys holding referrers, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_referrer_fields: Vec<String>,
+
+    /// JSON keys holding user names, besides the known ones.
+    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+    pub json_user_fields: Vec<String>,
+
+    /// The IP policy the log was scrubbed with: mask and drop allow no bits beyond the masks
+    /// (drop: none), hash also the pseudonym ranges 240.0.0.0/4 and fd00::/8, keep and prefix
+    /// any address.
+    #[arg(long, value_enum, default_value_t = IpArg::Mask, value_name = "POLICY")]
+    pub ip: IpArg,
+
+    /// How --ip hash wrote pseudonyms (hex: 16 hex digits are allowed for addresses).
+    #[arg(long, value_enum, default_value_t = HashFormatArg::Addr, value_name = "FORMAT")]
+    pub hash_format: HashFormatArg,
+
+    /// Low IPv4 bits that must be zero (0..=32).
+    #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(0..=32))]
+    pub ipv4_mask: u32,
+
+    /// Low IPv6 bits that must be zero (0..=128).
+    #[arg(long = "ipv6-mask", alias = "ipv6mask", value_name = "BITS", default_value_t = 80,
+          value_parser = clap::value_parser!(u32).range(0..=128))]
+    pub ipv6_mask: u32,
+
+    /// The referrer policy: under keep, referrers may keep parameter values and path tokens.
+    #[arg(long, value_enum, default_value_t = ReferrerArg::Strip, value_name = "POLICY")]
+    pub referrer: ReferrerArg,
+
+    /// The request policy: under keep, request URLs may keep parameter values and path tokens.
+    #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
+    pub request: RequestArg,
+
+    /// The user policy: drop allows only `-`, hash only `u` and 16 hex digits, keep any user.
+    #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
+    pub user: UserArg,
+
+    #[command(flatten)]
+    pub scrub_only: ScrubOnly,
+}
+
+/// Scrubbing options that `check` refuses (usage error, exit status 2): they say where and how
+/// to write, or how pseudonyms are keyed, which does not change what a log may hold.
+#[derive(Debug, Args)]
+pub struct ScrubOnly {
+    #[arg(short, long, hide = true, value_name = "PATH")]
+    pub output: Option<String>,
+    #[arg(long, hide = true)]
+    pub in_place: bool,
+    #[arg(long, hide = true, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    #[arg(short = 'F', long, hide = true)]
+    pub follow: bool,
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub state: Option<String>,
+    #[arg(long, hide = true, value_name = "WHAT")]
+    pub on_full: Option<String>,
+    #[arg(long, hide = true, value_name = "N")]
+    pub threads: Option<String>,
+    #[arg(long, hide = true)]
+    pub stats: bool,
+    #[arg(long, hide = true)]
+    pub stats_json: bool,
+    #[arg(long, hide = true, value_name = "PATH")]
+    pub key_file: Option<String>,
+    #[arg(long, hide = true, value_name = "PERIOD")]
+    pub key_rotation: Option<String>,
+    #[arg(long, hide = true, value_name = "DIR")]
+    pub key_dir: Option<String>,
+    #[arg(long, hide = true, value_name = "POLICY")]
+    pub agent: Option<String>,
+}
+
+impl ScrubOnly {
+    /// The first scrubbing option given, as written on the command line.
+    pub fn given(&self) -> Option<&'static str> {
+        [
+            (self.output.is_some(), "--output"),
+            (self.in_place, "--in-place"),
+            (self.older_than.is_some(), "--older-than"),
+            (self.follow, "--follow"),
+            (self.state.is_some(), "--state"),
+            (self.on_full.is_some(), "--on-full"),
+            (self.threads.is_some(), "--threads"),
+            (self.stats, "--stats"),
+            (self.stats_json, "--stats-json"),
+            (self.key_file.is_some(), "--key-file"),
+            (self.key_rotation.is_some(), "--key-rotation"),
+            (self.key_dir.is_some(), "--key-dir"),
+            (self.agent.is_some(), "--agent"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
 }
 
 /// Scrubbing options.
@@ -61,6 +200,23 @@ pub struct RunArgs {
     /// Append to PATH (created if missing) instead of writing to standard output.
     #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
+
+    /// When the output's disk is full or the quota used up: hold the lines and retry until
+    /// there is space, pausing the input meanwhile (wait), or stop with exit status 2 (exit).
+    /// Default: wait with --output, exit on standard output.
+    #[arg(long, value_enum, value_name = "WHAT", conflicts_with = "in_place")]
+    pub on_full: Option<OnFullArg>,
+
+    /// Follow FILE as it grows, across rotation (rename and create, or copytruncate), until
+    /// SIGTERM or SIGINT, which flush, save --state and exit 0. One FILE, not standard input.
+    #[arg(short = 'F', long, conflicts_with = "in_place", requires = "files")]
+    pub follow: bool,
+
+    /// With --follow: keep the position in FILE (replaced atomically, synced after the
+    /// output), so that a restart goes on where the last run stopped, even if the log was
+    /// rotated meanwhile, neither skipping nor repeating lines.
+    #[arg(long, value_name = "FILE", requires = "follow")]
+    pub state: Option<PathBuf>,
 
     /// Rewrite each FILE where it lies, atomically (temporary file in the same directory, fsync,
     /// rename), keeping its mode, owner and compression; on any failure the original is kept.
@@ -125,9 +281,22 @@ pub struct RunArgs {
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
 
-    /// Derive a new pseudonym key per day, ISO week or month of each line's own timestamp.
+    /// A new pseudonym key per UTC day, ISO week or month of each line's own timestamp
+    /// (offset applied): from --key-dir, or derived from the --key-file / LOGSCRUB_KEY key.
     #[arg(long, value_enum, default_value_t = RotationArg::None, value_name = "PERIOD")]
     pub key_rotation: RotationArg,
+
+    /// Directory of per-period keys for --key-rotation: one random key file per period
+    /// (2024-05-17.key, 2024-W20.key, 2024-05.key), made on first need with mode 0600 and never
+    /// overwritten. Deleting a period's file makes its pseudonyms unlinkable for good. Must not
+    /// be writable by group or others.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "key_file",
+        requires = "key_rotation"
+    )]
+    pub key_dir: Option<PathBuf>,
 
     /// Low IPv4 bits zeroed under `--ip mask` (0..=32).
     #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
@@ -147,6 +316,11 @@ pub struct RunArgs {
     /// Request URL: replace personal values (redact), remove query and fragment (strip), or keep.
     #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
     pub request: RequestArg,
+
+    /// User agent: keep it (personal data in it is still scrubbed), reduce it to browser,
+    /// major version and OS (device models, minor and build versions go), or drop it (`-`).
+    #[arg(long, value_enum, default_value_t = AgentArg::Keep, value_name = "POLICY")]
+    pub agent: AgentArg,
 
     /// Authenticated user: replace by `-` (drop), keep, or replace by a keyed token (hash).
     #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
@@ -230,10 +404,23 @@ pub enum RequestArg {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AgentArg {
+    Keep,
+    Reduce,
+    Drop,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum UserArg {
     Drop,
     Keep,
     Hash,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnFullArg {
+    Wait,
+    Exit,
 }
 
 fn parse_age(text: &str) -> Result<std::time::Duration, String> {

@@ -10,7 +10,8 @@ use crate::format::layout::Layout;
 use crate::format::template::Template;
 use crate::format::w3c::Columns;
 use crate::format::{apache, builtin, json, nginx, Format, Role};
-use crate::key::Key;
+use crate::key::{Key, KeyDir};
+use crate::redact::pseudonym::KeySource;
 
 /// What to do with IP addresses, wherever they appear in a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +50,7 @@ pub enum HashFormat {
     Hex,
 }
 
-/// How often the pseudonym key changes, following each line's own timestamp.
+/// How often the pseudonym key changes, following the UTC instant of each line's timestamp.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rotation {
     /// One key for all lines.
@@ -86,6 +87,18 @@ pub enum RequestPolicy {
     Strip,
     /// Leave the URL as it is (addresses and e-mails in it are still scrubbed).
     Keep,
+}
+
+/// What to do with user-agent fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentPolicy {
+    /// Keep the agent (personal data in it is still scrubbed).
+    Keep,
+    /// Keep browser family, major version and OS; zero minor versions, drop device models
+    /// and app build details (see `redact::agent`).
+    Reduce,
+    /// Write `-`.
+    Drop,
 }
 
 /// What to do with the authenticated user (`%u`).
@@ -151,9 +164,14 @@ pub struct Config {
     referrer: ReferrerPolicy,
     request: RequestPolicy,
     user: UserPolicy,
+    agent: AgentPolicy,
+    /// Whether user agents are counted for `--stats` (distinct agents and their entropy).
+    count_agents: bool,
     hash_format: HashFormat,
     rotation: Rotation,
     key: Option<Key>,
+    /// Per-period key files (`--key-dir`), in place of `key`.
+    key_dir: Option<Arc<KeyDir>>,
     random_key: bool,
     v4_keep: u32,
     v6_keep: u128,
@@ -214,6 +232,16 @@ impl Config {
     pub fn ipv6_mask(&self) -> u32 {
         self.ipv6_mask
     }
+    /// The user-agent policy.
+    pub fn agent(&self) -> AgentPolicy {
+        self.agent
+    }
+
+    /// Whether user agents are counted.
+    pub fn counts_agents(&self) -> bool {
+        self.count_agents
+    }
+
     /// The referrer policy.
     pub fn referrer(&self) -> ReferrerPolicy {
         self.referrer
@@ -234,9 +262,22 @@ impl Config {
     pub fn rotation(&self) -> Rotation {
         self.rotation
     }
-    /// The pseudonym key, present exactly when a policy needs one.
+    /// The master pseudonym key, present when a policy needs a key and no key directory is
+    /// used.
     pub fn key(&self) -> Option<&Key> {
         self.key.as_ref()
+    }
+    /// The directory of per-period keys, present when a policy needs a key and one was given.
+    pub fn key_dir(&self) -> Option<&KeyDir> {
+        self.key_dir.as_deref()
+    }
+    /// Where the pseudonym keys come from, when a policy needs them.
+    pub(crate) fn key_source(&self) -> Option<KeySource> {
+        match (&self.key_dir, &self.key) {
+            (Some(dir), _) => Some(KeySource::Dir(dir.clone())),
+            (None, Some(key)) => Some(KeySource::Master(key.clone())),
+            (None, None) => None,
+        }
     }
     /// Whether the key was drawn at random for this run (pseudonyms unlinkable across runs).
     pub fn random_key(&self) -> bool {
@@ -287,9 +328,12 @@ pub struct ConfigBuilder {
     referrer: ReferrerPolicy,
     request: RequestPolicy,
     user: UserPolicy,
+    agent: AgentPolicy,
+    count_agents: bool,
     hash_format: HashFormat,
     rotation: Rotation,
     key: Option<Key>,
+    key_dir: Option<Arc<KeyDir>>,
 }
 
 impl Default for ConfigBuilder {
@@ -309,9 +353,12 @@ impl Default for ConfigBuilder {
             referrer: ReferrerPolicy::Strip,
             request: RequestPolicy::Redact,
             user: UserPolicy::Drop,
+            agent: AgentPolicy::Keep,
+            count_agents: false,
             hash_format: HashFormat::Addr,
             rotation: Rotation::None,
             key: None,
+            key_dir: None,
         }
     }
 }
@@ -360,6 +407,19 @@ impl ConfigBuilder {
         self.ipv6_mask = bits;
         self
     }
+    /// Sets the user-agent policy.
+    pub fn agent(mut self, agent: AgentPolicy) -> Self {
+        self.agent = agent;
+        self
+    }
+
+    /// Counts the user agents read and written (for `--stats`), at the cost of a hash and a
+    /// table lookup per line.
+    pub fn count_agents(mut self, yes: bool) -> Self {
+        self.count_agents = yes;
+        self
+    }
+
     /// Sets the referrer policy.
     pub fn referrer(mut self, referrer: ReferrerPolicy) -> Self {
         self.referrer = referrer;
@@ -391,6 +451,12 @@ impl ConfigBuilder {
         self.key = Some(key);
         self
     }
+    /// Takes the pseudonym keys from a directory of per-period key files instead of a master
+    /// key. Needs a rotation period.
+    pub fn key_dir(mut self, dir: KeyDir) -> Self {
+        self.key_dir = Some(Arc::new(dir));
+        self
+    }
 
     /// Validates the settings, precomputes the masks, and draws a random key if a policy needs
     /// a key and none was given.
@@ -412,10 +478,26 @@ impl ConfigBuilder {
         };
         let needs_key =
             matches!(self.ip, IpPolicy::Hash | IpPolicy::Prefix) || self.user == UserPolicy::Hash;
-        let random_key = needs_key && self.key.is_none();
+        if self.key_dir.is_some() {
+            if self.rotation == Rotation::None {
+                return Err(ConfigError::Key(
+                    "--key-dir needs --key-rotation daily, weekly or monthly: it holds one key \
+                     per period"
+                        .to_string(),
+                ));
+            }
+            if self.key.is_some() {
+                return Err(ConfigError::Key(
+                    "--key-dir replaces --key-file and LOGSCRUB_KEY; give only one".to_string(),
+                ));
+            }
+        }
+        let key_dir = self.key_dir.filter(|_| needs_key);
+        let random_key = needs_key && self.key.is_none() && key_dir.is_none();
         let key = match (needs_key, self.key) {
             (false, _) => None,
             (true, Some(key)) => Some(key),
+            (true, None) if key_dir.is_some() => None,
             (true, None) => Some(Key::random().map_err(|e| ConfigError::Key(e.to_string()))?),
         };
         if self.ip == IpPolicy::Prefix && key.as_ref().is_some_and(|k| !k.halves_differ()) {
@@ -488,9 +570,12 @@ impl ConfigBuilder {
             referrer: self.referrer,
             request: self.request,
             user: self.user,
+            agent: self.agent,
+            count_agents: self.count_agents,
             hash_format: self.hash_format,
             rotation: self.rotation,
             key,
+            key_dir,
             random_key,
             v4_keep,
             v6_keep,

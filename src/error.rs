@@ -19,6 +19,8 @@ pub enum Error {
     OpenOutput { path: PathBuf, source: io::Error },
     /// The output failed while being written.
     Write { source: io::Error },
+    /// The `--state` file could not be read or written.
+    State { path: PathBuf, source: io::Error },
 }
 
 impl Error {
@@ -44,6 +46,7 @@ impl fmt::Display for Error {
             Error::Write { .. } => {
                 write!(f, "cannot write output (check free space and permissions)")
             }
+            Error::State { path, .. } => write!(f, "cannot use state file {}", path.display()),
         }
     }
 }
@@ -55,9 +58,22 @@ impl std::error::Error for Error {
             Error::Open { source, .. }
             | Error::Read { source, .. }
             | Error::OpenOutput { source, .. }
-            | Error::Write { source } => Some(source),
+            | Error::Write { source }
+            | Error::State { source, .. } => Some(source),
         }
     }
+}
+
+/// `error: cause: cause`, like anyhow's `{:#}`, for errors that are reported and survived.
+pub fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 impl From<ConfigError> for Error {

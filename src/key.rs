@@ -11,10 +11,17 @@
 //! - the ipcrypt-pfx key is the period key, as is;
 //! - the HMAC key is `HKDF-SHA256(salt = "", ikm = period key, info = "logscrub hmac-sha256 v1",
 //!   L = 32)`.
+//!
+//! With a key directory ([`KeyDir`], `--key-dir`) there is no master key: each period has a
+//! random key of its own in `DIR/<label>.key`, made on first need, and that file's key is the
+//! period key. Deleting the file destroys the period's key for good.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use base64::Engine as _;
 
@@ -44,6 +51,10 @@ pub enum KeyError {
     Random(String),
     /// A new key file could not be written.
     Write { path: PathBuf, source: io::Error },
+    /// The key directory cannot be used: not a directory, or writable by group or others.
+    Dir { path: PathBuf, why: String },
+    /// A key file in the key directory is writable by group or others.
+    Exposed { path: PathBuf },
 }
 
 impl fmt::Display for KeyError {
@@ -66,6 +77,14 @@ impl fmt::Display for KeyError {
             KeyError::Write { path, source } => {
                 write!(f, "cannot write key file {}: {source}", path.display())
             }
+            KeyError::Dir { path, why } => write!(f, "key directory {}: {why}", path.display()),
+            KeyError::Exposed { path } => write!(
+                f,
+                "key file {} is writable by group or others, so its key cannot be trusted; \
+                 restrict it with `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ),
         }
     }
 }
@@ -138,26 +157,31 @@ impl Key {
     /// An existing file is never overwritten.
     pub fn generate_file(path: &Path) -> Result<(), KeyError> {
         let key = Key::random()?;
-        let write_err = |source| KeyError::Write {
+        key.write_new(path).map_err(|source| KeyError::Write {
             path: path.to_path_buf(),
             source,
-        };
-        let mut options = std::fs::OpenOptions::new();
+        })
+    }
+
+    /// Writes the key as 64 hex digits and a newline to a new file with mode 0600 and syncs
+    /// it; fails if `path` exists.
+    fn write_new(&self, path: &Path) -> io::Result<()> {
+        let mut options = OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(path).map_err(write_err)?;
+        let mut file = options.open(path)?;
         let mut text = String::with_capacity(2 * KEY_LEN + 1);
-        for byte in key.0 {
-            text.push_str(&format!("{byte:02x}"));
+        for byte in self.0 {
+            text.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+            text.push(char::from(HEX_DIGITS[usize::from(byte & 0xf)]));
         }
         text.push('\n');
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(write_err)
+        file.write_all(text.as_bytes())?;
+        file.sync_all()
     }
 
     /// The key bytes.
@@ -168,6 +192,236 @@ impl Key {
     /// Whether the halves differ, as ipcrypt-pfx requires.
     pub fn halves_differ(&self) -> bool {
         self.0[..16] != self.0[16..]
+    }
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// A directory of per-period keys (`--key-dir`): `2024-05-17.key` (daily), `2024-W20.key`
+/// (ISO week) or `2024-05.key` (monthly), each 32 random bytes as 64 hex digits, mode 0600.
+///
+/// A period's file is made on first need and never overwritten: the key is written to a
+/// private temporary file (`O_EXCL`), synced, and hard-linked to its name, which fails if the
+/// name exists. So processes (and hosts sharing the directory) racing on a new period end with
+/// one key: the loser removes its own file and reads the winner's. Temporary files are named
+/// `.tmp-<label>-<pid>-<random>.key`, so a cleanup by `*.key` also removes any left by a crash.
+///
+/// Keys are read once per process and period and shared by all workers.
+pub struct KeyDir {
+    path: PathBuf,
+    /// Per period label: its key, or why it could not be had (then not tried again).
+    loaded: Mutex<HashMap<String, Result<Key, String>>>,
+    /// Warnings about key files (readable by group or others), each once.
+    warnings: Mutex<Vec<String>>,
+}
+
+impl fmt::Debug for KeyDir {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyDir").field("path", &self.path).finish()
+    }
+}
+
+/// A period key from a [`KeyDir`].
+pub struct PeriodKey {
+    /// The key.
+    pub key: Key,
+    /// Whether this process created the key's file.
+    pub created: bool,
+}
+
+impl KeyDir {
+    /// Opens the key directory, creating it (mode 0700) if it does not exist. Refuses a path
+    /// that is not a directory, or a directory writable by group or others (anyone who can
+    /// write it could plant a key they know, or delete keys). Returns a warning where the
+    /// directory is readable by group or others.
+    pub fn open(path: &Path) -> Result<(KeyDir, Option<String>), KeyError> {
+        let dir_err = |why: String| KeyError::Dir {
+            path: path.to_path_buf(),
+            why,
+        };
+        let mut builder = fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        match builder.create(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(dir_err(format!("cannot create it: {e}"))),
+        }
+        let meta = fs::metadata(path).map_err(|e| dir_err(e.to_string()))?;
+        if !meta.is_dir() {
+            return Err(dir_err("not a directory".to_string()));
+        }
+        let mut warning = None;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o7777;
+            if mode & 0o022 != 0 {
+                return Err(dir_err(format!(
+                    "writable by group or others (mode {mode:04o}): anyone who can write it \
+                     could plant or delete keys; restrict it with `chmod 700 {}`",
+                    path.display()
+                )));
+            }
+            if mode & 0o044 != 0 {
+                warning = Some(format!(
+                    "key directory {} is readable by group or others (mode {mode:04o}); \
+                     restrict it with `chmod 700 {}`",
+                    path.display(),
+                    path.display()
+                ));
+            }
+        }
+        let dir = KeyDir {
+            path: path.to_path_buf(),
+            loaded: Mutex::new(HashMap::new()),
+            warnings: Mutex::new(Vec::new()),
+        };
+        Ok((dir, warning))
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file that holds the key of the period `label`.
+    pub fn file(&self, label: &str) -> PathBuf {
+        self.path.join(format!("{label}.key"))
+    }
+
+    /// The key of the period `label`: read from its file, or made and written there if the
+    /// file does not exist. Each label is looked up once per process; a failure is kept (and
+    /// listed by [`KeyDir::failures`]) rather than tried again for every line.
+    pub fn period_key(&self, label: &str) -> Result<PeriodKey, String> {
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = loaded.get(label) {
+            return known.clone().map(|key| PeriodKey {
+                key,
+                created: false,
+            });
+        }
+        let result = self.load_or_create(label).map_err(|e| e.to_string());
+        loaded.insert(
+            label.to_string(),
+            result.as_ref().map(|p| p.key.clone()).map_err(Clone::clone),
+        );
+        result
+    }
+
+    /// Why period keys could not be had, one message per period, sorted.
+    pub fn failures(&self) -> Vec<String> {
+        let loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let mut failures: Vec<String> = loaded
+            .values()
+            .filter_map(|r| r.as_ref().err().cloned())
+            .collect();
+        failures.sort();
+        failures
+    }
+
+    /// Warnings about key files read (readable by group or others).
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn load_or_create(&self, label: &str) -> Result<PeriodKey, KeyError> {
+        let path = self.file(label);
+        if let Some(key) = self.read(&path)? {
+            return Ok(PeriodKey {
+                key,
+                created: false,
+            });
+        }
+        let key = Key::random()?;
+        let mut nonce = [0u8; 8];
+        getrandom::getrandom(&mut nonce).map_err(|e| KeyError::Random(e.to_string()))?;
+        let temp = self.path.join(format!(
+            ".tmp-{label}-{}-{:016x}.key",
+            std::process::id(),
+            u64::from_le_bytes(nonce)
+        ));
+        let write_err = |source| KeyError::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Err(e) = key.write_new(&temp) {
+            let _ = fs::remove_file(&temp);
+            return Err(write_err(e));
+        }
+        // `link` never replaces an existing name: exactly one racer's key gets the name.
+        let linked = fs::hard_link(&temp, &path);
+        // The temporary name must go, or a copy of the key would outlive the period's file.
+        let removed = fs::remove_file(&temp);
+        match linked {
+            Ok(()) => {
+                removed.map_err(|e| KeyError::Write {
+                    path: temp.clone(),
+                    source: e,
+                })?;
+                // The new name must survive a crash, or a rerun would make another key.
+                if let Ok(dir) = fs::File::open(&self.path) {
+                    let _ = dir.sync_all();
+                }
+                Ok(PeriodKey { key, created: true })
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => match self.read(&path)? {
+                Some(key) => Ok(PeriodKey {
+                    key,
+                    created: false,
+                }),
+                None => Err(write_err(e)),
+            },
+            Err(e) => Err(write_err(e)),
+        }
+    }
+
+    /// The key in `path`, or `None` if there is no such file.
+    fn read(&self, path: &Path) -> Result<Option<Key>, KeyError> {
+        let read_err = |source| KeyError::Read {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut file = match fs::File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(read_err(e)),
+        };
+        let mut data = Vec::with_capacity(2 * KEY_LEN + 1);
+        io::Read::read_to_end(&mut file, &mut data).map_err(read_err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = file.metadata().map_err(read_err)?.permissions().mode();
+            if mode & 0o022 != 0 {
+                return Err(KeyError::Exposed {
+                    path: path.to_path_buf(),
+                });
+            }
+            if mode & 0o044 != 0 {
+                self.warnings
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!(
+                        "key file {} is readable by group or others; restrict it with \
+                         `chmod 600 {}`",
+                        path.display(),
+                        path.display()
+                    ));
+            }
+        }
+        let origin = format!("key file {}", path.display());
+        let key = Key::decode(&data, &origin)?;
+        if !key.halves_differ() {
+            return Err(KeyError::EqualHalves { origin });
+        }
+        Ok(Some(key))
     }
 }
 
@@ -270,5 +524,45 @@ mod tests {
             assert!(Key::from_file(&path).unwrap().1);
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Threads with a `KeyDir` each (no shared cache), released together on a new directory:
+    /// one file per period, every thread with the same key, exactly one of them its creator,
+    /// and no temporary file left.
+    #[test]
+    fn racing_creators_end_with_one_key() {
+        let dir = std::env::temp_dir().join(format!("logscrub-race-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for label in ["2024-05-17", "2024-W20", "2024-05"] {
+            let barrier = std::sync::Barrier::new(8);
+            let results: Vec<PeriodKey> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let (key_dir, _) = KeyDir::open(&dir).unwrap();
+                            barrier.wait();
+                            key_dir.period_key(label).unwrap()
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            assert_eq!(results.iter().filter(|p| p.created).count(), 1, "{label}");
+            assert!(results.iter().all(|p| p.key == results[0].key), "{label}");
+            let (on_disk, exposed) = Key::from_file(&dir.join(format!("{label}.key"))).unwrap();
+            assert_eq!(on_disk, results[0].key);
+            assert!(!exposed);
+        }
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["2024-05-17.key", "2024-05.key", "2024-W20.key"]);
+        // Never overwritten: a second process reads what is there.
+        let (again, _) = KeyDir::open(&dir).unwrap();
+        let read = again.period_key("2024-05").unwrap();
+        assert!(!read.created);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -11,21 +11,24 @@ use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::sync::Arc;
 
-use logscrub::audit::{Audit, Auditor, Kind};
+use logscrub::check::{self, Auditor};
 use logscrub::config::CustomFormat;
 use logscrub::format::Role;
+use logscrub::key::KeyDir;
+use logscrub::pipeline::follow::FollowOptions;
 use logscrub::pipeline::in_place;
-use logscrub::pipeline::output::ReopeningFile;
+use logscrub::pipeline::output::{OnFull, Output, ReopeningFile};
 use logscrub::pipeline::reader::ChunkReader;
 use logscrub::pipeline::{self, Input, Options, Summary};
 use logscrub::{
-    Config, Error, Format, HashFormat, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Rotation,
-    UserPolicy,
+    AgentPolicy, Config, Error, Format, HashFormat, IpPolicy, Key, ReferrerPolicy, RequestPolicy,
+    Rotation, UserPolicy,
 };
 
+use cli::CheckArgs;
 use cli::{
-    Cli, Command, FormatArg, HashFormatArg, IpArg, ReferrerArg, RequestArg, RotationArg, RunArgs,
-    UserArg,
+    AgentArg, Cli, Command, FormatArg, HashFormatArg, IpArg, OnFullArg, ReferrerArg, RequestArg,
+    RotationArg, RunArgs, UserArg,
 };
 
 /// The environment variable that may hold the key (never a command-line value: `ps` shows those).
@@ -157,7 +160,8 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
     if cli.stats_json {
         print_stats_json(&total, seconds, config).context("cannot write statistics to stderr")?;
     }
-    Ok(if total.failed_inputs > 0 {
+    let keys_failed = report_key_dir(config);
+    Ok(if total.failed_inputs > 0 || keys_failed {
         EXIT_ERROR
     } else {
         EXIT_OK
@@ -167,14 +171,41 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
 /// Found personal data (`check`).
 const EXIT_FOUND: u8 = 1;
 
-/// `logscrub check`: audits each input and prints what it found, per file.
-fn check(cli: RunArgs) -> anyhow::Result<u8> {
-    let config = construct_config(&cli)?;
-    let mut found = false;
-    let mut failed = false;
+/// `logscrub check`: audits each input and reports what it found, per file and class.
+fn check(args: CheckArgs) -> anyhow::Result<u8> {
+    if let Some(option) = args.scrub_only.given() {
+        let mut cli = Cli::command();
+        let command = cli
+            .find_subcommand_mut("check")
+            .expect("check is a subcommand");
+        command.set_bin_name("logscrub check");
+        command
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "{option} is a scrubbing option: `logscrub check` only reads, and takes only \
+                     the options that change what a log may hold (the format options, \
+                     --ipv4-mask, --ipv6-mask, --ip, --hash-format, --user, --referrer, --request)"
+                ),
+            )
+            .exit();
+    }
+    let config = check_config(&args)?;
+    let mut reports = Vec::new();
     let stdout = io::stdout();
     let mut out = stdout.lock();
-    for input in inputs(&cli) {
+    let inputs: Vec<Input> = if args.files.is_empty() {
+        vec![Input::Stdin]
+    } else {
+        args.files
+            .iter()
+            .map(|path| match path.as_os_str() == "-" {
+                true => Input::Stdin,
+                false => Input::Path(path.clone()),
+            })
+            .collect()
+    };
+    for input in inputs {
         let mut auditor = Auditor::new(&config);
         let read = input.open().and_then(|rdr| {
             let mut chunks = ChunkReader::new(rdr, logscrub::pipeline::reader::CHUNK_SIZE);
@@ -190,53 +221,102 @@ fn check(cli: RunArgs) -> anyhow::Result<u8> {
             }
             Ok(())
         });
-        if let Err(err) = read {
-            eprintln!("logscrub: {}", chain(&err));
-            failed = true;
-            continue;
+        let result = match read {
+            Ok(()) => Ok(auditor.audit().clone()),
+            Err(err) => {
+                eprintln!("logscrub: {}", chain(&err));
+                Err(chain(&err))
+            }
+        };
+        if let (false, Ok(audit)) = (args.json, &result) {
+            check::write_text(&mut out, &input.name(), audit)
+                .map_err(|source| Error::Write { source })?;
         }
-        let audit = auditor.audit();
-        found |= !audit.is_clean();
-        write_audit(&mut out, &input.name(), audit).map_err(|source| Error::Write { source })?;
+        reports.push(check::Report {
+            name: input.name(),
+            result,
+        });
+    }
+    if args.json {
+        check::write_json(&mut out, &reports).map_err(|source| Error::Write { source })?;
     }
     out.flush().map_err(|source| Error::Write { source })?;
-    Ok(if failed {
+    Ok(if reports.iter().any(|r| r.result.is_err()) {
         EXIT_ERROR
-    } else if found {
+    } else if reports
+        .iter()
+        .any(|r| r.result.as_ref().is_ok_and(|a| !a.is_clean()))
+    {
         EXIT_FOUND
     } else {
         EXIT_OK
     })
 }
 
-fn write_audit(out: &mut impl Write, name: &str, audit: &Audit) -> io::Result<()> {
-    if audit.is_clean() {
-        return writeln!(out, "{name}: clean ({} lines)", audit.lines);
+/// The policy `check` judges by: only the options that change what a log may hold.
+fn check_config(args: &CheckArgs) -> anyhow::Result<Config> {
+    let builder = Config::builder()
+        .format(format_of(args.format))
+        .ip(match args.ip {
+            IpArg::Mask => IpPolicy::Mask,
+            IpArg::Drop => IpPolicy::Drop,
+            IpArg::Keep => IpPolicy::Keep,
+            IpArg::Hash => IpPolicy::Hash,
+            IpArg::Prefix => IpPolicy::Prefix,
+        })
+        .hash_format(match args.hash_format {
+            HashFormatArg::Addr => HashFormat::Addr,
+            HashFormatArg::Hex => HashFormat::Hex,
+        })
+        .ipv4_mask(args.ipv4_mask)
+        .ipv6_mask(args.ipv6_mask)
+        .referrer(match args.referrer {
+            ReferrerArg::Strip => ReferrerPolicy::Strip,
+            ReferrerArg::Origin => ReferrerPolicy::Origin,
+            ReferrerArg::Redact => ReferrerPolicy::Redact,
+            ReferrerArg::Drop => ReferrerPolicy::Drop,
+            ReferrerArg::Keep => ReferrerPolicy::Keep,
+        })
+        .request(match args.request {
+            RequestArg::Redact => RequestPolicy::Redact,
+            RequestArg::Strip => RequestPolicy::Strip,
+            RequestArg::Keep => RequestPolicy::Keep,
+        })
+        .user(match args.user {
+            UserArg::Drop => UserPolicy::Drop,
+            UserArg::Keep => UserPolicy::Keep,
+            UserArg::Hash => UserPolicy::Hash,
+        })
+        .json_fields(Role::Client, args.json_ip_fields.clone())
+        .json_fields(Role::Url, args.json_url_fields.clone())
+        .json_fields(Role::Referrer, args.json_referrer_fields.clone())
+        .json_fields(Role::User, args.json_user_fields.clone());
+    let builder = match (&args.log_format, &args.nginx_format) {
+        (Some(format), _) => builder.custom_format(CustomFormat::Apache(format.clone())),
+        (None, Some(format)) => builder.custom_format(CustomFormat::Nginx(format.clone())),
+        (None, None) => builder,
+    };
+    let builder = match &args.w3c_fields {
+        Some(names) => builder.w3c_fields(names.clone()),
+        None => builder,
+    };
+    Ok(builder.build()?)
+}
+
+fn format_of(format: FormatArg) -> Format {
+    match format {
+        FormatArg::Auto => Format::Auto,
+        FormatArg::Common => Format::Common,
+        FormatArg::Combined => Format::Combined,
+        FormatArg::CombinedXff => Format::CombinedXff,
+        FormatArg::VhostCombined => Format::VhostCombined,
+        FormatArg::Json => Format::Json,
+        FormatArg::W3c => Format::W3c,
+        FormatArg::Haproxy => Format::Haproxy,
+        FormatArg::Elb => Format::Elb,
+        FormatArg::Alb => Format::Alb,
+        FormatArg::S3 => Format::S3,
     }
-    writeln!(
-        out,
-        "{name}: personal data found ({} lines read)",
-        audit.lines
-    )?;
-    for kind in Kind::ALL {
-        let count = audit.count(kind);
-        if count == 0 {
-            continue;
-        }
-        let lines: Vec<String> = audit.first_lines(kind).iter().map(u64::to_string).collect();
-        let more = if count > lines.len() as u64 {
-            ", …"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "  {}: {count} lines (line {}{more})",
-            kind.describe(),
-            lines.join(", ")
-        )?;
-    }
-    Ok(())
 }
 
 fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
@@ -246,7 +326,12 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     if let Some(threads) = cli.threads {
         options.threads = threads as usize;
     }
-    let progress = progress_bar(&inputs);
+    // A followed file has no end to show progress towards.
+    let progress = if cli.follow {
+        None
+    } else {
+        progress_bar(&inputs)
+    };
     if let Some(bar) = &progress {
         let bar = bar.clone();
         options.progress = Some(Arc::new(move |n| bar.inc(n)));
@@ -258,14 +343,24 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         }
         return result;
     }
+    if cli.follow && !matches!(inputs.as_slice(), [Input::Path(_)]) {
+        anyhow::bail!("--follow takes exactly one FILE, not standard input");
+    }
+    // A full disk: -o waits (a piped logger must not lose lines), standard output fails as
+    // it always did (a pipe never fills up; a redirected batch job wants a prompt error).
+    let on_full = match (cli.on_full, &cli.output) {
+        (Some(OnFullArg::Wait), _) | (None, Some(_)) => OnFull::Wait,
+        (Some(OnFullArg::Exit), _) | (None, None) => OnFull::Exit,
+    };
     pipeline::pipes::enlarge_std_pipes();
     pipeline::signals::install();
     let started = Instant::now();
     let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
     let summary = match &cli.output {
         Some(path) => {
-            let mut file = ReopeningFile::open(path)?;
-            pipeline::run(
+            let mut file = ReopeningFile::open(path)?.on_full(on_full);
+            run_or_follow(
+                &cli,
                 &config,
                 &inputs,
                 &mut file,
@@ -273,18 +368,18 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
                 &mut report_input_error,
             )?
         }
+        // Unbuffered, like -o: where standard output is a file, a line cut short by a full
+        // disk is taken back out of it.
         None => {
-            let stdout = io::stdout();
-            let mut lock = stdout.lock();
-            let summary = pipeline::run(
+            let mut out = ReopeningFile::stdout()?.on_full(on_full);
+            run_or_follow(
+                &cli,
                 &config,
                 &inputs,
-                &mut lock,
+                &mut out,
                 &options,
                 &mut report_input_error,
-            )?;
-            lock.flush().map_err(|source| Error::Write { source })?;
-            summary
+            )?
         }
     };
     if let Some(bar) = progress {
@@ -298,19 +393,71 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         print_stats_json(&summary, seconds, &config)
             .context("cannot write statistics to stderr")?;
     }
-    Ok(if summary.failed_inputs > 0 {
+    let keys_failed = report_key_dir(&config);
+    Ok(if summary.failed_inputs > 0 || keys_failed {
         EXIT_ERROR
     } else {
         EXIT_OK
     })
 }
 
+/// Runs over the inputs, or follows the one FILE with `--follow`.
+fn run_or_follow<O: Output>(
+    cli: &RunArgs,
+    config: &Config,
+    inputs: &[Input],
+    out: &mut O,
+    options: &Options,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    match inputs {
+        [Input::Path(path)] if cli.follow => {
+            let follow = FollowOptions {
+                state: cli.state.clone(),
+                ..FollowOptions::default()
+            };
+            pipeline::follow(config, path, out, options, &follow, on_error)
+        }
+        _ => pipeline::run(config, inputs, out, options, on_error),
+    }
+}
+
+/// Reports warnings about key files and the periods whose key could not be had in the key
+/// directory (their lines were masked). Returns whether any period failed.
+fn report_key_dir(config: &Config) -> bool {
+    let Some(dir) = config.key_dir() else {
+        return false;
+    };
+    for warning in dir.warnings() {
+        eprintln!("logscrub: warning: {warning}");
+    }
+    let failures = dir.failures();
+    for failure in &failures {
+        eprintln!("logscrub: {failure}; the addresses of that period's lines were masked");
+    }
+    !failures.is_empty()
+}
+
 /// Turns the command line into the policy; the library never sees clap types.
 fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
     let mut builder = Config::builder();
     let needs_key = matches!(cli.ip, IpArg::Hash | IpArg::Prefix) || cli.user == UserArg::Hash;
+    if cli.key_dir.is_some() && matches!(cli.key_rotation, RotationArg::None) {
+        anyhow::bail!(
+            "--key-dir needs --key-rotation daily, weekly or monthly: it holds one key per period"
+        );
+    }
     if needs_key {
-        if let Some(key) = load_key(cli)? {
+        if let Some(path) = &cli.key_dir {
+            let (dir, warning) = KeyDir::open(path)?;
+            if let Some(warning) = warning {
+                eprintln!("logscrub: warning: {warning}");
+            }
+            if std::env::var_os(KEY_ENV).is_some() {
+                eprintln!("logscrub: warning: {KEY_ENV} is ignored: --key-dir gives the keys");
+            }
+            builder = builder.key_dir(dir);
+        } else if let Some(key) = load_key(cli)? {
             builder = builder.key(key);
         }
     }
@@ -364,6 +511,12 @@ fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
             UserArg::Keep => UserPolicy::Keep,
             UserArg::Hash => UserPolicy::Hash,
         })
+        .agent(match cli.agent {
+            AgentArg::Keep => AgentPolicy::Keep,
+            AgentArg::Reduce => AgentPolicy::Reduce,
+            AgentArg::Drop => AgentPolicy::Drop,
+        })
+        .count_agents(cli.stats || cli.stats_json)
         .json_fields(Role::Client, cli.json_ip_fields.clone())
         .json_fields(Role::Url, cli.json_url_fields.clone())
         .json_fields(Role::Referrer, cli.json_referrer_fields.clone())
@@ -434,17 +587,48 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
         }
     }
     if config.needs_key() {
-        let origin = if config.random_key() {
-            "drawn at random for this run: pseudonyms are consistent within it and unlinkable across runs"
+        let origin = if let Some(dir) = config.key_dir() {
+            format!(
+                "one per {} from {} (UTC periods)",
+                match config.rotation() {
+                    Rotation::Daily => "day",
+                    Rotation::Weekly => "ISO week",
+                    _ => "month",
+                },
+                dir.path().display()
+            )
+        } else if config.random_key() {
+            "drawn at random for this run: pseudonyms are consistent within it and unlinkable across runs".to_string()
         } else {
-            "given: pseudonyms are consistent across runs with the same key"
+            "given: pseudonyms are consistent across runs with the same key".to_string()
         };
         writeln!(err, "{pad}key: {origin}")?;
+        if config.key_dir().is_some() {
+            writeln!(
+                err,
+                "{pad}period keys created: {}",
+                periods(&s.period_keys_created)
+            )?;
+        }
+        if config.rotation() != Rotation::None {
+            writeln!(
+                err,
+                "{pad}period keys used: {}",
+                periods(&s.period_keys_used)
+            )?;
+        }
         if s.unkeyed_lines > 0 {
             writeln!(
                 err,
                 "{pad}{} lines had no usable timestamp for key rotation; their addresses were masked",
                 s.unkeyed_lines
+            )?;
+        }
+        if s.key_failed_lines > 0 {
+            writeln!(
+                err,
+                "{pad}{} lines had no key for their period (see the error); their addresses were masked",
+                s.key_failed_lines
             )?;
         }
     }
@@ -458,6 +642,15 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
         "{pad}redacted: {} IPs, {} e-mails, {} referrers, {} request values, {} users",
         s.ips, s.emails, s.referrers, s.request_values, s.users
     )?;
+    if !s.agents_in.is_empty() {
+        let (distinct_in, bits_in) = logscrub::stats::fingerprint(&s.agents_in);
+        let (distinct_out, bits_out) = logscrub::stats::fingerprint(&s.agents_out);
+        writeln!(
+            err,
+            "{pad}user agents: {distinct_in} distinct in, {distinct_out} out; entropy {bits_in:.2} \
+             bits in, {bits_out:.2} out"
+        )?;
+    }
     writeln!(
         err,
         "{pad}bytes: {} in, {} out; {seconds:.3} s, {rate:.1} MB/s",
@@ -486,11 +679,15 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         })
         .collect();
     let inputs = inputs.join(",");
+    let agents_in = logscrub::stats::fingerprint(&s.agents_in);
+    let agents_out = logscrub::stats::fingerprint(&s.agents_out);
     writeln!(
         io::stderr().lock(),
         "{{\"format\":\"{}\",\"ip\":\"{ip}\",\"random_key\":{},\"lines_in\":{},\"lines_out\":{},\
          \"fallback_lines\":{},\"ips\":{},\"emails\":{},\"referrers\":{},\"request_values\":{},\
-         \"users\":{},\"unkeyed_lines\":{},\"bytes_in\":{},\"bytes_out\":{},\"failed_inputs\":{},\
+         \"users\":{},\"unkeyed_lines\":{},\"key_failed_lines\":{},\"period_keys_created\":[{}],\
+         \"period_keys_used\":[{}],\"agents_in\":{},\"agents_out\":{},\"agent_bits_in\":{:.4},\
+         \"agent_bits_out\":{:.4},\"bytes_in\":{},\"bytes_out\":{},\"failed_inputs\":{},\
          \"seconds\":{seconds:.6},\"mb_per_s\":{mb_per_s:.3},\"inputs\":[{inputs}]}}",
         config.format().name(),
         config.needs_key() && config.random_key(),
@@ -503,10 +700,36 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         s.request_values,
         s.users,
         s.unkeyed_lines,
+        s.key_failed_lines,
+        json_labels(&s.period_keys_created),
+        json_labels(&s.period_keys_used),
+        agents_in.0,
+        agents_out.0,
+        agents_in.1,
+        agents_out.1,
         s.bytes_in,
         s.bytes_out,
         summary.failed_inputs,
     )
+}
+
+/// Period labels for `--stats`: all of them up to eight, else how many and the first and last.
+fn periods(labels: &std::collections::BTreeSet<String>) -> String {
+    match labels.len() {
+        0 => "none".to_string(),
+        1..=8 => labels.iter().cloned().collect::<Vec<_>>().join(", "),
+        n => format!(
+            "{n} periods, {} … {}",
+            labels.first().expect("not empty"),
+            labels.last().expect("not empty")
+        ),
+    }
+}
+
+/// Period labels (digits, `-` and `W`) as the items of a JSON array.
+fn json_labels(labels: &std::collections::BTreeSet<String>) -> String {
+    let quoted: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
+    quoted.join(",")
 }
 
 /// What `--format auto` chose for an input; `auto` there means common and combined lines

@@ -3,7 +3,7 @@
 
 use memchr::memchr;
 
-use crate::config::Config;
+use crate::config::{AgentPolicy, Config};
 use crate::format::layout::{self, Layout};
 use crate::format::{clf, json, Field, Format, Role};
 use crate::redact::memo::Memo;
@@ -178,7 +178,12 @@ fn write_clf(cx: &mut Ctx, memo: &mut Memo, line: &[u8], f: &clf::ClfLine, out: 
         write_memoized(cx, memo, Role::Referrer, &line[referrer.clone()], out);
         out.extend_from_slice(&line[referrer.end..agent.start]);
         // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
+        let at = out.len();
         write_memoized(cx, memo, Role::Agent, &line[agent.clone()], out);
+        if cx.cfg.counts_agents() {
+            let (read, written) = (&line[agent.clone()], &out[at..]);
+            cx.stats.count_agent(read, written);
+        }
         copied = agent.end;
     }
     out.extend_from_slice(&line[copied..f.rest.start]);
@@ -196,17 +201,27 @@ fn write_fields(
     out: &mut Vec<u8>,
 ) {
     let mut copied = 0;
+    let agent_kept = cx.cfg.agent() == AgentPolicy::Keep;
     for field in fields {
         let value = &line[field.range.clone()];
-        if !field.escaped && passes_unchanged(field.role, value) {
+        let agent = field.role == Role::Agent;
+        if !field.escaped && passes_unchanged(field.role, value) && (agent_kept || !agent) {
             // Copied with the bytes around it: one copy instead of three.
+            if agent && cx.cfg.counts_agents() {
+                cx.stats.count_agent(value, value);
+            }
             continue;
         }
         out.extend_from_slice(&line[copied..field.range.start]);
+        let at = out.len();
         if field.escaped {
             write_escaped(cx, field.role, value, scratch, out);
         } else {
             write_memoized(cx, memo, field.role, value, out);
+        }
+        if agent && cx.cfg.counts_agents() {
+            let written = &out[at..];
+            cx.stats.count_agent(value, written);
         }
         copied = field.range.end;
     }
@@ -265,6 +280,23 @@ fn write_memoized(cx: &mut Ctx, memo: &mut Memo, role: Role, value: &[u8], out: 
     }
 }
 
+/// Writes a user agent under the agent policy: scrubbed of personal data, then reduced or
+/// dropped.
+fn agent(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
+    match cx.cfg.agent() {
+        AgentPolicy::Keep => text::scrub_text(cx, value, Scan::Agent, out),
+        AgentPolicy::Drop if value.is_empty() || value == b"-" => out.extend_from_slice(value),
+        AgentPolicy::Drop => out.push(b'-'),
+        AgentPolicy::Reduce => {
+            let mut scrubbed = std::mem::take(&mut cx.agent);
+            scrubbed.clear();
+            text::scrub_text(cx, value, Scan::Agent, &mut scrubbed);
+            crate::redact::agent::reduce(&scrubbed, out);
+            cx.agent = scrubbed;
+        }
+    }
+}
+
 /// Writes one field's value by its role.
 fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
     match role {
@@ -280,8 +312,12 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         // A template that matched an unusual line may have put anything into any field, so
         // even fields expected to be harmless get the fail-safe scrub (which leaves numbers,
         // names and protocols as they are).
-        Role::Agent => text::scrub_text(cx, value, Scan::Agent, out),
-        Role::Text | Role::Addrs | Role::Plain => text::scrub_text(cx, value, Scan::FailSafe, out),
+        Role::Agent => agent(cx, value, out),
+        // Known harmless fields (`Content-Type: text/html; charset=utf-8`) are not read as
+        // `name=value` pairs, but their queries and addresses are still scrubbed.
+        Role::Plain => text::scrub_text(cx, value, Scan::Agent, out),
+        Role::Text | Role::Addrs => text::scrub_text(cx, value, Scan::FailSafe, out),
+        Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {
             if crate::redact::personal::coarsen_coordinates(value, out) {
                 cx.stats.request_values += 1;

@@ -1,5 +1,8 @@
 //! Counters of what a run did, merged across inputs (and, later, workers).
 
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+
 /// What was read, written and redacted. Counts never include the data itself.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
@@ -22,6 +25,19 @@ pub struct Stats {
     /// Lines whose addresses were masked instead of pseudonymized: key rotation is on and the
     /// line has no usable timestamp.
     pub unkeyed_lines: u64,
+    /// Lines whose addresses were masked instead of pseudonymized because the key of their
+    /// period could not be read or made in the key directory.
+    pub key_failed_lines: u64,
+    /// Labels of the rotation periods whose keys were used (`2024-05-17`, `2024-W20`,
+    /// `2024-05`).
+    pub period_keys_used: BTreeSet<String>,
+    /// Labels of the periods whose key files this run created in the key directory.
+    pub period_keys_created: BTreeSet<String>,
+    /// How often each user agent was read, by a hash of its bytes (only counted when asked
+    /// for, see [`crate::ConfigBuilder::count_agents`]): how much of a fingerprint they are.
+    pub agents_in: HashMap<u64, u64>,
+    /// The same for the user agents written.
+    pub agents_out: HashMap<u64, u64>,
     /// Bytes read.
     pub bytes_in: u64,
     /// Bytes written.
@@ -45,7 +61,62 @@ impl Stats {
         self.request_values += other.request_values;
         self.users += other.users;
         self.unkeyed_lines += other.unkeyed_lines;
+        self.key_failed_lines += other.key_failed_lines;
+        self.period_keys_used
+            .extend(other.period_keys_used.iter().cloned());
+        self.period_keys_created
+            .extend(other.period_keys_created.iter().cloned());
+        for (hash, n) in &other.agents_in {
+            *self.agents_in.entry(*hash).or_default() += n;
+        }
+        for (hash, n) in &other.agents_out {
+            *self.agents_out.entry(*hash).or_default() += n;
+        }
         self.bytes_in += other.bytes_in;
         self.bytes_out += other.bytes_out;
+    }
+
+    /// Counts one user agent as read and as written.
+    pub(crate) fn count_agent(&mut self, read: &[u8], written: &[u8]) {
+        *self.agents_in.entry(hash(read)).or_default() += 1;
+        *self.agents_out.entry(hash(written)).or_default() += 1;
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// Distinct user agents and the Shannon entropy of their distribution in bits: the
+/// fingerprint a user agent carries (0 bits when all visitors send the same one).
+pub fn fingerprint(counts: &HashMap<u64, u64>) -> (usize, f64) {
+    let total: u64 = counts.values().sum();
+    let entropy = counts
+        .values()
+        .map(|&n| {
+            let p = n as f64 / total as f64;
+            -p * p.log2()
+        })
+        .sum();
+    (counts.len(), entropy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_of_distributions() {
+        let mut s = Stats::default();
+        assert_eq!(fingerprint(&s.agents_in), (0, 0.0));
+        for ua in ["a", "a", "b", "c"] {
+            s.count_agent(ua.as_bytes(), b"x");
+        }
+        let (distinct, bits) = fingerprint(&s.agents_in);
+        assert_eq!(distinct, 3);
+        assert!((bits - 1.5).abs() < 1e-9, "{bits}");
+        assert_eq!(fingerprint(&s.agents_out), (1, 0.0));
     }
 }

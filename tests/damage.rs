@@ -138,7 +138,7 @@ fn measure(input: &[u8], output: &[u8]) -> Damage {
 #[test]
 fn nothing_but_personal_data_changes_in_real_logs() {
     let Some(dir) = corpus("real") else { return };
-    println!("| file | lines | agents changed (e-mail removed) | agents changed (other) | status/size | timestamps | file names |");
+    println!("\n| file | lines | agents changed (e-mail removed) | agents changed (other) | status/size | timestamps | file names |");
     println!("|---|---|---|---|---|---|---|");
     let mut unexplained = Vec::new();
     for path in files(&dir) {

@@ -244,10 +244,10 @@ proptest! {
     }
 }
 
-/// The key of a line follows the date written in the line, in its own offset: the last second of
-/// a day and the first of the next get different pseudonyms, two ends of one day the same ones.
+/// The key of a line follows the UTC instant of its timestamp: the last second of a UTC day and
+/// the first of the next get different pseudonyms, two ends of one UTC day the same ones.
 #[test]
-fn rotation_follows_each_lines_own_date() {
+fn rotation_follows_the_utc_instant_of_each_line() {
     let line = |time: &str| format!("198.51.100.7 - - [{time}] \"GET / HTTP/1.1\" 200 1\n");
     let first = |out: Output| {
         String::from_utf8(out.stdout)
@@ -265,17 +265,26 @@ fn rotation_follows_each_lines_own_date() {
         ))
     };
     let cases = [
+        // 2024-01-01 11:59:59 UTC and 2023-12-31 10:00:00 UTC.
         (
             "daily",
             "31/Dec/2023:23:59:59 -1200",
             "01/Jan/2024:00:00:00 +1400",
             false,
         ),
+        // 2023-12-31 10:00:00 UTC and 2023-12-31 23:59:59 UTC.
         (
             "daily",
             "01/Jan/2024:00:00:00 +1400",
-            "01/Jan/2024:23:59:59 -1200",
+            "31/Dec/2023:23:59:59 +0000",
             true,
+        ),
+        // 2024-01-02 11:59:59 UTC and 2024-01-01 00:00:00 UTC.
+        (
+            "daily",
+            "01/Jan/2024:23:59:59 -1200",
+            "01/Jan/2024:00:00:00 +0000",
+            false,
         ),
         (
             "weekly",
@@ -283,17 +292,24 @@ fn rotation_follows_each_lines_own_date() {
             "08/Jan/2024:00:00:00 +0000",
             false,
         ),
+        // Monday 00:30 at +01:00 is still Sunday in UTC, in the week before.
         (
             "weekly",
-            "01/Jan/2024:00:00:00 +0000",
+            "08/Jan/2024:00:30:00 +0100",
             "07/Jan/2024:23:59:59 +0000",
             true,
         ),
         (
             "monthly",
-            "31/Jan/2024:23:59:59 +0100",
             "01/Feb/2024:00:00:00 +0100",
-            false,
+            "31/Jan/2024:23:00:00 +0000",
+            true,
+        ),
+        (
+            "monthly",
+            "31/Jan/2024:23:59:59 -0100",
+            "01/Feb/2024:00:59:59 +0000",
+            true,
         ),
         (
             "none",
@@ -307,4 +323,167 @@ fn rotation_follows_each_lines_own_date() {
         assert!(pa.starts_with("24") || pa.starts_with("25"), "{pa}");
         assert_eq!(pa == pb, same, "{rotation}: {a} -> {pa}, {b} -> {pb}");
     }
+}
+
+/// Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = y - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `instant` (Unix seconds) as written at `offset` seconds east of UTC: CLF `%t` and ISO 8601.
+fn written(instant: i64, offset: i64) -> (String, String) {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let local = instant + offset;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let s = local.rem_euclid(86_400);
+    let (hh, mm, ss) = (s / 3600, s / 60 % 60, s % 60);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (oh, om) = (offset.abs() / 3600, offset.abs() / 60 % 60);
+    (
+        format!(
+            "{d:02}/{}/{y}:{hh:02}:{mm:02}:{ss:02} {sign}{oh:02}{om:02}",
+            MONTHS[m as usize - 1]
+        ),
+        format!("{y}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{sign}{oh:02}:{om:02}"),
+    )
+}
+
+/// The UTC boundary table: each instant, written in every offset from -12:00 to +14:00 (quarter
+/// hours), as CLF, as JSON `time_iso8601` and as JSON `msec` (epoch), gets one pseudonym per
+/// rotation; instants on the two sides of a UTC boundary get two. With `--key-dir`, all those
+/// lines make one key file per UTC period.
+#[test]
+fn utc_boundary_table_through_the_binary() {
+    let at = |y, m, d, s| days_from_civil(y, m, d) * 86_400 + s;
+    // (instant, its UTC day, ISO week and month labels)
+    let instants = [
+        (
+            at(2023, 12, 31, 86_399),
+            ["2023-12-31", "2023-W52", "2023-12"],
+        ),
+        (at(2024, 1, 1, 0), ["2024-01-01", "2024-W01", "2024-01"]),
+        (
+            at(2024, 5, 19, 84_600),
+            ["2024-05-19", "2024-W20", "2024-05"],
+        ),
+        (
+            at(2024, 5, 20, 1_800),
+            ["2024-05-20", "2024-W21", "2024-05"],
+        ),
+        (
+            at(2024, 5, 31, 86_399),
+            ["2024-05-31", "2024-W22", "2024-05"],
+        ),
+        (at(2024, 6, 1, 0), ["2024-06-01", "2024-W22", "2024-06"]),
+    ];
+    let offsets: Vec<i64> = (-48..=56).map(|q| q * 900).collect();
+    let (mut clf, mut iso, mut msec) = (String::new(), String::new(), String::new());
+    for &(instant, _) in &instants {
+        for &offset in &offsets {
+            let (c, i) = written(instant, offset);
+            clf.push_str(&format!(
+                "198.51.100.7 - - [{c}] \"GET / HTTP/1.1\" 200 1 \"-\" \"ua\"\n"
+            ));
+            iso.push_str(&format!(
+                "{{\"remote_addr\":\"198.51.100.7\",\"time_iso8601\":\"{i}\"}}\n"
+            ));
+        }
+        msec.push_str(&format!(
+            "{{\"remote_addr\":\"198.51.100.7\",\"msec\":{instant}.000}}\n"
+        ));
+    }
+    let pseudonyms = |args: &[&str], input: &str, json: bool| -> Vec<String> {
+        let out = run_keyed(Some(KEY), args, input.as_bytes());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| match json {
+                true => l.split('"').nth(3).unwrap().to_string(),
+                false => l.split(' ').next().unwrap().to_string(),
+            })
+            .collect()
+    };
+    for (r, rotation) in ["daily", "weekly", "monthly"].into_iter().enumerate() {
+        let args = ["--ip", "hash", "--key-rotation", rotation];
+        let (c, i, e) = (
+            pseudonyms(&args, &clf, false),
+            pseudonyms(&args, &iso, true),
+            pseudonyms(&args, &msec, true),
+        );
+        assert_eq!(c.len(), instants.len() * offsets.len());
+        for (n, (_, labels)) in instants.iter().enumerate() {
+            let want = &e[n];
+            let row = n * offsets.len()..(n + 1) * offsets.len();
+            for (k, offset) in offsets.iter().enumerate() {
+                assert_eq!(
+                    &c[row.start + k],
+                    want,
+                    "{rotation} {labels:?} CLF at {offset}s"
+                );
+                assert_eq!(
+                    &i[row.start + k],
+                    want,
+                    "{rotation} {labels:?} ISO at {offset}s"
+                );
+            }
+            // Another period, another pseudonym; the same period, the same one.
+            for (m, (_, other)) in instants.iter().enumerate() {
+                assert_eq!(
+                    e[m] == e[n],
+                    other[r] == labels[r],
+                    "{rotation}: {labels:?} {other:?}"
+                );
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("logscrub-utc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let args = [
+        "--ip",
+        "hash",
+        "--key-rotation",
+        "daily",
+        "--key-dir",
+        dir.to_str().unwrap(),
+    ];
+    let (c, i) = (
+        pseudonyms(&args, &clf, false),
+        pseudonyms(&args, &iso, true),
+    );
+    assert_eq!(c, i);
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut want: Vec<String> = instants
+        .iter()
+        .map(|(_, l)| format!("{}.key", l[0]))
+        .collect();
+    want.dedup();
+    assert_eq!(files, want);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logscrub::audit::Auditor;
+use logscrub::check::Auditor;
 use logscrub::config::CustomFormat;
 use logscrub::format::Field;
 use logscrub::{Config, Format, Scrubber};

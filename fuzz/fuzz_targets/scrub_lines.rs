@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logscrub::audit::Auditor;
+use logscrub::check::Auditor;
 use logscrub::{Config, IpPolicy, ReferrerPolicy, RequestPolicy, Scrubber};
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logscrub::audit::Auditor;
+use logscrub::check::Auditor;
 use logscrub::format::{clf, Format};
 use logscrub::{Config, Scrubber};
 

@@ -121,8 +121,8 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
     }
 }
 
-/// The date of a `%t` timestamp (`10/Oct/2000:13:55:36 -0700`, without brackets) as written,
-/// that is in the line's own time zone.
+/// The UTC date of a `%t` timestamp (`10/Oct/2000:13:55:36 -0700`, without brackets): the
+/// offset is applied, so one instant has one date in every time zone.
 pub fn date(time: &[u8]) -> Option<Date> {
     const MONTHS: [&[u8; 3]; 12] = [
         b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
@@ -135,11 +135,12 @@ pub fn date(time: &[u8]) -> Option<Date> {
     if !rest.starts_with(b":") {
         return None;
     }
-    Some(Date {
+    let date = Date {
         year: i32::try_from(year).ok()?,
         month,
         day: u32::try_from(day).ok()?,
-    })
+    };
+    Some(date.utc_at(rest))
 }
 
 /// Leading decimal digits (at most 9) and what follows them.
@@ -270,8 +271,9 @@ mod tests {
         let d = |year, month, day| Some(Date { year, month, day });
         let cases: &[(&str, Option<Date>)] = &[
             ("10/Oct/2000:13:55:36 -0700", d(2000, 10, 10)),
-            ("01/Jan/2024:00:00:00 +1400", d(2024, 1, 1)),
-            ("31/Dec/2023:23:59:59 -1200", d(2023, 12, 31)),
+            ("01/Jan/2024:00:00:00 +1400", d(2023, 12, 31)),
+            ("31/Dec/2023:23:59:59 -1200", d(2024, 1, 1)),
+            ("31/Dec/2023:23:59:59 +0000", d(2023, 12, 31)),
             ("t", None),
             ("10/Foo/2000:13:55:36 -0700", None),
             ("10/Oct/2000 13:55:36", None),

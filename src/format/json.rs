@@ -348,6 +348,8 @@ fn builtin_role(key: &[u8]) -> Role {
         Role::Addrs
     } else if personal::name_kind(key) == personal::NameKind::Geo {
         Role::Coordinate
+    } else if personal::name_kind(key) == personal::NameKind::Version {
+        Role::Version
     } else if contains_ignore_case(key, b"cookie") || personal::is_sensitive_name(key) {
         // Cookies, authorization, tokens, session ids, API keys, e-mail addresses.
         Role::Secret

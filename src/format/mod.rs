@@ -100,6 +100,9 @@ pub enum Role {
     /// Free text that may carry URLs (user agents, unknown fields): the fail-safe scrub, every
     /// query value included.
     Text,
+    /// A version or object identifier (`app_version`, `$arg_ver`): dotted quads in it are
+    /// versions; e-mail addresses and credentials are still removed.
+    Version,
     /// A geographic coordinate (`lat`, `lng`, `ll`, `location` keys and arguments): coarsened to
     /// two decimals; in JSON also a number value.
     Coordinate,

@@ -81,6 +81,7 @@ fn spec(name: &[u8]) -> Spec {
         return Spec::new(match name_kind(arg.as_bytes()) {
             NameKind::Sensitive => Role::Secret,
             NameKind::Geo => Role::Coordinate,
+            NameKind::Version => Role::Version,
             NameKind::Plain => Role::Text,
         });
     }

@@ -4,10 +4,10 @@
 use super::{clf, Role};
 use crate::redact::pseudonym::Date;
 
-/// The calendar date of `s` as written (in the line's own time zone), for the shapes access
-/// logs use: `10/Oct/2000:13:55:36 -0700` with or without brackets, ISO 8601
-/// (`2000-10-10T13:55:36Z`, `2000-10-10`), and Unix time in seconds, milliseconds, microseconds
-/// or nanoseconds with an optional fraction (UTC).
+/// The UTC date of `s` (its offset applied; none is UTC), for the shapes access logs use:
+/// `10/Oct/2000:13:55:36 -0700` with or without brackets, ISO 8601 (`2000-10-10T13:55:36Z`,
+/// `2000-10-10T13:55:36+02:00`, `2000-10-10`), and Unix time in seconds, milliseconds,
+/// microseconds or nanoseconds with an optional fraction.
 pub fn date(s: &[u8]) -> Option<Date> {
     let s = s.strip_prefix(b"[").unwrap_or(s);
     if s.get(2) == Some(&b'/') || s.get(1) == Some(&b'/') {
@@ -136,11 +136,12 @@ fn iso(s: &[u8]) -> Option<Date> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    Some(Date {
+    let date = Date {
         year: year as i32,
         month,
         day,
-    })
+    };
+    Some(date.utc_at(&s[10..]))
 }
 
 /// Unix time: the integer part's length tells the unit (10 digits seconds, 13 milliseconds,
@@ -198,6 +199,9 @@ mod tests {
             ("10/Oct/2000:13:55:36 -0700", d(2000, 10, 10)),
             ("06/Feb/2009:12:14:14.655", d(2009, 2, 6)),
             ("2015-05-13T23:39:43.945958Z", d(2015, 5, 13)),
+            ("2024-01-01T00:30:00+01:00", d(2023, 12, 31)),
+            ("2023-12-31T23:30:00-01:00", d(2024, 1, 1)),
+            ("2023-12-31 23:30:00", d(2023, 12, 31)),
             ("2014-05-23", d(2014, 5, 23)),
             ("2014-13-23", None),
             ("1703373474.8155608", d(2023, 12, 23)),

@@ -5,17 +5,24 @@
 //! [`Scrubber`], so nothing is shared on the hot path), and the calling thread writes the results
 //! back in input order. A fixed number of chunk buffers circulates between them, which bounds
 //! memory whatever the input size and makes a slow writer hold the reader back.
+//!
+//! [`fn@follow`] reads a live log across rotations instead of a list of inputs (see the
+//! [`mod@follow`] module), and [`output::ReopeningFile`] is the `-o` file. What happens under faults (a full
+//! disk, a failed reopen, read errors, corrupt archives, huge lines) is described in
+//! `docs/operations.md`.
 
+pub mod follow;
+pub mod gzip;
 pub mod in_place;
 pub mod output;
 pub mod pipes;
 pub mod reader;
 pub mod signals;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread;
 
@@ -28,7 +35,13 @@ use crate::format::Format;
 use crate::scrub::Scrubber;
 use crate::stats::Stats;
 
-use self::reader::{ChunkReader, CHUNK_SIZE};
+use self::follow::{Event, FollowOptions, Follower, Mark, StateFile};
+use self::output::Output;
+use self::reader::{ChunkReader, CHUNK_SIZE, READ_WINDOW};
+
+/// A buffer whose capacity grew past this (a huge line went through it) is given back once
+/// its chunk is done, so that memory returns to its steady size.
+pub(crate) const KEEP_CAPACITY: usize = 4 << 20;
 
 /// One input of a run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,7 +103,7 @@ impl Input {
             }
         };
         if magic.starts_with(&[0x1f, 0x8b]) {
-            Ok(Box::new(flate2::bufread::MultiGzDecoder::new(buffered)))
+            Ok(Box::new(gzip::Gunzip::new(buffered)))
         } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Ok(Box::new(
                 zstd::Decoder::with_buffer(buffered).map_err(read_err)?,
@@ -189,61 +202,422 @@ pub fn run(
     options: &Options,
     on_error: &mut dyn FnMut(&Error),
 ) -> Result<Summary, Error> {
-    if options.threads <= 1 {
-        run_serial(cfg, inputs, out, options, on_error)
-    } else {
-        run_parallel(cfg, inputs, out, options, on_error)
+    let mut out = Unsynced(out);
+    execute(
+        cfg,
+        Source::Inputs(inputs.to_vec()),
+        &mut out,
+        options,
+        None,
+        on_error,
+    )
+}
+
+/// Follows `path` (see the [`mod@follow`] module) into `out` until SIGTERM or SIGINT, keeping
+/// the position in `follow.state` if given. A read error of the followed file ends the run
+/// after the lines before it (reported through `on_error`).
+pub fn follow(
+    cfg: &Config,
+    path: &Path,
+    out: &mut dyn Output,
+    options: &Options,
+    follow: &FollowOptions,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    let notify = Box::new(|msg: &str| eprintln!("logscrub: {msg}"));
+    let follower = Follower::open(path, follow, notify)?;
+    let state = follow.state.as_deref().map(StateFile::new);
+    execute(
+        cfg,
+        Source::Follow(Box::new(follower)),
+        out,
+        options,
+        state,
+        on_error,
+    )
+}
+
+/// A `Write` without anything to sync.
+struct Unsynced<'a>(&'a mut dyn Write);
+
+impl Write for Unsynced<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write_all(buf)?;
+        Ok(buf.len())
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl Output for Unsynced<'_> {
+    fn sync(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Where the lines come from.
+enum Source {
+    Inputs(Vec<Input>),
+    Follow(Box<Follower>),
+}
+
+/// What the reading side hands the writing side, in order.
+enum Item {
+    /// Whole lines; the layout to read them in (`None`: the one in effect); where they end
+    /// in a followed file.
+    Chunk {
+        buf: Vec<u8>,
+        layout: Option<Layout>,
+        mark: Option<Mark>,
+    },
+    /// An input that could not be opened or read to the end.
+    Failed(Error),
+    /// Following: a file is read from here on.
+    Position(Mark),
+    /// Following: a rotated file is done with.
+    Forget(u64),
+    /// Following: nothing to read for now.
+    Idle,
+}
+
+/// Where the reading side puts its items: straight to the writer (one thread) or into the
+/// channels to the workers and the writer.
+trait Feed {
+    /// A buffer for the next chunk; waiting for one is the backpressure that bounds memory
+    /// and holds reading back while the output cannot take more. `None`: the writing side is
+    /// gone.
+    fn buffer(&mut self) -> Option<Vec<u8>>;
+    /// Hands an item on; `false`: the writing side is gone, stop reading.
+    fn send(&mut self, item: Item) -> bool;
+}
+
+/// Reads `source` into `feed`. With `every_chunk`, each chunk carries the layout in effect
+/// where it starts (for workers); otherwise only an input's first chunk does. Returns the
+/// format of each input.
+fn read_source(
+    cfg: &Config,
+    source: Source,
+    chunk_size: usize,
+    progress: Option<&Progress>,
+    every_chunk: bool,
+    feed: &mut dyn Feed,
+) -> Vec<(String, Format)> {
+    match source {
+        Source::Inputs(inputs) => {
+            read_inputs(cfg, &inputs, chunk_size, progress, every_chunk, feed)
+        }
+        Source::Follow(mut follower) => read_followed(cfg, &mut follower, chunk_size, feed),
+    }
+}
+
+fn read_inputs(
+    cfg: &Config,
+    inputs: &[Input],
+    chunk_size: usize,
+    progress: Option<&Progress>,
+    every_chunk: bool,
+    feed: &mut dyn Feed,
+) -> Vec<(String, Format)> {
+    let mut formats = Vec::new();
+    // A buffer taken from the pool that an input did not fill (it ended, or failed) stays here
+    // for the next input: the pool holds a fixed number of buffers and only the writer returns
+    // them, so dropping one would leave the reader waiting for ever after enough inputs.
+    let mut spare: Option<Vec<u8>> = None;
+    for input in inputs {
+        let mut layout: Option<Layout> = None;
+        let mut chunks = match input.open_counted(progress) {
+            Ok(rdr) => ChunkReader::new(rdr, chunk_size),
+            Err(err) => {
+                if !feed.send(Item::Failed(err)) {
+                    return formats;
+                }
+                continue;
+            }
+        };
+        loop {
+            let Some(mut buf) = spare.take().or_else(|| feed.buffer()) else {
+                return formats;
+            };
+            match chunks.next_chunk(&mut buf) {
+                Ok(true) => {
+                    let first = layout.is_none();
+                    let layout = layout.get_or_insert_with(|| {
+                        let layout = cfg.layout_for(&buf);
+                        formats.push((input.name(), layout.format()));
+                        layout
+                    });
+                    let this_chunk = (every_chunk || first).then(|| layout.clone());
+                    if every_chunk {
+                        layout.advance(&buf);
+                    }
+                    let item = Item::Chunk {
+                        buf,
+                        layout: this_chunk,
+                        mark: None,
+                    };
+                    if !feed.send(item) {
+                        return formats;
+                    }
+                }
+                Ok(false) => {
+                    spare = Some(buf);
+                    break;
+                }
+                Err(source) => {
+                    spare = Some(buf);
+                    let err = Error::Read {
+                        name: input.name(),
+                        source,
+                    };
+                    if !feed.send(Item::Failed(err)) {
+                        return formats;
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    formats
+}
+
+/// Follows until SIGTERM or SIGINT, a read error, or the writing side is gone. Every chunk
+/// carries its layout (each file of a rotation is recognised on its own) and its mark.
+fn read_followed(
+    cfg: &Config,
+    follower: &mut Follower,
+    chunk_size: usize,
+    feed: &mut dyn Feed,
+) -> Vec<(String, Format)> {
+    let name = follower.name();
+    let mut formats = Vec::new();
+    let mut layouts: HashMap<u64, Layout> = HashMap::new();
+    let mut spare: Option<Vec<u8>> = None;
+    loop {
+        let Some(mut buf) = spare.take().or_else(|| feed.buffer()) else {
+            return formats;
+        };
+        let item = match follower.next(&mut buf, chunk_size) {
+            Ok(Event::Chunk(mark)) => {
+                let layout = layouts.entry(mark.key).or_insert_with(|| {
+                    let layout = cfg.layout_for(&buf);
+                    if formats.is_empty() {
+                        formats.push((name.clone(), layout.format()));
+                    }
+                    layout
+                });
+                let this_chunk = layout.clone();
+                layout.advance(&buf);
+                Item::Chunk {
+                    buf,
+                    layout: Some(this_chunk),
+                    mark: Some(mark),
+                }
+            }
+            other => {
+                spare = Some(buf);
+                match other {
+                    Ok(Event::Chunk(_)) => unreachable!("handled above"),
+                    Ok(Event::Position(mark)) => Item::Position(mark),
+                    Ok(Event::Forget(key)) => {
+                        layouts.remove(&key);
+                        Item::Forget(key)
+                    }
+                    Ok(Event::Idle) => Item::Idle,
+                    Ok(Event::Stopped) => return formats,
+                    Err(err) => {
+                        feed.send(Item::Failed(err));
+                        return formats;
+                    }
+                }
+            }
+        };
+        if !feed.send(item) {
+            return formats;
+        }
+    }
+}
+
+/// The writing side: writes scrubbed chunks in order, reports failed inputs, and keeps the
+/// follow state.
+struct Writer<'a> {
+    out: &'a mut dyn Output,
+    on_error: &'a mut dyn FnMut(&Error),
+    failed_inputs: usize,
+    state: Option<StateFile>,
+}
+
+impl Writer<'_> {
+    fn chunk(&mut self, output: &[u8], mark: Option<Mark>) -> Result<(), Error> {
+        write_all(self.out, output)?;
+        if let (Some(state), Some(mark)) = (&mut self.state, mark) {
+            state.update(mark);
+            state.save_if_due(self.out);
+        }
+        Ok(())
+    }
+
+    /// Anything but a chunk.
+    fn event(&mut self, item: Item) -> Result<(), Error> {
+        match item {
+            Item::Chunk { .. } => unreachable!("chunks are written by `chunk`"),
+            Item::Failed(err) => {
+                self.failed_inputs += 1;
+                (self.on_error)(&err);
+            }
+            Item::Position(mark) => {
+                if let Some(state) = &mut self.state {
+                    state.update(mark);
+                }
+            }
+            Item::Forget(key) => {
+                if let Some(state) = &mut self.state {
+                    state.forget(key);
+                }
+            }
+            Item::Idle => {
+                flush(self.out)?;
+                if let Some(state) = &mut self.state {
+                    state.save_if_due(self.out);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes, and saves the state a last time.
+    fn finish(&mut self) -> Result<(), Error> {
+        flush(self.out)?;
+        match &mut self.state {
+            Some(state) => state.save(self.out),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A buffer as it is kept for the next chunk: given back if a huge line made it grow.
+fn recycled(mut buf: Vec<u8>, keep: usize) -> Vec<u8> {
+    if buf.capacity() > keep {
+        buf = Vec::new();
+    }
+    buf
+}
+
+fn execute(
+    cfg: &Config,
+    source: Source,
+    out: &mut dyn Output,
+    options: &Options,
+    state: Option<StateFile>,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    let writer = Writer {
+        out,
+        on_error,
+        failed_inputs: 0,
+        state,
+    };
+    if options.threads <= 1 {
+        run_serial(cfg, source, writer, options)
+    } else {
+        run_parallel(cfg, source, writer, options)
+    }
+}
+
+/// Scrubbing and writing on the reading thread.
+struct Inline<'c, 'w> {
+    cfg: &'c Config,
+    scrubber: Scrubber<'c>,
+    stats: Stats,
+    writer: Writer<'w>,
+    spare: Option<Vec<u8>>,
+    scrubbed: Vec<u8>,
+    keep: usize,
+    error: Option<Error>,
+}
+
+impl Feed for Inline<'_, '_> {
+    fn buffer(&mut self) -> Option<Vec<u8>> {
+        Some(self.spare.take().unwrap_or_default())
+    }
+
+    fn send(&mut self, item: Item) -> bool {
+        let result = match item {
+            Item::Chunk { buf, layout, mark } => {
+                if let Some(layout) = layout {
+                    self.scrubber.set_layout(layout);
+                }
+                self.scrubbed.clear();
+                self.scrubber.scrub(&buf, &mut self.scrubbed);
+                let result = self
+                    .writer
+                    .chunk(&self.scrubbed, mark)
+                    .and_then(|()| flush(self.writer.out));
+                if buf.len() > self.keep {
+                    // A huge line: a fresh scrubber drops the scratch space it grew.
+                    let layout = self.scrubber.layout().clone();
+                    self.stats.merge(&self.scrubber.take_stats());
+                    self.scrubber = Scrubber::new(self.cfg);
+                    self.scrubber.set_layout(layout);
+                }
+                self.spare = Some(recycled(buf, self.keep));
+                self.scrubbed = recycled(std::mem::take(&mut self.scrubbed), self.keep);
+                result
+            }
+            other => self.writer.event(other),
+        };
+        match result {
+            Ok(()) => true,
+            Err(err) => {
+                self.error = Some(err);
+                false
+            }
+        }
+    }
+}
+
+/// The most a chunk buffer keeps between chunks.
+fn keep_capacity(chunk_size: usize) -> usize {
+    KEEP_CAPACITY.max(chunk_size.saturating_mul(2).saturating_add(READ_WINDOW))
 }
 
 fn run_serial(
     cfg: &Config,
-    inputs: &[Input],
-    out: &mut dyn Write,
+    source: Source,
+    writer: Writer<'_>,
     options: &Options,
-    on_error: &mut dyn FnMut(&Error),
 ) -> Result<Summary, Error> {
-    let mut summary = Summary::default();
-    let mut scrubber = Scrubber::new(cfg);
-    let mut chunk = Vec::new();
-    let mut scrubbed = Vec::new();
-    for input in inputs {
-        let mut chunks = match input.open_counted(options.progress.as_ref()) {
-            Ok(rdr) => ChunkReader::new(rdr, options.chunk_size),
-            Err(err) => {
-                summary.failed_inputs += 1;
-                on_error(&err);
-                continue;
-            }
-        };
-        let mut first = true;
-        loop {
-            match chunks.next_chunk(&mut chunk) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(source) => {
-                    summary.failed_inputs += 1;
-                    on_error(&Error::Read {
-                        name: input.name(),
-                        source,
-                    });
-                    break;
-                }
-            }
-            if first {
-                let layout = cfg.layout_for(&chunk);
-                summary.formats.push((input.name(), layout.format()));
-                scrubber.set_layout(layout);
-                first = false;
-            }
-            scrubbed.clear();
-            scrubber.scrub(&chunk, &mut scrubbed);
-            write_all(out, &scrubbed)?;
-            flush(out)?;
-        }
+    let every_chunk = matches!(source, Source::Follow(_));
+    let mut inline = Inline {
+        cfg,
+        scrubber: Scrubber::new(cfg),
+        stats: Stats::default(),
+        writer,
+        spare: None,
+        scrubbed: Vec::new(),
+        keep: keep_capacity(options.chunk_size),
+        error: None,
+    };
+    let formats = read_source(
+        cfg,
+        source,
+        options.chunk_size,
+        options.progress.as_ref(),
+        every_chunk,
+        &mut inline,
+    );
+    if let Some(err) = inline.error {
+        return Err(err);
     }
-    summary.stats = scrubber.take_stats();
-    Ok(summary)
+    inline.writer.finish()?;
+    let mut stats = inline.stats;
+    stats.merge(&inline.scrubber.take_stats());
+    Ok(Summary {
+        stats,
+        formats,
+        failed_inputs: inline.writer.failed_inputs,
+    })
 }
 
 /// Bytes of input chunks in flight at once (as many again for their output).
@@ -251,18 +625,62 @@ const MEMORY_BUDGET: usize = 24 << 20;
 /// Below this, per-chunk costs start to show.
 const MIN_PARALLEL_CHUNK: usize = 64 << 10;
 
-/// A chunk on its way back from a worker, or an input failure, in input order by `seq`.
+/// A chunk for a worker.
+struct Work {
+    seq: u64,
+    buf: Vec<u8>,
+    layout: Layout,
+    mark: Option<Mark>,
+}
+
+/// A chunk on its way back from a worker, or anything else for the writer, in input order
+/// by sequence number.
 enum Done {
-    Chunk { input: Vec<u8>, output: Vec<u8> },
-    Failed(Error),
+    Chunk {
+        input: Vec<u8>,
+        output: Vec<u8>,
+        mark: Option<Mark>,
+    },
+    Event(Item),
+}
+
+/// The reading thread's side of the channels.
+struct Channels {
+    free_rx: Receiver<Vec<u8>>,
+    work_tx: Sender<Work>,
+    done_tx: Sender<(u64, Done)>,
+    seq: u64,
+}
+
+impl Feed for Channels {
+    fn buffer(&mut self) -> Option<Vec<u8>> {
+        self.free_rx.recv().ok()
+    }
+
+    fn send(&mut self, item: Item) -> bool {
+        let seq = self.seq;
+        self.seq += 1;
+        match item {
+            Item::Chunk { buf, layout, mark } => {
+                let layout = layout.expect("every chunk carries its layout");
+                let work = Work {
+                    seq,
+                    buf,
+                    layout,
+                    mark,
+                };
+                self.work_tx.send(work).is_ok()
+            }
+            other => self.done_tx.send((seq, Done::Event(other))).is_ok(),
+        }
+    }
 }
 
 fn run_parallel(
     cfg: &Config,
-    inputs: &[Input],
-    out: &mut dyn Write,
+    source: Source,
+    mut writer: Writer<'_>,
     options: &Options,
-    on_error: &mut dyn FnMut(&Error),
 ) -> Result<Summary, Error> {
     let threads = options.threads;
     // Chunks in flight: enough to keep every worker busy while the writer catches up. Chunks
@@ -271,6 +689,7 @@ fn run_parallel(
     let chunk_size = options
         .chunk_size
         .min((MEMORY_BUDGET / in_flight).max(MIN_PARALLEL_CHUNK));
+    let keep = keep_capacity(chunk_size);
     let (free_tx, free_rx) = bounded::<Vec<u8>>(in_flight);
     for _ in 0..in_flight {
         free_tx
@@ -278,21 +697,30 @@ fn run_parallel(
             .expect("the pool has room for every buffer");
     }
     let (recycle_tx, recycle_rx) = bounded::<Vec<u8>>(in_flight);
-    let (work_tx, work_rx) = bounded::<(u64, Vec<u8>, Layout)>(in_flight);
+    let (work_tx, work_rx) = bounded::<Work>(in_flight);
     let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
 
     // Signals go to the reader alone, so that a read blocked on an idle pipe is interrupted.
     signals::block_in_this_thread();
     let reader = {
-        let inputs = inputs.to_vec();
         let done_tx = done_tx.clone();
         let progress = options.progress.clone();
         let cfg = cfg.clone();
         thread::spawn(move || {
             signals::unblock_in_this_thread();
-            let progress = progress.as_ref();
-            read_all(
-                &cfg, &inputs, chunk_size, progress, &free_rx, &work_tx, &done_tx,
+            let mut channels = Channels {
+                free_rx,
+                work_tx,
+                done_tx,
+                seq: 0,
+            };
+            read_source(
+                &cfg,
+                source,
+                chunk_size,
+                progress.as_ref(),
+                true,
+                &mut channels,
             )
         })
     };
@@ -301,38 +729,42 @@ fn run_parallel(
         .map(|_| {
             let (cfg, work_rx, done_tx) = (cfg.clone(), work_rx.clone(), done_tx.clone());
             let recycle_rx = recycle_rx.clone();
-            thread::spawn(move || scrub_chunks(&cfg, &work_rx, &recycle_rx, &done_tx))
+            thread::spawn(move || scrub_chunks(&cfg, &work_rx, &recycle_rx, &done_tx, keep))
         })
         .collect();
     drop((done_tx, work_rx, recycle_rx));
 
-    let mut summary = Summary::default();
     let mut pending = BTreeMap::new();
     let mut next = 0u64;
     for (seq, done) in done_rx.iter() {
         pending.insert(seq, done);
         while let Some(done) = pending.remove(&next) {
             match done {
-                Done::Chunk { input, output } => {
-                    write_all(out, &output)?;
+                Done::Chunk {
+                    input,
+                    output,
+                    mark,
+                } => {
+                    writer.chunk(&output, mark)?;
                     // The pools are sized for every buffer; a failed send only means the
                     // other side has finished.
-                    let _ = free_tx.try_send(input);
-                    let _ = recycle_tx.try_send(output);
+                    let _ = free_tx.try_send(recycled(input, keep));
+                    let _ = recycle_tx.try_send(recycled(output, keep));
                 }
-                Done::Failed(err) => {
-                    summary.failed_inputs += 1;
-                    on_error(&err);
-                }
+                Done::Event(item) => writer.event(item)?,
             }
             next += 1;
         }
         if done_rx.is_empty() {
-            flush(out)?;
+            flush(writer.out)?;
         }
     }
-    flush(out)?;
+    writer.finish()?;
     signals::unblock_in_this_thread();
+    let mut summary = Summary {
+        failed_inputs: writer.failed_inputs,
+        ..Summary::default()
+    };
     // Every sender is gone, so the threads have finished; joining only collects their stats.
     if let Ok(formats) = reader.join() {
         summary.formats = formats;
@@ -345,106 +777,45 @@ fn run_parallel(
     Ok(summary)
 }
 
-/// The reader thread: cuts every input into chunks, numbering chunks and failures in order,
-/// and gives each chunk the layout in effect where it starts. Returns the format of each input.
-fn read_all(
-    cfg: &Config,
-    inputs: &[Input],
-    chunk_size: usize,
-    progress: Option<&Progress>,
-    free_rx: &Receiver<Vec<u8>>,
-    work_tx: &Sender<(u64, Vec<u8>, Layout)>,
-    done_tx: &Sender<(u64, Done)>,
-) -> Vec<(String, Format)> {
-    let mut formats = Vec::new();
-    let mut seq = 0u64;
-    // A buffer taken from the pool that an input did not fill (it ended, or failed) stays here
-    // for the next input: the pool holds a fixed number of buffers and only the writer returns
-    // them, so dropping one would leave the reader waiting for ever after enough inputs.
-    let mut spare: Option<Vec<u8>> = None;
-    for input in inputs {
-        let mut layout: Option<Layout> = None;
-        let mut chunks = match input.open_counted(progress) {
-            Ok(rdr) => ChunkReader::new(rdr, chunk_size),
-            Err(err) => {
-                if done_tx.send((seq, Done::Failed(err))).is_err() {
-                    return formats;
-                }
-                seq += 1;
-                continue;
-            }
-        };
-        loop {
-            // Waiting for a free buffer is the backpressure that bounds memory.
-            let mut buf = match spare.take() {
-                Some(buf) => buf,
-                None => match free_rx.recv() {
-                    Ok(buf) => buf,
-                    Err(_) => return formats,
-                },
-            };
-            match chunks.next_chunk(&mut buf) {
-                Ok(true) => {
-                    let layout = layout.get_or_insert_with(|| {
-                        let layout = cfg.layout_for(&buf);
-                        formats.push((input.name(), layout.format()));
-                        layout
-                    });
-                    let this_chunk = layout.clone();
-                    layout.advance(&buf);
-                    if work_tx.send((seq, buf, this_chunk)).is_err() {
-                        return formats;
-                    }
-                    seq += 1;
-                }
-                Ok(false) => {
-                    spare = Some(buf);
-                    break;
-                }
-                Err(source) => {
-                    spare = Some(buf);
-                    let err = Error::Read {
-                        name: input.name(),
-                        source,
-                    };
-                    if done_tx.send((seq, Done::Failed(err))).is_err() {
-                        return formats;
-                    }
-                    seq += 1;
-                    break;
-                }
-            }
-        }
-    }
-    formats
-}
-
 /// A worker thread: scrubs whole chunks with its own scrubber until the input ends.
 fn scrub_chunks(
     cfg: &Config,
-    work_rx: &Receiver<(u64, Vec<u8>, Layout)>,
+    work_rx: &Receiver<Work>,
     recycle_rx: &Receiver<Vec<u8>>,
     done_tx: &Sender<(u64, Done)>,
+    keep: usize,
 ) -> Stats {
     let mut scrubber = Scrubber::new(cfg);
-    for (seq, input, layout) in work_rx.iter() {
-        scrubber.set_layout(layout);
+    let mut stats = Stats::default();
+    for work in work_rx.iter() {
+        scrubber.set_layout(work.layout);
         let mut output = recycle_rx.try_recv().unwrap_or_default();
         output.clear();
-        scrubber.scrub(&input, &mut output);
-        if done_tx.send((seq, Done::Chunk { input, output })).is_err() {
+        scrubber.scrub(&work.buf, &mut output);
+        if work.buf.len() > keep {
+            // A huge line: a fresh scrubber drops the scratch space it grew.
+            stats.merge(&scrubber.take_stats());
+            scrubber = Scrubber::new(cfg);
+        }
+        let done = Done::Chunk {
+            input: work.buf,
+            output,
+            mark: work.mark,
+        };
+        if done_tx.send((work.seq, done)).is_err() {
             break;
         }
     }
-    scrubber.take_stats()
+    stats.merge(&scrubber.take_stats());
+    stats
 }
 
-fn write_all(out: &mut dyn Write, data: &[u8]) -> Result<(), Error> {
+fn write_all(out: &mut dyn Output, data: &[u8]) -> Result<(), Error> {
     out.write_all(data)
         .map_err(|source| Error::Write { source })
 }
 
-fn flush(out: &mut dyn Write) -> Result<(), Error> {
+fn flush(out: &mut dyn Output) -> Result<(), Error> {
     out.flush().map_err(|source| Error::Write { source })
 }
 

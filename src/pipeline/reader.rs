@@ -15,7 +15,7 @@ pub const CHUNK_SIZE: usize = 1 << 20;
 /// Most bytes asked of one read. The buffer is zeroed up to what a read may fill (std's `read`
 /// takes initialised memory), so asking for a whole chunk would zero a mebibyte for every short
 /// read from a pipe; asking for this much bounds the zeroing by the bytes read plus one window.
-const READ_WINDOW: usize = 128 << 10;
+pub(crate) const READ_WINDOW: usize = 128 << 10;
 
 /// Cuts a reader into chunks of complete lines.
 ///
@@ -62,6 +62,10 @@ impl<R: Read> ChunkReader<R> {
         }
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
+        if self.carry.capacity() > super::KEEP_CAPACITY {
+            // It held the start of a huge line: give the memory back.
+            self.carry = Vec::new();
+        }
         if super::signals::stop_requested() {
             self.eof = true;
         }

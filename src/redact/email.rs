@@ -36,6 +36,9 @@ pub fn email_around(
     floor: usize,
     joined: bool,
 ) -> Option<(usize, usize)> {
+    // A local part has at most 64 characters (RFC 5321), 256 bytes when escaped; the bound
+    // keeps a line of `%40%40…` linear to scan.
+    let floor = floor.max(at.saturating_sub(256));
     let mut start = at;
     while start > floor && is_local(s[start - 1]) {
         start -= 1;
@@ -53,7 +56,7 @@ pub fn email_around(
     }
     let domain_start = at + sep_len;
     let mut end = domain_start;
-    while end < s.len() && is_domain(s[end]) {
+    while end < s.len().min(domain_start + 1024) && is_domain(s[end]) {
         if s[end] == b'\\' {
             // Only the escape of a non-ASCII byte (`\xc3`) goes on in a domain; `\x22` (a
             // quote) or `\"` ends it.
@@ -83,32 +86,42 @@ pub fn email_around(
     if tld.len() < 2 || !tld.iter().all(|&b| b.is_ascii_alphabetic() || is_intl(b)) {
         return None;
     }
-    let first_label = &domain[..memchr::memchr(b'.', domain).unwrap_or(domain.len())];
-    if is_resolution_suffix(first_label) {
+    if is_resolution_suffix(domain) {
         return None;
     }
     Some((start, end))
 }
 
-/// `2x`, `3x`: the `@2x` image naming convention.
-fn is_resolution_suffix(label: &[u8]) -> bool {
-    match label.split_last() {
-        Some((b'x' | b'X', digits)) => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
-        _ => false,
-    }
+/// What follows the `@` of the image naming convention: `2x`, `1.5x`, `2x-1024x512`, then the
+/// end, a dot, a dash or an underscore.
+fn is_resolution_suffix(after_at: &[u8]) -> bool {
+    let digits = after_at
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b'.')
+        .count();
+    digits > 0
+        && after_at[0].is_ascii_digit()
+        && matches!(after_at.get(digits), Some(b'x' | b'X'))
+        && after_at
+            .get(digits + 1)
+            .map_or(true, |b| matches!(b, b'.' | b'-' | b'_'))
 }
 
-/// Whether `s` has an `@` other than the `@2x` of an image name: a handle (`@jane`), userinfo
-/// (`admin:secret@intranet`) or an address without a dot (`root@localhost`). For URL parts,
-/// where such an `@` is reason enough to treat the part as personal.
+/// Whether `s` has an `@` that joins a name to a host: userinfo (`admin:secret@intranet`) or an
+/// address without a dot (`root@localhost`). For URL parts, where such an `@` is reason enough
+/// to treat the part as personal. Not personal: the `@2x` of an image name, a version after a
+/// package name (`jquery@3.7.1`, `/maps/@48.14,11.58`), and an `@` that starts a segment (npm
+/// scopes `/@babel/core`, `/@vite/client`; a handle in a path names the page visited, not the
+/// visitor).
 pub fn has_personal_at(s: &[u8]) -> bool {
     memchr::memchr_iter(b'@', s).any(|at| {
-        let label = &s[at + 1..];
-        let end = label
-            .iter()
-            .position(|&b| b == b'.' || b == b'/')
-            .unwrap_or(label.len());
-        !is_resolution_suffix(&label[..end])
+        let after = &s[at + 1..];
+        let starts_segment = at == 0 || matches!(s[at - 1], b'/' | b'=' | b'&' | b'?');
+        !(starts_segment
+            || after
+                .first()
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+            || is_resolution_suffix(after))
     })
 }
 
@@ -180,15 +193,21 @@ mod tests {
 
     #[test]
     fn personal_at_signs() {
-        for s in [
-            "@jane",
-            "admin:secret@intranet",
-            "root@localhost",
-            "a@b.example",
-        ] {
+        for s in ["admin:secret@intranet", "root@localhost", "a@b.example"] {
             assert!(has_personal_at(s.as_bytes()), "{s}");
         }
-        for s in ["logo@2x.png", "icon@3X", "plain", "a@2x.png/b@10x.jpg"] {
+        for s in [
+            "logo@2x.png",
+            "icon@3X",
+            "plain",
+            "a@2x.png/b@10x.jpg",
+            "banner@1.5x.jpg",
+            "hero@2x-1024x512.jpg",
+            "jquery@3.7.1",
+            "@babel",
+            "@jane",
+            "maps/@48.14,11.58,12z",
+        ] {
             assert!(!has_personal_at(s.as_bytes()), "{s}");
         }
     }

@@ -29,12 +29,11 @@ pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
             write_masked(cx, field, &host, out);
         }
     } else if is_hostname(field) {
-        match cx.cfg.ip() {
-            IpPolicy::Keep => return out.extend_from_slice(field),
-            IpPolicy::Drop => out.push(b'-'),
-            _ => write_provider(field, out),
-        }
-        cx.stats.ips += 1;
+        write_host_name(cx, field, out);
+    } else if let Some(colon) = port_colon(field).filter(|&c| is_hostname(&field[..c])) {
+        // `jane-macbook.fritz.box:51234` (Traefik's `ClientAddr`): the name, then the port.
+        write_host_name(cx, &field[..colon], out);
+        out.extend_from_slice(&field[colon..]);
     } else {
         // Lists (`203.0.113.7, 10.0.0.1`) and anything odd: the fail-safe scrub, every
         // address and query value inside.
@@ -42,16 +41,30 @@ pub(crate) fn redact_client(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Writes a client host name under the IP policy.
+fn write_host_name(cx: &mut Ctx, name: &[u8], out: &mut Vec<u8>) {
+    match cx.cfg.ip() {
+        IpPolicy::Keep => return out.extend_from_slice(name),
+        IpPolicy::Drop => out.push(b'-'),
+        _ => write_provider(name, out),
+    }
+    cx.stats.ips += 1;
+}
+
+/// The `:` before a port of one to five digits at the end of `field`.
+fn port_colon(field: &[u8]) -> Option<usize> {
+    memchr::memrchr(b':', field).filter(|&colon| {
+        let port = &field[colon + 1..];
+        (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit)
+    })
+}
+
 /// Writes a client field that always ends in `:port`, as ELB, ALB and HAProxy write it. There
 /// an IPv6 address stands unbracketed before its port (`2001:db8::1:8443`), which read as one
 /// address would either hide a five-digit port's address (no parse) or take four port digits
 /// for the last group. So the last `:digits` is the port, and what is before it the address.
 pub(crate) fn redact_endpoint(cx: &mut Ctx, field: &[u8], out: &mut Vec<u8>) {
-    let split = memchr::memrchr(b':', field).filter(|&colon| {
-        let port = &field[colon + 1..];
-        (1..=5).contains(&port.len()) && port.iter().all(u8::is_ascii_digit)
-    });
-    let Some(colon) = split else {
+    let Some(colon) = port_colon(field) else {
         return redact_client(cx, field, out);
     };
     let addr = &field[..colon];
@@ -162,6 +175,8 @@ mod tests {
             (&mask, "pc7.dept.corp", "-"),
             (&mask, "example.net", "example.net"),
             (&mask, "c-192-0-2-44.hsd1.example.net", "example.net"),
+            (&mask, "jane-macbook.fritz.box:51234", "-:51234"),
+            (&mask, "dsl-1.pool.example.net:443", "example.net:443"),
             (&mask, "-", "-"),
             (&mask, "unix:", "unix:"),
             (&mask, "unix:/run/php/fpm.sock", "unix:/run/php/fpm.sock"),

@@ -179,26 +179,35 @@ fn v6_may_start(s: &[u8], i: usize) -> bool {
 /// `ip-10-0-0-7.ec2.internal`, `192-0-2-44.static.example.com`). Returns its range and value.
 /// The label is not looked at below `floor`.
 pub fn dashed_quad_before(s: &[u8], dot: usize, floor: usize) -> Option<(usize, usize, u32)> {
+    // Most dots follow a letter (host names, file names); a quad ending the label needs a digit
+    // here.
+    if dot <= floor || !s[dot - 1].is_ascii_digit() {
+        return None;
+    }
     let label_start = s[floor..dot]
         .iter()
-        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
         .map_or(floor, |k| floor + k + 1);
     let label = &s[label_start..dot];
-    if label.len() < 7 || label.iter().filter(|&&b| b == b'-').count() < 3 {
+    let sep = if label.iter().filter(|&&b| b == b'_').count() >= 3 {
+        b'_'
+    } else {
+        b'-'
+    };
+    if label.len() < 7 || label.iter().filter(|&&b| b == sep).count() < 3 {
         return None;
     }
     // A dashed quad starts at the label's start or after a dash, and ends at its end or
-    // before a dash.
-    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'-', label).map(|k| k + 1));
-    for start in starts {
+    // before a dash (or the same with underscores: `host_192_0_2_44.example.net`); one that
+    // ends the label wins. It may also start at the label's first digit after letters
+    // (`ip68-100-12-34.ri.ri.cox.net`).
+    let quad_at = |start: usize| -> Option<(usize, u32)> {
         let mut v4 = 0u32;
         let mut i = start;
-        let mut ok = true;
         for octet in 0..4 {
             if octet > 0 {
-                if label.get(i) != Some(&b'-') {
-                    ok = false;
-                    break;
+                if label.get(i) != Some(&sep) {
+                    return None;
                 }
                 i += 1;
             }
@@ -207,17 +216,24 @@ pub fn dashed_quad_before(s: &[u8], dot: usize, floor: usize) -> Option<(usize, 
                 .iter()
                 .fold(0u32, |v, &b| v * 10 + u32::from(b - b'0'));
             if digits == 0 || digits > 3 || value > 255 {
-                ok = false;
-                break;
+                return None;
             }
             v4 = v4 << 8 | value;
             i += digits;
         }
-        if ok && (i == label.len() || label[i] == b'-') {
-            return Some((label_start + start, label_start + i, v4));
-        }
-    }
-    None
+        (i == label.len() || label[i] == sep).then_some((i, v4))
+    };
+    let first_digit = label.iter().position(u8::is_ascii_digit).unwrap_or(0);
+    let starts = || {
+        [0, first_digit]
+            .into_iter()
+            .chain(memchr::memchr_iter(sep, label).map(|k| k + 1))
+    };
+    let found = starts()
+        .filter_map(|start| quad_at(start).map(|(end, v4)| (start, end, v4)))
+        .find(|&(_, end, _)| end == label.len())
+        .or_else(|| starts().find_map(|start| quad_at(start).map(|(end, v4)| (start, end, v4))));
+    found.map(|(start, end, v4)| (label_start + start, label_start + end, v4))
 }
 
 /// Looks for an address around a `.` or `:` at `s[p]`, the way a scanner that jumps from
@@ -309,11 +325,32 @@ pub fn contains_addr(s: &[u8]) -> bool {
             continue;
         }
         match addr_near(s, pos + k, 0) {
+            Ok((start, len, addr)) if is_network(s, start + len, addr, 24, 64) => pos = start + len,
             Ok(_) => return true,
             Err(next) => pos = next,
         }
     }
     false
+}
+
+/// Whether the address ending at `s[end]` is written as a network (`2002::/16`,
+/// `192.0.2.0/24`): a prefix length of at most `v4_bits` or `v6_bits` follows, and the address
+/// has no bit set past it. Such a prefix names no host.
+pub fn is_network(s: &[u8], end: usize, addr: Addr, v4_bits: u32, v6_bits: u32) -> bool {
+    let Some(rest) = s.get(end..).and_then(|r| r.strip_prefix(b"/")) else {
+        return false;
+    };
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 || digits > 3 || rest.get(digits).is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let len: u32 = rest[..digits]
+        .iter()
+        .fold(0, |n, &b| n * 10 + u32::from(b - b'0'));
+    match addr {
+        Addr::V4(v4) => len <= v4_bits && (len == 0 || v4 << len == 0) && len < 32,
+        Addr::V6(v6) => len <= v6_bits && (len == 0 || v6 << len == 0) && len < 128,
+    }
 }
 
 /// Applies the policy's mask. IPv4-mapped IPv6 addresses are masked with the IPv4 mask and
@@ -515,6 +552,28 @@ mod tests {
     }
 
     #[test]
+    fn networks_are_not_hosts() {
+        let cases = [
+            ("2002::/16", true),
+            ("64:ff9b::/96", false),
+            ("2001:db8::/32", true),
+            ("192.0.2.0/24", true),
+            ("192.0.2.44/32", false),
+            ("192.0.2.0/28", false),
+            ("2001:db8::1/64", false),
+            ("192.0.2.0", false),
+        ];
+        for (text, want) in cases {
+            let (addr, len) = addr_at(text.as_bytes(), 0).unwrap();
+            assert_eq!(
+                is_network(text.as_bytes(), len, addr, 24, 64),
+                want,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn dashed_quads_in_host_names() {
         let cases: &[(&str, Option<&str>)] = &[
             ("c-192-0-2-44.hsd1.example.net", Some("192-0-2-44")),
@@ -523,8 +582,14 @@ mod tests {
             ("ip-10-0-0-7.ec2.internal", Some("10-0-0-7")),
             ("www-2024-05-17.example.com", None),
             ("cdn-1-2.example.net", None),
-            ("a-1-2-3-4-5.example", Some("1-2-3-4")),
+            ("a-1-2-3-4-5.example", Some("2-3-4-5")),
             ("x-300-1-2-3.example", None),
+            ("host_192_0_2_44.example.net", Some("192_0_2_44")),
+            ("ip68-100-12-34.ri.ri.cox.net", Some("68-100-12-34")),
+            (
+                "pool-71-174-32-10.bstnma.fios.verizon.net",
+                Some("71-174-32-10"),
+            ),
         ];
         for &(text, want) in cases {
             let dot = text.find('.').unwrap();

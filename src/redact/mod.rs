@@ -1,10 +1,12 @@
 //! Redactors, one file per kind of personal datum. Each appends its output to a caller-owned
 //! buffer and copies untouched bytes verbatim.
 
+pub mod agent;
 pub mod email;
 pub mod host;
 pub mod ip;
 pub(crate) mod memo;
+pub mod number;
 pub mod personal;
 pub mod pseudonym;
 pub mod secret;
@@ -15,7 +17,7 @@ pub mod user;
 use crate::config::{Config, IpPolicy};
 use crate::stats::Stats;
 
-use self::pseudonym::{Date, HashOutput, Pseudonymizer};
+use self::pseudonym::{Date, HashOutput, LineKeys, Pseudonymizer};
 
 /// What replaces a personal value: fixed, URL-safe, free of spaces and quotes (so the line keeps
 /// its format), and easy to grep for.
@@ -30,13 +32,15 @@ pub(crate) struct Ctx<'c> {
     /// Whether the value being written is escaped afterwards (a JSON string), so that a tab in
     /// it reaches the output as `\t`, part of the text around it.
     pub escaped: bool,
+    /// Scratch space for a user agent scrubbed before it is reduced.
+    pub agent: Vec<u8>,
     /// Whether `+` in free text stands for a space, as W3C logs write it: then it ends an
     /// e-mail address's local part instead of being part of it.
     pub plus_is_space: bool,
     /// Present when a policy pseudonymizes.
     pseudo: Option<Pseudonymizer>,
     /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
-    /// has no usable timestamp).
+    /// has no usable timestamp, or its period's key could not be had).
     keyed: bool,
 }
 
@@ -48,9 +52,10 @@ impl<'c> Ctx<'c> {
             decoded: Vec::new(),
             escaped: false,
             plus_is_space: false,
+            agent: Vec::new(),
             pseudo: cfg
-                .key()
-                .map(|key| Pseudonymizer::new(key.clone(), cfg.rotation())),
+                .key_source()
+                .map(|source| Pseudonymizer::new(source, cfg.rotation())),
             keyed: true,
         }
     }
@@ -60,9 +65,12 @@ impl<'c> Ctx<'c> {
     /// `date` is only called when key rotation needs it.
     pub fn begin_line(&mut self, date: impl FnOnce() -> Option<Date>) {
         if let Some(pseudo) = &mut self.pseudo {
-            self.keyed = pseudo.begin_line(date);
-            if !self.keyed {
-                self.stats.unkeyed_lines += 1;
+            let keys = pseudo.begin_line(date, &mut self.stats);
+            self.keyed = keys == LineKeys::Keyed;
+            match keys {
+                LineKeys::Keyed => {}
+                LineKeys::Undated => self.stats.unkeyed_lines += 1,
+                LineKeys::Failed => self.stats.key_failed_lines += 1,
             }
         }
     }

@@ -4,7 +4,7 @@
 //! They err towards redaction: a cache-busting timestamp or a content hash in a file name may be
 //! replaced too. That costs a little statistics; missing a session token costs a leak.
 
-use super::{email, ip, secret};
+use super::{email, ip, number, secret};
 
 /// What a parameter name says about its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +16,9 @@ pub enum NameKind {
     Sensitive,
     /// A geographic coordinate: its value is coarsened to two decimals (about 1 km).
     Geo,
+    /// A version or object identifier (`ver`, `app_version`, `oid`): dotted quads in its value
+    /// are versions, not addresses.
+    Version,
 }
 
 /// Words that make a name sensitive wherever they stand in it, after the name is split into
@@ -25,10 +28,10 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"addr",
     b"adresse",
     b"anschrift",
-    b"bic",
+    b"birth",
+    b"person",
     b"birthdate",
     b"birthday",
-    b"card",
     b"cc",
     b"ccnum",
     b"city",
@@ -71,7 +74,6 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"telephone",
     b"telefono",
     b"uid",
-    b"user",
     b"userid",
     b"username",
     b"vorname",
@@ -108,6 +110,11 @@ const SECRET_PARTS: &[&[u8]] = &[
     b"token",
     b"xsrf",
     b"verifier",
+    b"telefon",
+    b"geburts",
+    b"vorname",
+    b"nachname",
+    b"strasse",
 ];
 
 /// Whole names that are sensitive only on their own: search terms and generic credentials.
@@ -192,6 +199,66 @@ const THING_WORDS: &[&[u8]] = &[
     b"response",
     b"color",
     b"colour",
+    b"operation",
+    b"action",
+    b"mutation",
+    b"command",
+    b"feature",
+    b"flag",
+    b"plugin",
+    b"widget",
+    b"form",
+    b"button",
+    b"menu",
+    b"section",
+    b"filter",
+    b"metric",
+    b"channel",
+    b"campaign",
+];
+
+/// Last words naming a version or an object identifier.
+const VERSION_WORDS: &[&[u8]] = &[
+    b"version",
+    b"ver",
+    b"v",
+    b"build",
+    b"rev",
+    b"revision",
+    b"release",
+    b"oid",
+    b"firmware",
+    b"fw",
+    b"sdk",
+];
+
+/// Words that are personal only as the last word of a name or before one of
+/// [`PERSONAL_PARTS`] (`user`, `user_id`, `card_number`, but not `user_tier`, `card_style`).
+const PERSONAL_HEADS: &[&[u8]] = &[b"user", b"card", b"customer", b"member", b"account"];
+
+/// What makes a [`PERSONAL_HEADS`] word personal when it follows.
+const PERSONAL_PARTS: &[&[u8]] = &[
+    b"id", b"name", b"email", b"mail", b"login", b"number", b"no", b"num", b"nr", b"holder",
+    b"key", b"token", b"handle", b"cvv", b"cvc", b"exp", b"expiry",
+];
+
+/// Words before a last word `key` that make it a thing's key, not a credential.
+const KEY_THINGS: &[&[u8]] = &[
+    b"sort",
+    b"cache",
+    b"group",
+    b"partition",
+    b"primary",
+    b"foreign",
+    b"map",
+    b"object",
+    b"translation",
+    b"lookup",
+    b"i18n",
+    b"public",
+    b"idempotency",
+    b"route",
+    b"dedup",
 ];
 
 /// Words naming a coordinate.
@@ -212,6 +279,13 @@ const GEO_WORDS: &[&[u8]] = &[
     b"position",
     b"geolocation",
     b"loc",
+    b"center",
+    b"centre",
+    b"near",
+    b"destination",
+    b"dest",
+    b"bbox",
+    b"waypoint",
 ];
 
 /// The longest name looked at; the rest of a longer name is ignored by the word rules (the
@@ -244,9 +318,21 @@ pub fn name_kind(name: &[u8]) -> NameKind {
     if (last == b"name" || last == b"code") && count > 1 && !thing {
         return NameKind::Sensitive;
     }
-    let user_agent = |i: usize| word(i) == b"user" && i + 1 < count && word(i + 1) == b"agent";
-    if (0..count).any(|i| PERSONAL_WORDS.contains(&word(i)) && !user_agent(i)) {
+    if (0..count).any(|i| PERSONAL_WORDS.contains(&word(i))) {
         return NameKind::Sensitive;
+    }
+    let head = |i: usize| {
+        PERSONAL_HEADS.contains(&word(i))
+            && (i + 1 == count || PERSONAL_PARTS.contains(&word(i + 1)))
+    };
+    if (0..count).any(head) {
+        return NameKind::Sensitive;
+    }
+    if last == b"key" && count > 1 && !KEY_THINGS.contains(&word(count - 2)) {
+        return NameKind::Sensitive;
+    }
+    if VERSION_WORDS.contains(&last) {
+        return NameKind::Version;
     }
     if (0..count).any(|i| GEO_WORDS.contains(&word(i))) && count <= 3 {
         return NameKind::Geo;
@@ -346,6 +432,13 @@ pub fn looks_personal(v: &[u8]) -> bool {
         || (v.len() >= 16 && secret::contains(v))
 }
 
+/// Whether going from character class `from` to `to` (1 lower, 2 upper, 3 digit, 0 none) is a
+/// change that random text makes and words do not: upper to lower case starts a word in
+/// camelCase (`iPhone15ProMax`), so it does not count.
+fn is_change(from: u8, to: u8) -> bool {
+    from != 0 && to != 0 && from != to && !(from == 2 && to == 1)
+}
+
 /// A whole value that reads as random: sixteen or more characters of a URL-safe alphabet
 /// mixing upper case, lower case and digits, whose character class changes at almost every
 /// other character (`Hq2_w8-PzR4tN6yLm1Xc`). Words, slugs (`blue-widget-2000`) and names
@@ -372,11 +465,11 @@ fn is_random_token(v: &[u8]) -> bool {
             3 => digits += 1,
             _ => {}
         }
-        if i > 0 && class(b) != class(v[i - 1]) && class(b) != 0 && class(v[i - 1]) != 0 {
+        if i > 0 && is_change(class(v[i - 1]), class(b)) {
             changes += 1;
         }
     }
-    upper >= 3 && lower >= 3 && digits >= 2 && changes * 100 >= v.len() * 45
+    upper >= 3 && lower >= 3 && digits >= 2 && changes * 100 >= v.len() * 40
 }
 
 /// Whether any part of `s` (a whole path, say) might look personal: a cheap, conservative
@@ -440,17 +533,16 @@ struct Seen {
 
 /// Decides the digit- and token-shaped cases in one pass:
 ///
-/// - a phone number: nine or more digits in a row, or only digits and `+ ()./-` separators with
-///   a leading `+` and seven or more digits, or nine or more digits in all. Dates such as
-///   `2015-01-13` (eight digits) are left alone;
+/// - a phone number, card number or IBAN, as [`number::is_personal_number`] tells them from
+///   timestamps, order numbers and EANs;
 /// - a token: a run of ASCII letters and digits that is long, random-looking and holds a digit:
 ///   32 or more characters (hashes, session ids), 16 or more hex characters, or 20 or more
 ///   characters mixing lower and upper case (base64). Words are not tokens.
 fn scan(v: &[u8], seen: &mut Seen) -> bool {
-    let mut digits = 0;
-    let mut digit_run = 0;
-    let mut only_phone_chars = true;
     let mut run = 0;
+    // Changes between lower case, upper case and digits inside the run: random tokens change
+    // at almost every other character, identifiers (`GetViewerNotifications2`) rarely.
+    let (mut changes, mut class) = (0, 0u8);
     let (mut digit, mut lower, mut upper, mut hex) = (false, false, false, true);
     for &b in v.iter().chain(std::iter::once(&b' ')) {
         if b.is_ascii_alphanumeric() {
@@ -459,15 +551,20 @@ fn scan(v: &[u8], seen: &mut Seen) -> bool {
             lower |= b.is_ascii_lowercase();
             upper |= b.is_ascii_uppercase();
             hex &= b.is_ascii_hexdigit();
+            let this = 1 + u8::from(b.is_ascii_uppercase()) + 2 * u8::from(b.is_ascii_digit());
+            changes += usize::from(is_change(class, this));
+            class = this;
         } else {
+            let random = changes * 100 >= run * 30;
             if digit
                 && (run >= 32
                     || (run >= 16 && hex && (lower || upper))
-                    || (run >= 20 && lower && upper))
+                    || (run >= 20 && lower && upper && random))
             {
                 return true;
             }
             run = 0;
+            (changes, class) = (0, 0);
             (digit, lower, upper, hex) = (false, false, false, true);
             match b {
                 b'@' | b'%' => seen.at_or_percent = true,
@@ -480,19 +577,8 @@ fn scan(v: &[u8], seen: &mut Seen) -> bool {
                 _ => {}
             }
         }
-        if b.is_ascii_digit() {
-            digits += 1;
-            digit_run += 1;
-            if digit_run >= 9 {
-                return true;
-            }
-        } else {
-            digit_run = 0;
-            only_phone_chars &= matches!(b, b'+' | b' ' | b'(' | b')' | b'.' | b'/' | b'-');
-        }
     }
-    let trimmed = v.trim_ascii_start();
-    only_phone_chars && (digits >= 9 || (trimmed.first() == Some(&b'+') && digits >= 7))
+    number::is_personal_number(v) || number::find(v, 0).is_some()
 }
 
 /// `8-4-4-4-12` hex digits anywhere in the value.
@@ -589,6 +675,15 @@ mod tests {
             ("page", Plain),
             ("utm_source", Plain),
             ("hotpath", Plain),
+            ("telefonnummer", Sensitive),
+            ("operationName", Plain),
+            ("card_style", Plain),
+            ("user_tier", Plain),
+            ("activation_key", Sensitive),
+            ("sort_key", Plain),
+            ("app_version", Version),
+            ("date_of_birth", Sensitive),
+            ("contactPerson", Sensitive),
         ];
         for (name, want) in cases {
             assert_eq!(name_kind(name.as_bytes()), want, "{name}");
@@ -678,6 +773,8 @@ mod tests {
         }
         for value in [
             "",
+            "iPhone15ProMax256GB",
+            "GetViewerNotifications2",
             "kibana-dashboard3.png",
             "logstash-monitorama-2013",
             "2015-01-13",
@@ -693,7 +790,7 @@ mod tests {
             assert!(!looks_personal(value.as_bytes()), "{value}");
         }
         // Any other `@` in a URL part: handles, userinfo embedded in a path, local addresses.
-        for value in ["@jane", "admin:secret@intranet", "root@localhost"] {
+        for value in ["admin:secret@intranet", "root@localhost"] {
             assert!(looks_personal(value.as_bytes()), "{value}");
         }
     }

@@ -18,7 +18,7 @@ enum Body {
     /// A JWT: `eyJ` header, a dot, a payload of at least 5 characters, a dot, a signature.
     Jwt,
     /// An HTTP credential after its scheme word and a space: the scheme is kept, the
-    /// credential (at least 8 characters, not a plain word) replaced.
+    /// credential (at least 6 characters, not a plain word) replaced.
     Credential,
     /// Exactly `n` characters of the alphabet, and no more.
     Exact(Alphabet, usize),
@@ -46,55 +46,61 @@ impl Alphabet {
     }
 }
 
-/// Prefix, whether it is compared ignoring ASCII case, and what follows it.
-const RULES: &[(&str, bool, Body)] = &[
-    ("eyJ", false, Body::Jwt),
-    ("bearer ", true, Body::Credential),
-    ("basic ", true, Body::Credential),
-    ("digest ", true, Body::Credential),
+/// Prefix and what follows it. The automaton
+/// matches case-sensitively (which lets it use its SIMD prefilter), so the spellings of the
+/// HTTP schemes are listed.
+const RULES: &[(&str, Body)] = &[
+    ("eyJ", Body::Jwt),
+    ("Bearer ", Body::Credential),
+    ("bearer ", Body::Credential),
+    ("BEARER ", Body::Credential),
+    ("Basic ", Body::Credential),
+    ("basic ", Body::Credential),
+    ("BASIC ", Body::Credential),
+    ("Digest ", Body::Credential),
+    ("digest ", Body::Credential),
     // AWS access key ids: long-term (AKIA) and temporary (ASIA) keys and the other ids of IAM.
-    ("AKIA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("ASIA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("AGPA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("AIDA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("AROA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("ANPA", false, Body::Exact(Alphabet::Upper, 16)),
-    ("ghp_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("gho_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("ghu_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("ghs_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("ghr_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("github_pat_", false, Body::AtLeast(Alphabet::Url, 22)),
-    ("glpat-", false, Body::AtLeast(Alphabet::Url, 20)),
-    ("glptt-", false, Body::AtLeast(Alphabet::Url, 20)),
-    ("xoxb-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxp-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxa-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxr-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxs-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxe-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("xapp-", false, Body::AtLeast(Alphabet::Url, 10)),
-    ("sk_live_", false, Body::AtLeast(Alphabet::Alnum, 16)),
-    ("rk_live_", false, Body::AtLeast(Alphabet::Alnum, 16)),
-    ("sk_test_", false, Body::AtLeast(Alphabet::Alnum, 16)),
-    ("rk_test_", false, Body::AtLeast(Alphabet::Alnum, 16)),
-    ("whsec_", false, Body::AtLeast(Alphabet::Alnum, 24)),
-    ("AIza", false, Body::Exact(Alphabet::Url, 35)),
-    ("ya29.", false, Body::AtLeast(Alphabet::Url, 20)),
-    ("npm_", false, Body::Exact(Alphabet::Alnum, 36)),
-    ("hf_", false, Body::AtLeast(Alphabet::Alnum, 30)),
-    ("shpat_", false, Body::Exact(Alphabet::Alnum, 32)),
-    ("shpss_", false, Body::Exact(Alphabet::Alnum, 32)),
-    ("SG.", false, Body::AtLeast(Alphabet::Url, 20)),
+    ("AKIA", Body::Exact(Alphabet::Upper, 16)),
+    ("ASIA", Body::Exact(Alphabet::Upper, 16)),
+    ("AGPA", Body::Exact(Alphabet::Upper, 16)),
+    ("AIDA", Body::Exact(Alphabet::Upper, 16)),
+    ("AROA", Body::Exact(Alphabet::Upper, 16)),
+    ("ANPA", Body::Exact(Alphabet::Upper, 16)),
+    ("ghp_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("gho_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghu_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghs_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("ghr_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("github_pat_", Body::AtLeast(Alphabet::Url, 22)),
+    ("glpat-", Body::AtLeast(Alphabet::Url, 20)),
+    ("glptt-", Body::AtLeast(Alphabet::Url, 20)),
+    ("xoxb-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxp-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxa-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxr-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxs-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxe-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xapp-", Body::AtLeast(Alphabet::Url, 10)),
+    ("sk_live_", Body::AtLeast(Alphabet::Alnum, 16)),
+    ("rk_live_", Body::AtLeast(Alphabet::Alnum, 16)),
+    ("sk_test_", Body::AtLeast(Alphabet::Alnum, 16)),
+    ("rk_test_", Body::AtLeast(Alphabet::Alnum, 16)),
+    ("whsec_", Body::AtLeast(Alphabet::Alnum, 24)),
+    ("AIza", Body::Exact(Alphabet::Url, 35)),
+    ("ya29.", Body::AtLeast(Alphabet::Url, 20)),
+    ("npm_", Body::Exact(Alphabet::Alnum, 36)),
+    ("hf_", Body::AtLeast(Alphabet::Alnum, 30)),
+    ("shpat_", Body::Exact(Alphabet::Alnum, 32)),
+    ("shpss_", Body::Exact(Alphabet::Alnum, 32)),
+    ("SG.", Body::AtLeast(Alphabet::Url, 20)),
 ];
 
 fn automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
         AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
-            .build(RULES.iter().map(|(prefix, ..)| prefix))
+            .build(RULES.iter().map(|(prefix, _)| prefix))
             .expect("the secret prefixes form a valid automaton")
     })
 }
@@ -105,10 +111,9 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
     while at < s.len() {
         let m = automaton().find(&s[at..])?;
         let (start, end) = (at + m.start(), at + m.end());
-        let (prefix, any_case, body) = RULES[m.pattern().as_usize()];
-        let exact_case = any_case || &s[start..end] == prefix.as_bytes();
+        let (_, body) = RULES[m.pattern().as_usize()];
         let boundary = start == 0 || !is_token_byte(s[start - 1]);
-        if exact_case && boundary {
+        if boundary {
             if let Some(range) = body_of(s, start, end, body) {
                 return Some(range);
             }
@@ -174,7 +179,12 @@ fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize
                 .iter()
                 .any(|b| matches!(b, b'+' | b'/' | b'=' | b'.' | b'_' | b'-'));
             let random = digits > 0 || symbols || (upper >= 2 && lower >= 2);
-            (cred.len() >= 8 && random).then_some(end..cred_end)
+            // `Bearer realm="api"`: a challenge's parameter (a lower-case name, `=`, a quoted
+            // value), not a credential.
+            let parameter = cred.last() == Some(&b'=')
+                && cred[..cred.len() - 1].iter().all(u8::is_ascii_lowercase)
+                && s.get(cred_end) == Some(&b'"');
+            (cred.len() >= 6 && random && !parameter).then_some(end..cred_end)
         }
         Body::Exact(alphabet, n) => {
             let body_end = run(end, alphabet);
@@ -230,6 +240,9 @@ mod tests {
             ("AKIA alone", None),
             ("SlovAKIA0123456789ABCDEF", None),
             ("BasicBot/1.0", None),
+            (r#"{Bearer realm="api"}"#, None),
+            (r#""x Basic Ym9iOmJvYnB3" y"#, Some("Ym9iOmJvYnB3")),
+            ("(Authorization: Bearer cu_77zz)", Some("cu_77zz")),
             ("Basic authentication", None),
             ("bearer token", None),
             ("use sk_test_ keys", None),

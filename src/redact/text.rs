@@ -1,14 +1,21 @@
 //! Free text: IP addresses and e-mail addresses anywhere in a field, and, in the fail-safe mode
 //! used for lines that did not parse, every URL query value.
 
-use super::{email, ip, secret, Ctx, PLACEHOLDER};
+use super::{email, ip, number, secret, Ctx, PLACEHOLDER};
 use crate::config::IpPolicy;
 
 /// How much of a free-text field is scanned for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Scan {
-    /// Addresses (also inside host names), e-mail addresses, userinfo and credentials.
+    /// Addresses (also inside host names), e-mail addresses, userinfo, credentials, phone,
+    /// card and account numbers, UUIDs.
     Text,
+    /// A file name in a path (`setup-2.4.1.7.exe`): [`Scan::Text`], with four numbers glued to
+    /// a word by `-` or `_` read as a version.
+    FileName,
+    /// A version or object identifier (`ver=5.8.4.1`, `oid=1.3.6.1`): [`Scan::Text`] with every
+    /// dotted quad read as a version.
+    Version,
     /// A user agent: what [`Scan::Text`] finds and every query value, while product versions
     /// (`Product/1.0.0.21C62`, `rv:1.9.2.13`) are versions, not addresses.
     Agent,
@@ -20,7 +27,7 @@ pub(crate) enum Scan {
 
 impl Scan {
     fn queries(self) -> bool {
-        self != Scan::Text
+        matches!(self, Scan::Agent | Scan::FailSafe)
     }
 }
 
@@ -57,6 +64,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
     let mut pos = 0;
     let mut rare = next_rare(s, 0, mode);
     let mut secret = secret::find(s, 0);
+    let mut number = number::find(s, 0);
     while pos < s.len() {
         if rare < pos {
             rare = next_rare(s, pos, mode);
@@ -64,9 +72,18 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         if secret.as_ref().is_some_and(|r| r.start < pos) {
             secret = secret::find(s, pos);
         }
+        if number.as_ref().is_some_and(|r| r.start < pos) {
+            number = number::find(s, pos);
+        }
         let common = memchr::memchr3(b'.', b':', b'@', &s[pos..]).map_or(s.len(), |k| pos + k);
         let p = common.min(rare);
-        if let Some(r) = secret.clone().filter(|r| r.start <= p) {
+        // Credentials, and phone, card, account numbers and UUIDs, replaced whole where they
+        // start before the next separator.
+        let whole = match (&secret, &number) {
+            (Some(a), Some(b)) => Some(if a.start <= b.start { a } else { b }),
+            (a, b) => a.as_ref().or(b.as_ref()),
+        };
+        if let Some(r) = whole.cloned().filter(|r| r.start <= p) {
             out.extend_from_slice(&s[copied..r.start]);
             out.extend_from_slice(PLACEHOLDER);
             cx.stats.request_values += 1;
@@ -79,6 +96,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         }
         let mut resume = p + 1;
         let found = match s[p] {
+            // `scheme://user:password@host` first: the password would read as an address's
+            // local part and leave the user name behind.
+            b'@' if userinfo_before(s, p).is_some() => userinfo_before(s, p).map(|start| {
+                cx.stats.request_values += 1;
+                userinfo_span(s, p, start, copied)
+            }),
             b'@' => match email::email_around(s, p, 1, copied, joined(copied, out)) {
                 Some((start, end)) => {
                     cx.stats.emails += 1;
@@ -123,10 +146,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             b'.' if ip_on => match ip::dashed_quad_before(s, p, copied) {
                 // `c-192-0-2-44.hsd1.example.net`: the address in a host name's label.
                 Some((start, end, v4)) => Some((start, end, Replacement::DashedAddr(v4))),
-                None => find_addr(s, p, copied, pos, mode, &mut resume),
+                None => find_addr(cx.cfg, s, p, copied, pos, mode, &mut resume),
             },
             _ if !ip_on => None,
-            _ => find_addr(s, p, copied, pos, mode, &mut resume),
+            _ => find_addr(cx.cfg, s, p, copied, pos, mode, &mut resume),
         };
         if let Some((start, end, what)) = found {
             out.extend_from_slice(&s[copied..start]);
@@ -139,12 +162,26 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 }
                 Replacement::Nothing => {}
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
+                Replacement::ReversedAddr(v4) => {
+                    let at = out.len();
+                    cx.write_ip(ip::Addr::V4(v4), out);
+                    // Written forwards; the name needs the octets backwards.
+                    let written = out[at..].to_vec();
+                    out.truncate(at);
+                    for (n, octet) in written.rsplit(|&b| b == b'.').enumerate() {
+                        if n > 0 {
+                            out.push(b'.');
+                        }
+                        out.extend_from_slice(octet);
+                    }
+                }
                 Replacement::DashedAddr(v4) => {
+                    let sep = s[start..end].iter().find(|b| !b.is_ascii_digit()).copied();
                     let at = out.len();
                     cx.write_ip(ip::Addr::V4(v4), out);
                     for b in &mut out[at..] {
                         if *b == b'.' {
-                            *b = b'-';
+                            *b = sep.unwrap_or(b'-');
                         }
                     }
                 }
@@ -158,9 +195,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
     out.extend_from_slice(&s[copied..]);
 }
 
-/// An address around the `.` or `:` at `p`, as [`ip::addr_near`] finds it, with the versions
-/// of user agents and `/8` networks left alone.
+/// An address around the `.` or `:` at `p`, as [`ip::addr_near`] finds it, with versions,
+/// `/8` networks and prefixes no longer than the masks (`2002::/16`) left alone.
 fn find_addr(
+    cfg: &crate::config::Config,
     s: &[u8],
     p: usize,
     copied: usize,
@@ -180,9 +218,33 @@ fn find_addr(
             *resume = (start + len).max(p + 1);
             None
         }
-        Ok((start, len, ip::Addr::V4(_))) if mode == Scan::Agent && is_version(s, start, len) => {
+        Ok((start, len, ip::Addr::V4(_))) if is_version(s, start, len, mode) => {
             *resume = (start + len).max(p + 1);
             None
+        }
+        Ok((start, len, addr))
+            if ip::is_network(
+                s,
+                start + len,
+                addr,
+                cfg.v4_keep().count_ones(),
+                cfg.v6_keep().count_ones(),
+            ) =>
+        {
+            *resume = (start + len).max(p + 1);
+            None
+        }
+        // A reverse-DNS name writes the address backwards (`44.2.0.192.in-addr.arpa` is
+        // 192.0.2.44): it is masked as the address it names, and written backwards again.
+        Ok((start, len, ip::Addr::V4(v4)))
+            if s.get(start + len..start + len + 13)
+                .is_some_and(|t| t.eq_ignore_ascii_case(b".in-addr.arpa")) =>
+        {
+            Some((
+                start,
+                start + len,
+                Replacement::ReversedAddr(v4.swap_bytes()),
+            ))
         }
         Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
         Err(run_end) => {
@@ -192,14 +254,42 @@ fn find_addr(
     }
 }
 
-/// In a user agent, four dotted numbers are a version when they follow a product name and
-/// its `/` (`Browser/3.6.28.1`) or `rv:`, or run on into letters (`1.0.0.21C62`).
-pub(crate) fn is_version(s: &[u8], start: usize, len: usize) -> bool {
+/// Whether four dotted numbers are a version: after a product name and its `/`
+/// (`Browser/3.6.28.1`, the name standing after a space, `(`, `;` or a quote, so that a URL's
+/// path is not one), after `rv:` or a `v` (`v1.2.3.4`), or running on into letters
+/// (`1.0.0.21C62`); in a file name also glued to a word by `-` or `_` (`setup-2.4.1.7.exe`);
+/// and always in a field that names a version.
+pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool {
     let before = &s[..start];
-    let after_product = before.ends_with(b"/")
+    let word = |sep: &[u8]| {
+        let Some(head) = before.strip_suffix(sep) else {
+            return (0, b' ');
+        };
+        let n = head
+            .iter()
+            .rev()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            .count();
+        let prev = head.len().checked_sub(n + 1).map_or(b' ', |k| head[k]);
+        let letters = head[head.len() - n..].iter().any(u8::is_ascii_alphabetic);
+        (if letters { n } else { 0 }, prev)
+    };
+    let (product, prev) = word(b"/");
+    let after_product =
+        product > 0 && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t');
+    let v = before.last().is_some_and(|&b| b == b'v' || b == b'V')
+        && before
+            .len()
+            .checked_sub(2)
+            .map_or(true, |k| !before[k].is_ascii_alphanumeric());
+    let glued = mode == Scan::FileName
+        && before.last().is_some_and(|&b| b == b'-' || b == b'_')
         && before.len() >= 2
         && before[before.len() - 2].is_ascii_alphanumeric();
-    after_product
+    mode == Scan::Version
+        || after_product
+        || v
+        || glued
         || before.ends_with(b"rv:")
         || s.get(start + len).is_some_and(u8::is_ascii_alphabetic)
 }
@@ -221,6 +311,8 @@ fn encoded_at(s: &[u8], p: usize) -> Option<usize> {
 /// next separator, and only values that identify no one stay: empty, `-`, or a short number
 /// (a timing, a size, a count).
 fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
+    // Names are short; looking back at most 64 bytes keeps `a=a=a=…` linear.
+    let copied = copied.max(p.saturating_sub(64));
     let name_start = s[copied..p]
         .iter()
         .rposition(|&b| !is_pair_name(b))
@@ -255,6 +347,7 @@ fn is_pair_name(b: u8) -> bool {
 /// A Windows logon `DOMAIN\user` around the backslash at `p`: an upper-case NetBIOS domain
 /// and a user name, not an escape (`\x16`, `\n`, `\"`).
 fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
+    let copied = copied.max(p.saturating_sub(16));
     let start = s[copied..p]
         .iter()
         .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'))
@@ -310,6 +403,8 @@ enum Replacement {
     Placeholder,
     /// An IPv4 address written with dashes, in a host name.
     DashedAddr(u32),
+    /// An IPv4 address written backwards, in a reverse-DNS name.
+    ReversedAddr(u32),
     /// The span is removed.
     Nothing,
     Addr(ip::Addr),
@@ -562,6 +657,10 @@ mod tests {
             ("peer:2001:db8:1:2::9 ok", "peer:2001:db8:1:: ok"),
             ("a%2540b.example x", "REDACTED x"),
             ("see 2002:c000:0204::1", "see 2002:c000:200::"),
+            (
+                "ptr 44.2.0.192.in-addr.arpa.",
+                "ptr 0.2.0.192.in-addr.arpa.",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, false), want, "{input}");

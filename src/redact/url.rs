@@ -213,7 +213,8 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
     let worth_a_look = may_contain_personal(path)
         || find(path, |b| b == b';').is_some()
         || (path.len() >= 20 && secret::contains(path))
-        || token_keywords().is_match(path);
+        || token_keywords().is_match(path)
+        || memchr::memmem::find(path, b"/s/").is_some();
     if !worth_a_look {
         out.extend_from_slice(path);
         return;
@@ -251,14 +252,54 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
 /// it, which are replaced where they stand; anything else that looks personal is replaced
 /// whole.
 fn write_value(cx: &mut Ctx, raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>) {
-    if is_file_name(raw) {
-        text::scrub_text(cx, raw, Scan::Text, out);
+    if has_coordinates(raw) {
+        // `/maps/@48.137154,11.576124,15z`, `geo:48.2082,16.3738`: coarsened where they stand.
+        coarsen_coordinates(raw, out);
+        cx.stats.request_values += 1;
+    } else if is_file_name(raw) {
+        text::scrub_text(cx, raw, Scan::FileName, out);
     } else if personal(cx, raw, plus_is_space) {
         out.extend_from_slice(PLACEHOLDER);
         cx.stats.request_values += 1;
     } else {
         out.extend_from_slice(raw);
     }
+}
+
+/// A latitude and longitude written as a pair, each with three or more decimals
+/// (`48.137154,11.576124`, also with an encoded comma `%2C`).
+fn has_coordinates(s: &[u8]) -> bool {
+    if memchr2(b',', b'%', s).is_none() {
+        return false;
+    }
+    let decimal = |at: usize| -> Option<usize> {
+        let mut i = at + usize::from(s.get(at) == Some(&b'-'));
+        let int = s[i.min(s.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=3).contains(&int) || s.get(i + int) != Some(&b'.') {
+            return None;
+        }
+        i += int + 1;
+        let frac = s[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        (frac >= 3).then_some(i + frac)
+    };
+    (0..s.len()).any(|at| {
+        let boundary = at == 0 || !(s[at - 1].is_ascii_digit() || s[at - 1] == b'.');
+        boundary
+            && decimal(at).is_some_and(|end| {
+                let rest = &s[end..];
+                let sep = if rest.starts_with(b",") {
+                    1
+                } else if rest.len() >= 3 && rest[..3].eq_ignore_ascii_case(b"%2C") {
+                    3
+                } else {
+                    return false;
+                };
+                decimal(end + sep).is_some()
+            })
+    })
 }
 
 /// A file name: a stem and an extension of one to five characters with a letter, the way
@@ -303,18 +344,28 @@ const TOKEN_KEYWORDS: &[&str] = &[
     "redeem",
 ];
 
+/// The keywords in lower case and capitalised: matched case-sensitively, the automaton can use
+/// its SIMD prefilter (`RESET` in upper case is left out; links are written in lower case).
 fn token_keywords() -> &'static aho_corasick::AhoCorasick {
     static AC: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     AC.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(TOKEN_KEYWORDS)
-            .expect("the keywords form a valid automaton")
+        let capitalised = TOKEN_KEYWORDS.iter().map(|k| {
+            let mut k = k.to_string();
+            k[..1].make_ascii_uppercase();
+            k
+        });
+        let all: Vec<String> = TOKEN_KEYWORDS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(capitalised)
+            .collect();
+        aho_corasick::AhoCorasick::new(all).expect("the keywords form a valid automaton")
     })
 }
 
 fn is_token_keyword(segment: &[u8]) -> bool {
-    segment.len() <= 40 && token_keywords().is_match(segment)
+    // `/s/<token>`: the share links of file hosts.
+    segment == b"s" || (segment.len() <= 40 && token_keywords().is_match(segment))
 }
 
 /// A one-time link's token: at least six characters of a URL-safe alphabet, with a digit and a
@@ -378,6 +429,7 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
                 cx.stats.request_values += 1;
             }
         }
+        NameKind::Version => text::scrub_text(cx, value, Scan::Version, out),
         NameKind::Plain if has_encoded_query(value) => redact_encoded_url(cx, value, out),
         NameKind::Plain => write_value(cx, value, true, out),
     }
@@ -429,7 +481,10 @@ fn redact_encoded_url(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
                 let kind = name_kind(decode(name, true, &mut cx.decoded));
                 if inner.is_empty() || is_blank(inner) {
                     out.extend_from_slice(inner);
-                } else if kind != NameKind::Plain || personal(cx, inner, true) {
+                } else if kind == NameKind::Sensitive
+                    || kind == NameKind::Geo
+                    || personal(cx, inner, true)
+                {
                     out.extend_from_slice(PLACEHOLDER);
                     cx.stats.request_values += 1;
                 } else {
@@ -472,7 +527,14 @@ fn personal(cx: &mut Ctx, raw: &[u8], plus_is_space: bool) -> bool {
     let decoded = decode(raw, plus_is_space, &mut cx.decoded);
     // Encoded bytes can also hide what the raw text shows: `%90.1.191.190` decodes to
     // `\x90.1.191.190`, yet reads as 90.1.191.190 to anyone looking at the log.
-    looks_personal(decoded) || (decoded.len() != raw.len() && looks_personal(raw))
+    // A network (`2002::`, `64:ff9b::`, `192.0.2.0`) that the mask leaves as it is names no
+    // host.
+    if let Some(host) = crate::redact::ip::parse_host_addr(decoded) {
+        if host.before == 0 && host.after == decoded.len() {
+            return crate::redact::ip::mask(host.addr, cx.cfg) != host.addr;
+        }
+    }
+    looks_personal(decoded) || (decoded != raw && looks_personal(raw))
 }
 
 /// The pre-check of [`looks_personal`] (a digit, `@`, `%` or `:`) on the encoded bytes, so that
@@ -771,7 +833,7 @@ mod tests {
             (ReferrerPolicy::Drop, "-"),
             (
                 ReferrerPolicy::Keep,
-                "https://REDACTED/inbox?email=REDACTED#x",
+                "https://mail.example.com/inbox?email=REDACTED#x",
             ),
         ];
         for (policy, want) in cases {

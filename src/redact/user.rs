@@ -3,10 +3,11 @@
 use super::{text, Ctx};
 use crate::config::UserPolicy;
 
-/// Writes the user field under the policy. `-` (no user) is kept as is.
+/// Writes the user field under the policy. `-` and an empty value (no user) are kept as they
+/// are.
 pub(crate) fn redact_user(cx: &mut Ctx, user: &[u8], out: &mut Vec<u8>) {
-    if user == b"-" {
-        out.push(b'-');
+    if user == b"-" || user.is_empty() {
+        out.extend_from_slice(user);
         return;
     }
     match cx.cfg.user() {
@@ -33,6 +34,7 @@ mod tests {
         let keep = Config::builder().user(UserPolicy::Keep).build().unwrap();
         let cases: &[(&Config, &str, &str)] = &[
             (&drop, "-", "-"),
+            (&drop, "", ""),
             (&drop, "frank", "-"),
             (&keep, "frank", "frank"),
             (&keep, "frank@example.com", "REDACTED"),

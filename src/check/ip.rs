@@ -1,0 +1,461 @@
+//! IP addresses in every spelling, parsed with the standard library: dotted quads, IPv6 (full,
+//! compressed, with a zone, after `word:`, with an IPv4 tail), IPv4 embedded in IPv6 (mapped,
+//! compatible, NAT64, 6to4) and addresses spelled out in host-name labels
+//! (`c-192-0-2-44.hsd1.example.net`). An address is a finding when it keeps bits that the
+//! configured masks and policy do not allow.
+
+use std::net::Ipv6Addr;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+
+use super::scan::no_word;
+
+use super::names::{self, NameKind};
+use crate::config::{Config, IpPolicy};
+
+/// What the policy allows an address to keep.
+#[derive(Clone, Copy, Debug)]
+pub struct IpRules {
+    /// False under `--ip keep` and `--ip prefix` (encrypted addresses look like any address).
+    pub active: bool,
+    /// `--ip hash`: the pseudonym ranges 240.0.0.0/4 and fd00::/8 are allowed.
+    hash: bool,
+    v4_keep: u32,
+    v6_keep: u128,
+}
+
+impl IpRules {
+    pub fn new(cfg: &Config) -> Self {
+        let (v4_bits, v6_bits) = match cfg.ip() {
+            IpPolicy::Drop => (32, 128),
+            _ => (cfg.ipv4_mask(), cfg.ipv6_mask()),
+        };
+        IpRules {
+            active: !matches!(cfg.ip(), IpPolicy::Keep | IpPolicy::Prefix),
+            hash: cfg.ip() == IpPolicy::Hash,
+            v4_keep: if v4_bits >= 32 {
+                0
+            } else {
+                u32::MAX << v4_bits
+            },
+            v6_keep: if v6_bits >= 128 {
+                0
+            } else {
+                u128::MAX << v6_bits
+            },
+        }
+    }
+
+    /// Whether an IPv4 address keeps more than allowed. `a.0.0.0` never does: it is a /8, and
+    /// how browsers write versions (`Chrome/120.0.0.0`).
+    pub fn v4_identifies(&self, addr: u32) -> bool {
+        if !self.active || addr & 0x00ff_ffff == 0 {
+            return false;
+        }
+        if self.hash && addr >> 28 == 0xf {
+            return false;
+        }
+        addr & !self.v4_keep != 0
+    }
+
+    /// Whether an IPv6 address keeps more than allowed: an embedded IPv4 address by the IPv4
+    /// rule, the rest by the IPv6 mask.
+    pub fn v6_identifies(&self, addr: u128) -> bool {
+        if !self.active {
+            return false;
+        }
+        match embedded_v4(addr) {
+            Some((v4, Embedding::Whole)) => return self.v4_identifies(v4),
+            Some((v4, Embedding::SixToFour)) if self.v4_identifies(v4) => return true,
+            _ => {}
+        }
+        if self.hash && addr >> 120 == 0xfd {
+            return false;
+        }
+        addr & !self.v6_keep != 0
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Embedding {
+    /// The address is the IPv4 address and a fixed prefix: mapped, compatible, NAT64.
+    Whole,
+    /// 6to4: the IPv4 address is the site prefix; subnet and interface bits follow.
+    SixToFour,
+}
+
+/// The IPv4 address inside an IPv6 address, for the forms that carry one.
+fn embedded_v4(addr: u128) -> Option<(u32, Embedding)> {
+    let low = addr as u32;
+    if addr >> 32 == 0xffff || (addr >> 32 == 0 && addr > 0xffff) {
+        // ::ffff:a.b.c.d and the deprecated ::a.b.c.d.
+        return Some((low, Embedding::Whole));
+    }
+    if addr >> 32 == 0x0064_ff9b_0000_0000_0000_0000 {
+        return Some((low, Embedding::Whole));
+    }
+    if addr >> 112 == 0x2002 {
+        return Some(((addr >> 80) as u32, Embedding::SixToFour));
+    }
+    None
+}
+
+fn dotted() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[0-9]+(?:\.[0-9]+)+").expect("valid"))
+}
+
+fn hexrun() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*").expect("valid"))
+}
+
+fn dashed() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"([0-9]{1,3})([-_])([0-9]{1,3})[-_]([0-9]{1,3})[-_]([0-9]{1,3})\.[A-Za-z]")
+            .expect("valid")
+    })
+}
+
+/// Four dotted parts of at most three digits, each up to 255 (leading zeros read as decimal).
+fn quad(parts: &[&[u8]]) -> Option<u32> {
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut addr = 0u32;
+    for part in parts {
+        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let n = part.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+        if n > 255 {
+            return None;
+        }
+        addr = addr << 8 | n;
+    }
+    Some(addr)
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Whether the dotted quad at `start` is a version by its context: after a product name and
+/// its `/`, after `rv:` or `v`, glued to a word in a file name (`setup-2.4.1.7.exe`), or the
+/// value of a parameter named as a version (`ver=`).
+fn is_version(text: &[u8], start: usize, end: usize) -> bool {
+    let before = &text[..start];
+    if before.ends_with(b"rv:") {
+        return true;
+    }
+    if let Some((&v, rest)) = before.split_last() {
+        if (v == b'v' || v == b'V') && no_word(rest.last()) {
+            return true;
+        }
+        if v == b'/' {
+            // The product name: letters, digits, `._+-`, with a letter, and not itself a path
+            // segment or a URL's host.
+            let name_start = rest
+                .iter()
+                .rposition(|&b| !(is_word(b) || matches!(b, b'.' | b'_' | b'-')))
+                .map_or(0, |k| k + 1);
+            let name = &rest[name_start..];
+            let opener = name_start.checked_sub(1).map(|k| rest[k]);
+            if name.iter().any(u8::is_ascii_alphabetic)
+                && !matches!(
+                    opener,
+                    Some(b'/' | b'=' | b':' | b'?' | b'&' | b'@' | b'#' | b'%')
+                )
+            {
+                return true;
+            }
+        }
+        if matches!(v, b'-' | b'_') && rest.last().is_some_and(|&b| is_word(b)) {
+            // A file name: an extension follows.
+            let after = &text[end..];
+            if after.len() >= 2 && after[0] == b'.' && after[1].is_ascii_alphabetic() {
+                return true;
+            }
+        }
+        if v == b'=' || v == b':' || v == b'"' {
+            // `ver=1.2.3.4`, `"app_version":"10.4.2.7"`.
+            let mut k = rest.len();
+            while k > 0 && matches!(rest[k - 1], b'"' | b':' | b' ') {
+                k -= 1;
+            }
+            let name_end = k;
+            while k > 0 && (is_word(rest[k - 1]) || matches!(rest[k - 1], b'_' | b'-' | b'.')) {
+                k -= 1;
+            }
+            if k < name_end && names::kind(&rest[k..name_end]) == NameKind::Version {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether `text` holds an address that keeps more than `rules` allow. `versions` applies the
+/// version look-alikes (everywhere but where a field is known to hold addresses).
+pub fn find(text: &[u8], rules: &IpRules) -> bool {
+    if !rules.active {
+        return false;
+    }
+    find_v4(text, rules) || find_v6(text, rules) || find_dashed(text, rules)
+}
+
+/// [`find`] for IPv6 only: in version fields dotted quads are versions.
+pub fn find_v6_only(text: &[u8], rules: &IpRules) -> bool {
+    rules.active && find_v6(text, rules)
+}
+
+fn find_v4(text: &[u8], rules: &IpRules) -> bool {
+    for m in dotted().find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let parts: Vec<&[u8]> = m.as_bytes().split(|&b| b == b'.').collect();
+        let Some(addr) = quad(&parts) else {
+            continue;
+        };
+        // Part of a longer word or number: `1.0.0.21C62`, `x1.2.3.4`, `.1.2.3.4`.
+        if text.get(end).is_some_and(|&b| is_word(b)) {
+            continue;
+        }
+        if start > 0 && (is_word(text[start - 1]) || text[start - 1] == b'.') {
+            // `v1.2.3.4` is a version; `ip1.2.3.4` glued to a word is not an address either.
+            continue;
+        }
+        if is_version(text, start, end) {
+            continue;
+        }
+        if rules.v4_identifies(addr) {
+            return true;
+        }
+    }
+    false
+}
+
+fn v6(candidate: &[u8]) -> Option<u128> {
+    let s = std::str::from_utf8(candidate).ok()?;
+    let s = s.strip_suffix('.').unwrap_or(s);
+    Ipv6Addr::from_str(s).ok().map(u128::from)
+}
+
+fn find_v6(text: &[u8], rules: &IpRules) -> bool {
+    for m in hexrun().find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        let run = m.as_bytes();
+        if run.iter().filter(|&&b| b == b':').count() < 2 {
+            continue;
+        }
+        let right_ok = no_word(text.get(end));
+        let left_ok = start == 0 || !is_word(text[start - 1]);
+        let mut candidates: Vec<&[u8]> = Vec::with_capacity(2);
+        if left_ok && right_ok {
+            candidates.push(run);
+        }
+        // `peer:2001:db8::9`: the run may start inside the word before a colon.
+        if right_ok {
+            if let Some(colon) = memchr::memchr(b':', run) {
+                let rest = &run[colon + 1..];
+                // Only after a word: `:::8` and `:8::8` hold no address.
+                let after_word =
+                    colon > 0 || (start > 0 && text[start - 1].is_ascii_alphanumeric());
+                if after_word && !rest.starts_with(b":") {
+                    candidates.push(rest);
+                }
+            }
+        }
+        for candidate in candidates {
+            if let Some(addr) = v6(candidate) {
+                if rules.v6_identifies(addr) {
+                    return true;
+                }
+                break;
+            }
+        }
+    }
+    false
+}
+
+fn find_dashed(text: &[u8], rules: &IpRules) -> bool {
+    for c in dashed().captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        if whole.start() > 0 && text[whole.start() - 1].is_ascii_digit() {
+            continue;
+        }
+        let sep = c[2][0];
+        let bytes = &whole.as_bytes()[..whole.len() - 2];
+        if bytes.iter().any(|&b| matches!(b, b'-' | b'_') && b != sep) {
+            continue;
+        }
+        let parts: Vec<&[u8]> = [1, 3, 4, 5].iter().map(|&i| &c[i]).collect();
+        if let Some(addr) = quad(&parts) {
+            if rules.v4_identifies(addr) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A client or endpoint value as an address: brackets, port, zone and a trailing dot taken
+/// off. `endpoint`: an unbracketed IPv6 address's last `:digits` is a port.
+pub fn client_addr(value: &[u8], endpoint: bool) -> Option<Addr> {
+    let s = std::str::from_utf8(value).ok()?;
+    let s = s.strip_suffix('.').unwrap_or(s);
+    let s = if let Some(rest) = s.strip_prefix('[') {
+        rest.split(']').next()?
+    } else {
+        s
+    };
+    let s = s.split('%').next()?;
+    let host = strip_port(s, false);
+    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let parts: Vec<&[u8]> = host.as_bytes().split(|&b| b == b'.').collect();
+        if let Some(v4) = quad(&parts) {
+            return Some(Addr::V4(v4));
+        }
+    }
+    if let Ok(v6) = Ipv6Addr::from_str(s) {
+        if !endpoint {
+            return Some(Addr::V6(u128::from(v6)));
+        }
+    }
+    if endpoint {
+        if let Ok(v6) = Ipv6Addr::from_str(strip_port(s, true)) {
+            return Some(Addr::V6(u128::from(v6)));
+        }
+    }
+    None
+}
+
+/// `host:port` → `host`; an IPv6 address keeps its colons unless `v6_port`.
+fn strip_port(s: &str, v6_port: bool) -> &str {
+    match s.rsplit_once(':') {
+        Some((host, port))
+            if !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && (v6_port || !host.contains(':')) =>
+        {
+            host
+        }
+        _ => s,
+    }
+}
+
+/// An address read from a client field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addr {
+    V4(u32),
+    V6(u128),
+}
+
+impl IpRules {
+    pub fn identifies(&self, addr: Addr) -> bool {
+        match addr {
+            Addr::V4(a) => self.v4_identifies(a),
+            Addr::V6(a) => self.v6_identifies(a),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> IpRules {
+        IpRules::new(&Config::default())
+    }
+
+    #[test]
+    fn every_spelling_is_found() {
+        let r = rules();
+        for text in [
+            "from 192.0.2.44 x",
+            "http://192.0.2.201:8080/",
+            "peer:2001:db8::9",
+            "2001:0db8:0000:0042:0000:8a2e:0370:7334",
+            "[2001:db8::1]:443",
+            "fe80::1ff:fe23:4567:890a%eth0",
+            "::ffff:192.0.2.7",
+            "::ffff:c000:22b",
+            "2002:c000:204::1",
+            "64:ff9b::192.0.2.9",
+            "c-192-0-2-44.hsd1.example.net",
+            "host_192_0_2_44.example.net",
+            "198.51.100.45.nip.example.net",
+            "(from+192.0.2.91)",
+        ] {
+            assert!(find(text.as_bytes(), &r), "{text}");
+        }
+    }
+
+    #[test]
+    fn look_alikes_are_not() {
+        let r = rules();
+        for text in [
+            "Chrome/120.0.6099.109",
+            "rv:1.9.2.13",
+            "Browser/3.6.28.1",
+            "AppleCoreMedia/1.0.0.21C62",
+            "setup-2.4.1.7.exe",
+            "1.3.6.1.4.1.2021.10.1.3.1",
+            "?ver=5.8.4.1",
+            "\"app_version\":\"10.4.2.7\"",
+            "Chrome/120.0.0.0",
+            "4.0.0.0",
+            "192.0.2.0/24",
+            "2002::/16",
+            "13:55:36",
+            "std::vector",
+            "Data::Dumper",
+            "List::add",
+            "Vec::dedup",
+            "16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48",
+            "::bad::cafe",
+            "www-2024-05-17.example.com",
+            "10-12-14-16",
+            "cdn-1-2.example.net",
+            "2001:db8:7:::51234",
+            "Instagram 312.0.0.34.111",
+            "v1.2.3.4",
+        ] {
+            assert!(!find(text.as_bytes(), &r), "{text}");
+        }
+    }
+
+    #[test]
+    fn policies_decide() {
+        let hash = IpRules::new(&Config::builder().ip(IpPolicy::Hash).build().unwrap());
+        assert!(!find(b"249.89.145.88 fda8:9d43::1", &hash));
+        assert!(find(b"10.1.2.3", &hash));
+        let keep = IpRules::new(&Config::builder().ip(IpPolicy::Keep).build().unwrap());
+        assert!(!find(b"10.1.2.3", &keep));
+        let wide = IpRules::new(&Config::builder().ipv4_mask(16).build().unwrap());
+        assert!(find(b"10.1.2.0", &wide));
+        assert!(!find(b"10.1.0.0", &wide));
+        let drop = IpRules::new(&Config::builder().ip(IpPolicy::Drop).build().unwrap());
+        assert!(find(b"10.1.2.0", &drop));
+        assert!(!find(b"0.0.0.0 ::", &drop));
+    }
+
+    #[test]
+    fn clients_and_endpoints() {
+        assert_eq!(
+            client_addr(b"192.0.2.1:80", false),
+            Some(Addr::V4(0xc000_0201))
+        );
+        assert_eq!(
+            client_addr(b"2001:db8::1:8443", true),
+            Some(Addr::V6(0x2001_0db8_0000_0000_0000_0000_0000_0001))
+        );
+        assert_eq!(
+            client_addr(b"[2001:db8::1]:443", false),
+            Some(Addr::V6(0x2001_0db8_0000_0000_0000_0000_0000_0001))
+        );
+        assert_eq!(client_addr(b"example.net", false), None);
+    }
+}

@@ -1,0 +1,138 @@
+use super::*;
+use crate::config::CustomFormat;
+
+fn findings(cfg: &Config, input: &str) -> Vec<(Class, u64)> {
+    let mut auditor = Auditor::new(cfg);
+    auditor.check(input.as_bytes());
+    let audit = auditor.audit();
+    Class::ALL
+        .iter()
+        .flat_map(|&k| audit.first_lines(k).iter().map(move |&n| (k, n)))
+        .collect()
+}
+
+fn classes(cfg: &Config, line: &str) -> Vec<Class> {
+    let mut auditor = Auditor::new(cfg);
+    auditor.check(line.as_bytes());
+    let audit = auditor.audit();
+    Class::ALL
+        .into_iter()
+        .filter(|&c| audit.count(c) > 0)
+        .collect()
+}
+
+/// The audit is its own implementation: nothing under `src/check/` uses the scrubber's
+/// redactors.
+#[test]
+fn shares_nothing_with_the_redactors() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check");
+    let mut read = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let needle = ["redact", "::"].concat();
+        assert!(
+            !text.contains(&needle),
+            "{} mentions the scrubber's redactors",
+            path.display()
+        );
+        read += 1;
+    }
+    assert!(read >= 5);
+}
+
+/// Found by fuzzing the old audit: a query field followed by literal text (`"%q}i"`) was read
+/// with that text as part of its last value.
+#[test]
+fn queries_in_fields_end_with_the_field() {
+    let cfg = Config::builder()
+        .custom_format(CustomFormat::Apache(r#"%h "%q}i""#.into()))
+        .build()
+        .unwrap();
+    assert_eq!(
+        findings(&cfg, "203.0.113.0 \"?file=a.pdf&email=REDACTED}i\"\n"),
+        vec![]
+    );
+    assert_eq!(
+        findings(&cfg, "203.0.113.0 \"?file=a.pdf&email=x}i\"\n"),
+        vec![(Class::Parameter, 1)]
+    );
+}
+
+#[test]
+fn finds_each_class_by_line() {
+    let cfg = Config::default();
+    let line = |rest: &str| {
+        format!("203.0.113.0 - - [10/Oct/2023:13:55:36 +0200] \"GET {rest} HTTP/1.1\" 200 1 \"-\" \"UA/1.0\"")
+    };
+    let cases: &[(&str, Class)] = &[
+        ("/?x=192.0.2.44", Class::Ip),
+        ("/u/jane.doe%40example.org", Class::Email),
+        ("/u/ana%2540example.net", Class::Email),
+        ("/p?sid=abc", Class::Parameter),
+        ("/p?t=AKIAIOSFODNN7EXAMPLE", Class::Credential),
+        ("/reset/Ab12Cd34", Class::Token),
+        ("/call/%2B4930123456", Class::Phone),
+        ("/pay/4111111111111111", Class::Card),
+        ("/iban/DE89370400440532013000", Class::Iban),
+        ("/o/3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b", Class::Uuid),
+        ("/maps/@48.137154,11.576124,15z", Class::Coordinates),
+    ];
+    for (target, class) in cases {
+        let found = classes(&cfg, &line(target));
+        assert!(
+            found.contains(class) && found.len() <= 2,
+            "{target}: {found:?}"
+        );
+    }
+    let clf =
+        "dsl-1.dyn.example.net - jane [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 1\n";
+    assert_eq!(classes(&cfg, clf), [Class::ClientHost, Class::User]);
+    let referrer = "203.0.113.0 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 1 \"http://u:p@intranet/\" \"-\"";
+    assert!(classes(&cfg, referrer).contains(&Class::Userinfo));
+}
+
+#[test]
+fn scrubbed_values_are_clean() {
+    let cfg = Config::default();
+    for line in [
+        "203.0.113.0 - - [10/Oct/2023:13:55:36 +0200] \"GET /a?sid=REDACTED&q=REDACTED&page=2 HTTP/1.1\" 200 5 \"https://x.example/p\" \"Mozilla/5.0 (X11; rv:109.0) Gecko/20100101 Firefox/118.0\" \"sess=REDACTED; n=5\"",
+        "example.net - - [10/Oct/2023:13:55:36 +0200] \"GET /img/logo@2x.png HTTP/1.1\" 200 5 \"-\" \"Chrome/120.0.6099.109\"",
+        "garbage foo=REDACTED x=1 Bearer REDACTED 2001:db8:: c-192-0-2-0.hsd1.example.net",
+    ] {
+        assert_eq!(classes(&cfg, line), [], "{line}");
+    }
+}
+
+#[test]
+fn counts_lines_not_findings() {
+    let cfg = Config::default();
+    let mut auditor = Auditor::new(&cfg);
+    auditor.check("10.0.0.1 10.0.0.2\n".repeat(30).as_bytes());
+    assert_eq!(auditor.audit().count(Class::Ip), 30);
+    assert_eq!(auditor.audit().first_lines(Class::Ip).len(), LINES_KEPT);
+}
+
+#[test]
+fn policies_decide_what_is_allowed() {
+    let line = "203.0.113.9 - jane [10/Oct/2023:13:55:36 +0200] \"GET /a?sid=abc HTTP/1.1\" 200 5 \"https://x.example/?q=jane\" \"UA\"\n";
+    let keep = Config::builder()
+        .ip(IpPolicy::Keep)
+        .user(UserPolicy::Keep)
+        .request(RequestPolicy::Keep)
+        .referrer(ReferrerPolicy::Keep)
+        .build()
+        .unwrap();
+    assert_eq!(classes(&keep, line), []);
+    let hash = Config::builder()
+        .ip(IpPolicy::Hash)
+        .user(UserPolicy::Hash)
+        .build()
+        .unwrap();
+    let pseudonyms = "249.89.145.88 - u08a685bc42f6a7e7 [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"fda8:9d43::1\"\n";
+    assert_eq!(classes(&hash, pseudonyms), []);
+    assert_eq!(
+        classes(&hash, line),
+        [Class::Ip, Class::Parameter, Class::User]
+    );
+}

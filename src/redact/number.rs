@@ -1,0 +1,329 @@
+//! Numbers that identify someone: phone numbers, payment card numbers, IBANs and UUIDs.
+//!
+//! A long number alone is not personal: timestamps (`1716000000123`), order numbers, EANs and
+//! build numbers are the common case in logs. So each shape needs what makes it that datum: a
+//! phone number its `+`, `00` or trunk `0` (or the North American `(555) 123-4567` grouping), a
+//! card number a valid Luhn check digit and a card network's first digit, an IBAN a country code
+//! and a valid mod-97 check.
+
+use std::ops::Range;
+
+/// Whether a whole value (decoded, `+` already read as a space in queries) is a phone number,
+/// a card number or an IBAN.
+pub fn is_personal_number(v: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    is_phone(v) || is_card(v) || is_iban(v)
+}
+
+/// A phone number: digits and the separators people write (`+ ()./-` and spaces), starting
+/// with `+` (7 to 15 digits), `00` (9 to 15) or a single trunk `0` (9 to 12), or grouped the
+/// North American way (`555-123-4567`, `(555) 123-4567`).
+pub fn is_phone(v: &[u8]) -> bool {
+    if v.is_empty() || !v.iter().all(|&b| b.is_ascii_digit() || is_phone_sep(b)) {
+        return false;
+    }
+    // Every group of digits but a country code has two or more (`0/0/1/16/18` is a timing).
+    let mut groups = v.split(|b| !b.is_ascii_digit()).filter(|g| !g.is_empty());
+    let country = v.iter().find(|b| !b.is_ascii_whitespace() && **b != b'(') == Some(&b'+');
+    if country {
+        // The country code, then an area code that may have one digit (`+81-3-…`, `+33 1 …`).
+        groups.next();
+        groups.next();
+    }
+    if groups.any(|g| g.len() < 2) {
+        return false;
+    }
+    let digits: usize = v.iter().filter(|b| b.is_ascii_digit()).count();
+    if v[1..].contains(&b'+') {
+        return false;
+    }
+    let lead = v.iter().position(u8::is_ascii_digit).unwrap_or(0);
+    let first = &v[lead..];
+    if v[..lead].contains(&b'+') {
+        return (7..=15).contains(&digits);
+    }
+    if first.starts_with(b"00") {
+        return (9..=15).contains(&digits);
+    }
+    if first.starts_with(b"0") {
+        return (9..=12).contains(&digits);
+    }
+    is_nanp(v)
+}
+
+fn is_phone_sep(b: u8) -> bool {
+    matches!(b, b'+' | b' ' | b'(' | b')' | b'.' | b'/' | b'-')
+}
+
+/// `555-123-4567`, `555.123.4567`, `(555) 123-4567`: three, three and four digits.
+fn is_nanp(v: &[u8]) -> bool {
+    let groups: Vec<&[u8]> = v
+        .split(|&b| !b.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    groups.len() == 3
+        && groups[0].len() == 3
+        && groups[1].len() == 3
+        && groups[2].len() == 4
+        && v.iter().any(|&b| is_phone_sep(b))
+}
+
+/// A payment card number: 13 to 19 digits, alone or in groups separated by spaces or dashes,
+/// starting with a card network's digit (2 to 6) and with a valid Luhn check digit.
+pub fn is_card(v: &[u8]) -> bool {
+    if !v.first().is_some_and(u8::is_ascii_digit)
+        || !v
+            .iter()
+            .all(|&b| b.is_ascii_digit() || b == b' ' || b == b'-')
+    {
+        return false;
+    }
+    let digits = v.iter().filter(|b| b.is_ascii_digit());
+    let count = digits.clone().count();
+    // Thirteen digits only for old Visa numbers: most 13-digit numbers are EANs.
+    let length_ok = (14..=19).contains(&count) || (count == 13 && v[0] == b'4');
+    length_ok && (b'2'..=b'6').contains(&v[0]) && luhn(digits.copied())
+}
+
+fn luhn(digits: impl DoubleEndedIterator<Item = u8>) -> bool {
+    let sum: u32 = digits
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let d2 = d * 2;
+                if d2 > 9 {
+                    d2 - 9
+                } else {
+                    d2
+                }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// An IBAN: a country code, two check digits and 11 to 30 letters and digits (spaces allowed
+/// between groups), whose mod-97 check holds.
+pub fn is_iban(v: &[u8]) -> bool {
+    let mut buf = [0u8; 34];
+    let mut len = 0;
+    for &b in v {
+        if b == b' ' {
+            continue;
+        }
+        if len == buf.len() || !b.is_ascii_alphanumeric() {
+            return false;
+        }
+        buf[len] = b.to_ascii_uppercase();
+        len += 1;
+    }
+    let iban = &buf[..len];
+    if len < 15
+        || !iban[..2].iter().all(u8::is_ascii_uppercase)
+        || !iban[2..4].iter().all(u8::is_ascii_digit)
+        || !v[..2].iter().all(u8::is_ascii_uppercase)
+    {
+        return false;
+    }
+    // Move the first four characters to the end, letters as 10..35, remainder mod 97 is 1.
+    let mut rem = 0u32;
+    for &b in iban[4..].iter().chain(&iban[..4]) {
+        rem = if b.is_ascii_digit() {
+            (rem * 10 + u32::from(b - b'0')) % 97
+        } else {
+            (rem * 100 + u32::from(b - b'A') + 10) % 97
+        };
+    }
+    rem == 1
+}
+
+/// `8-4-4-4-12` hex digits exactly.
+pub fn is_uuid(v: &[u8]) -> bool {
+    v.len() == 36
+        && v.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// The first phone number, card number, IBAN or UUID in free text at or after `from`, as a
+/// byte range. Candidates start at a `+` before a digit, at a digit, or at an upper-case
+/// country code, where no word goes on before them; they end where the shape's characters do.
+pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
+    let mut i = from;
+    while i < s.len() {
+        let b = s[i];
+        let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
+            && (i == 0
+                || !(s[i - 1].is_ascii_alphanumeric()
+                    || matches!(s[i - 1], b'.' | b'-' | b'_' | b'/')));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        if let Some(end) = candidate_at(s, i) {
+            return Some(i..end);
+        }
+        // Skip the rest of this word: a candidate only starts at a word's start.
+        i += 1;
+        while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'-') {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The end of a phone, card, IBAN or UUID starting at `s[i]`.
+fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
+    let rest = &s[i..];
+    // A UUID: exactly 36 characters and a word boundary after them.
+    if rest.len() >= 36
+        && is_uuid(&rest[..36])
+        && !rest.get(36).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return Some(i + 36);
+    }
+    // An IBAN, possibly grouped by four with single spaces: at most 42 bytes.
+    if rest.len() >= 15
+        && rest[..2].iter().all(u8::is_ascii_uppercase)
+        && rest[2..4].iter().all(u8::is_ascii_digit)
+    {
+        let mut end = 4;
+        while end < rest.len().min(42) {
+            let grouping = rest[end] == b' '
+                && rest.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+                && end - 4 < 34;
+            if !(rest[end].is_ascii_alphanumeric() || grouping) {
+                break;
+            }
+            end += 1;
+        }
+        let mut cut = end;
+        while cut >= 15 {
+            if is_iban(&rest[..cut]) {
+                return Some(i + cut);
+            }
+            // A word after the IBAN: try without the last group.
+            match rest[..cut].iter().rposition(|&b| b == b' ') {
+                Some(sp) => cut = sp,
+                None => break,
+            }
+        }
+        return None;
+    }
+    // Phones and cards: digits and separators, ending at the last digit. No `/` in free text,
+    // where it separates timings (`0/0/1/16/18`) and dates.
+    // At most 32 bytes: no phone or card number is longer, and the bound keeps a line of
+    // digits and spaces linear to scan.
+    let len = rest
+        .iter()
+        .take(32)
+        .take_while(|&&b| b.is_ascii_digit() || (is_phone_sep(b) && b != b'/'))
+        .count();
+    // Seven digits at the least (`+49 30 12`… has more); most numbers in text are versions.
+    if rest[..len].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
+        return None;
+    }
+    let mut end = rest[..len].iter().rposition(u8::is_ascii_digit)? + 1;
+    // A closing parenthesis that belongs to the number's area code stays in; any other stays out.
+    if rest.get(end).is_some_and(|&b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    while end > 0 {
+        let candidate = &rest[..end];
+        if is_phone(candidate) || is_card(candidate) {
+            return Some(i + end);
+        }
+        // Text before a number often runs into it (`tel 030 1234567 ext`): shorten from the end
+        // by one group.
+        match candidate.iter().rposition(|&b| b == b' ') {
+            Some(sp) => end = candidate[..sp].iter().rposition(u8::is_ascii_digit)? + 1,
+            None => break,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_values() {
+        let personal = [
+            "+49 30 1234567",
+            "+1 (555) 123-4567",
+            "0049301234567",
+            "030-12345678",
+            "0612345678",
+            "(555) 123-4567",
+            "555.123.4567",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "5555555555554444",
+            "378282246310005",
+            "DE89 3704 0044 0532 0130 00",
+            "DE89370400440532013000",
+            "NO9386011117947",
+            "GB82WEST12345698765432",
+        ];
+        for v in personal {
+            assert!(is_personal_number(v.as_bytes()), "{v}");
+        }
+        let not_personal = [
+            "1716000000",
+            "1715940000000",
+            "100000123",
+            "4006381333931",
+            "5901234123457",
+            "0 12 34 56 78 9",
+            "978-0-306-40615-7",
+            "2024-000417",
+            "20240517-103045",
+            "4111 1111 1111 1112",
+            "4242424242424241",
+            "2015-01-13",
+            "60844",
+            "DE89370400440532013001",
+            "1Z999AA10123456784",
+            "12.5",
+        ];
+        for v in not_personal {
+            assert!(!is_personal_number(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn in_free_text() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("App/2.1 (call +49 30 1234567; x)", Some("+49 30 1234567")),
+            (
+                "note: card 4111 1111 1111 1111 ok",
+                Some("4111 1111 1111 1111"),
+            ),
+            ("pay to NO93 8601 1117 947 now", Some("NO93 8601 1117 947")),
+            (
+                "device 3F2504E0-4F89-11D3-9A0C-0305E82C3301)",
+                Some("3F2504E0-4F89-11D3-9A0C-0305E82C3301"),
+            ),
+            ("Chrome/120.0.6099.109 Safari/537.36", None),
+            ("Build/TP1A.220624.014", None),
+            ("ts 1716000000123", None),
+            ("0/0/1/16/18 200 64 - -", None),
+            ("tel:+4930901820", Some("+4930901820")),
+            ("to +81-3-1234-5678.", Some("+81-3-1234-5678")),
+            ("refund to NO9386011117947 queued", Some("NO9386011117947")),
+            ("data=5425233430109903|12|27", Some("5425233430109903")),
+            ("Android 14; Pixel 8", None),
+            ("x-3F2504E0-4F89-11D3-9A0C-0305E82C3301", None),
+        ];
+        for &(text, want) in cases {
+            let got = find(text.as_bytes(), 0).map(|r| &text[r]);
+            assert_eq!(got, want, "{text}");
+        }
+    }
+}
