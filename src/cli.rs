@@ -50,8 +50,21 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `logscrub man > /usr/local/share/man/man1/logscrub.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `logscrub man > /usr/local/share/man/man1/logscrub.1`,
+    /// or a subcommand's (`logscrub man check > …/man1/logscrub-check.1`).
+    Man {
+        /// The subcommand whose page to print; none: the main page.
+        #[arg(value_enum, value_name = "SUBCOMMAND")]
+        page: Option<ManPage>,
+    },
+}
+
+/// The subcommands with a manual page of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ManPage {
+    Check,
+    Keygen,
+    Completions,
 }
 
 /// `logscrub check` options: those that change what a log may hold. Scrubbing options are
@@ -223,6 +236,17 @@ pub struct RunArgs {
     #[arg(long, requires = "files")]
     pub in_place: bool,
 
+    /// With --in-place: rewrite the file a symbolic link points to, keeping the link (as GNU
+    /// sed does). Without it a symbolic link is refused, as is a file with other hard links:
+    /// their raw data would stay under another name.
+    #[arg(long, requires = "in_place")]
+    pub follow_symlinks: bool,
+
+    /// Write the process id to PATH at start and remove it at exit, for rotation scripts:
+    /// `kill -HUP "$(cat PATH)"` signals this logscrub only.
+    #[arg(long, value_name = "PATH")]
+    pub pid_file: Option<PathBuf>,
+
     /// With --in-place: only files last modified longer ago than DURATION (`7d`, `12h`, `30m`,
     /// `90s`, `2w`). "IP addresses are kept at most seven days" as one cron line.
     #[arg(long, value_name = "DURATION", requires = "in_place", value_parser = parse_age)]
@@ -230,7 +254,7 @@ pub struct RunArgs {
 
     /// Input format; `auto` recognises each input's format from its first lines (`--stats`
     /// says which), and lines of no known format get the fail-safe scrub.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
+    #[arg(short, long, value_parser = FormatParser, default_value = "auto", value_name = "FORMAT")]
     pub format: FormatArg,
 
     /// Read lines in this Apache LogFormat, e.g. '%h %l %u %t "%r" %>s %b "%{Referer}i"'.
@@ -421,6 +445,59 @@ pub enum UserArg {
 pub enum OnFullArg {
     Wait,
     Exit,
+}
+
+/// `--format`'s values, with a suggestion for the names formats go by elsewhere (`clf` is
+/// `common`, `iis` is `w3c`): clap suggests only values spelled alike.
+#[derive(Clone, Copy, Debug)]
+pub struct FormatParser;
+
+impl clap::builder::TypedValueParser for FormatParser {
+    type Value = FormatArg;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<FormatArg, clap::Error> {
+        use clap::error::{ContextKind, ContextValue};
+        let inner = clap::builder::EnumValueParser::<FormatArg>::new();
+        inner.parse_ref(cmd, arg, value).map_err(|mut err| {
+            let known = value.to_str().map(|v| v.to_ascii_lowercase());
+            if let Some(name) = known.as_deref().and_then(format_alias) {
+                err.insert(
+                    ContextKind::SuggestedValue,
+                    ContextValue::String(name.to_string()),
+                );
+            }
+            err
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            FormatArg::value_variants()
+                .iter()
+                .filter_map(ValueEnum::to_possible_value),
+        ))
+    }
+}
+
+/// The `--format` value for a name a format is known by elsewhere.
+fn format_alias(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "clf" | "ncsa" | "commonlog" | "common_log" | "common-log" => "common",
+        "apache" | "nginx" | "combinedlog" | "combined_log" | "ncsa_combined" => "combined",
+        "xff" | "nginx_xff" => "combined_xff",
+        "vhost" | "vhost_common" => "vhost_combined",
+        "iis" | "w3c_extended" | "extended" | "cloudfront" | "netscaler" => "w3c",
+        "ndjson" | "jsonl" | "jsonlines" | "caddy" | "traefik" => "json",
+        "httplog" => "haproxy",
+        _ => return None,
+    })
 }
 
 fn parse_age(text: &str) -> Result<std::time::Duration, String> {

@@ -21,6 +21,11 @@ pub enum Error {
     Write { source: io::Error },
     /// The `--state` file could not be read or written.
     State { path: PathBuf, source: io::Error },
+    /// `--in-place` will not rewrite this file (a symbolic link, a file with other hard links,
+    /// not a regular file): doing so would leave its raw data under another name.
+    Refused { path: PathBuf, reason: String },
+    /// A stop signal (SIGTERM, SIGINT, SIGHUP) ended the work before it was complete.
+    Interrupted { signal: i32 },
 }
 
 impl Error {
@@ -47,6 +52,14 @@ impl fmt::Display for Error {
                 write!(f, "cannot write output (check free space and permissions)")
             }
             Error::State { path, .. } => write!(f, "cannot use state file {}", path.display()),
+            Error::Refused { path, reason } => {
+                write!(f, "will not rewrite {} in place: {reason}", path.display())
+            }
+            Error::Interrupted { signal } => write!(
+                f,
+                "stopped by {}",
+                crate::pipeline::signals::signal_name(*signal)
+            ),
         }
     }
 }
@@ -55,6 +68,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Config(err) => Some(err),
+            Error::Refused { .. } | Error::Interrupted { .. } => None,
             Error::Open { source, .. }
             | Error::Read { source, .. }
             | Error::OpenOutput { source, .. }

@@ -1,6 +1,7 @@
 //! The `logscrub` binary: command line → [`Config`] → [`pipeline::run`] → exit code.
 
 mod cli;
+mod man;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -60,6 +61,7 @@ fn main() -> ExitCode {
 fn try_main(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Some(Command::Keygen { path }) => {
+            pipeline::signals::ignore_hangup();
             Key::generate_file(&path)?;
             eprintln!(
                 "logscrub: wrote a new key to {} (mode 0600)",
@@ -67,7 +69,11 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
             );
             Ok(EXIT_OK)
         }
-        Some(Command::Check(args)) => check(*args),
+        Some(Command::Check(args)) => {
+            // A `kill -HUP` meant for a piped logger, or a closed terminal, does not end it.
+            pipeline::signals::ignore_hangup();
+            check(*args)
+        }
         Some(Command::Completions { shell }) => {
             // Into a buffer first: `generate` panics on a write error such as a closed pipe.
             let mut script = Vec::new();
@@ -77,9 +83,12 @@ fn try_main(cli: Cli) -> anyhow::Result<u8> {
                 .map_err(|source| Error::Write { source })?;
             Ok(EXIT_OK)
         }
-        Some(Command::Man) => {
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut io::stdout())
+        Some(Command::Man { page }) => {
+            // Into a buffer first, like the completions.
+            let mut roff = Vec::new();
+            man::render(page, &mut roff).map_err(|source| Error::Write { source })?;
+            io::stdout()
+                .write_all(&roff)
                 .map_err(|source| Error::Write { source })?;
             Ok(EXIT_OK)
         }
@@ -113,7 +122,9 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
     let started = Instant::now();
     let mut total = Summary::default();
     let (mut rewritten, mut skipped) = (0u64, 0u64);
-    for path in &cli.files {
+    // A stop signal: the index of the first file not rewritten (nor looked at) because of it.
+    let mut interrupted = None;
+    for (n, path) in cli.files.iter().enumerate() {
         if path.as_os_str() == "-" {
             anyhow::bail!("--in-place needs file names, not standard input");
         }
@@ -135,7 +146,11 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
                 }
             }
         }
-        match in_place::rewrite(config, path, options) {
+        if pipeline::signals::stop_requested() {
+            interrupted = Some(n);
+            break;
+        }
+        match in_place::rewrite(config, path, options, cli.follow_symlinks) {
             Ok(summary) => {
                 rewritten += 1;
                 total.stats.merge(&summary.stats);
@@ -143,6 +158,20 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
                 let name = path.display().to_string();
                 let formats = summary.formats.into_iter().map(|(_, f)| (name.clone(), f));
                 total.formats.extend(formats);
+            }
+            Err(Error::Interrupted { signal }) => {
+                eprintln!(
+                    "logscrub: stopped by {} while rewriting {}: it is unchanged and the \
+                     temporary file removed",
+                    pipeline::signals::signal_name(signal),
+                    path.display()
+                );
+                interrupted = Some(n + 1);
+                break;
+            }
+            Err(err @ Error::Refused { .. }) => {
+                eprintln!("logscrub: {}", chain(&err));
+                total.failed_inputs += 1;
             }
             Err(err) => {
                 eprintln!("logscrub: {} (the original is unchanged)", chain(&err));
@@ -161,11 +190,76 @@ fn in_place(cli: &RunArgs, config: &Config, options: &Options) -> anyhow::Result
         print_stats_json(&total, seconds, config).context("cannot write statistics to stderr")?;
     }
     let keys_failed = report_key_dir(config);
+    if let Some(next) = interrupted {
+        let left = cli.files.len() - next;
+        if left > 0 {
+            eprintln!(
+                "logscrub: stopped by {}: {left} more file{} not rewritten",
+                stop_name(),
+                if left == 1 { "" } else { "s" }
+            );
+        }
+        return Ok(exit_interrupted());
+    }
     Ok(if total.failed_inputs > 0 || keys_failed {
         EXIT_ERROR
     } else {
         EXIT_OK
     })
+}
+
+/// Exit status of a run that a signal cut short: 128 + the signal, as a shell reports a
+/// command killed by it.
+fn exit_interrupted() -> u8 {
+    let signal = pipeline::signals::stop_signal().unwrap_or(libc::SIGTERM);
+    u8::try_from(128 + signal).unwrap_or(EXIT_ERROR)
+}
+
+/// The name of the signal that stopped the run.
+fn stop_name() -> &'static str {
+    pipeline::signals::signal_name(pipeline::signals::stop_signal().unwrap_or(libc::SIGTERM))
+}
+
+/// `logscrub chek access.log`: the first FILE does not exist and is spelled like a
+/// subcommand. Returns the subcommand meant.
+fn mistyped_subcommand(files: &[std::path::PathBuf]) -> Option<&'static str> {
+    let first = files.first()?.to_str()?;
+    if first.contains('/') || first.contains('.') || std::path::Path::new(first).exists() {
+        return None;
+    }
+    let first = first.to_ascii_lowercase();
+    ["check", "keygen", "completions", "man", "help"]
+        .into_iter()
+        .find(|name| {
+            let allowed = if name.len() <= 4 { 1 } else { 2 };
+            edit_distance(&first, name) <= allowed
+        })
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+/// neighbours (`chekc`) each count one.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Found personal data (`check`).
@@ -320,8 +414,25 @@ fn format_of(format: FormatArg) -> Format {
 }
 
 fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
+    if let Some(meant) = mistyped_subcommand(&cli.files) {
+        let typed = cli.files[0].display();
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::InvalidSubcommand,
+                format!("`{typed}` is neither a file nor a subcommand; did you mean `{meant}`?"),
+            )
+            .exit();
+    }
     let config = construct_config(&cli)?;
     let inputs = inputs(&cli);
+    // Written once the command line is known to be good; removed when this returns.
+    let _pid_file = match &cli.pid_file {
+        Some(path) => Some(
+            pipeline::pidfile::PidFile::create(path)
+                .with_context(|| format!("cannot write pid file {}", path.display()))?,
+        ),
+        None => None,
+    };
     let mut options = Options::default();
     if let Some(threads) = cli.threads {
         options.threads = threads as usize;
@@ -337,6 +448,9 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         options.progress = Some(Arc::new(move |n| bar.inc(n)));
     }
     if cli.in_place {
+        // SIGTERM, SIGINT and SIGHUP end the rewrite of the current file without a trace.
+        pipeline::signals::install();
+        pipeline::signals::hangup_stops();
         let result = in_place(&cli, &config, &options);
         if let Some(bar) = progress {
             bar.finish_and_clear();
@@ -359,14 +473,16 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     let summary = match &cli.output {
         Some(path) => {
             let mut file = ReopeningFile::open(path)?.on_full(on_full);
-            run_or_follow(
+            let mut summary = run_or_follow(
                 &cli,
                 &config,
                 &inputs,
                 &mut file,
                 &options,
                 &mut report_input_error,
-            )?
+            )?;
+            summary.torn_lines_ended = file.torn_lines();
+            summary
         }
         // Unbuffered, like -o: where standard output is a file, a line cut short by a full
         // disk is taken back out of it.
@@ -394,6 +510,14 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
             .context("cannot write statistics to stderr")?;
     }
     let keys_failed = report_key_dir(&config);
+    if let Some(name) = &summary.incomplete {
+        // Never mistaken for a finished run (`logscrub a.log > b && mv b a`).
+        eprintln!(
+            "logscrub: stopped by {} before the end of {name}: the output is incomplete",
+            stop_name()
+        );
+        return Ok(exit_interrupted());
+    }
     Ok(if summary.failed_inputs > 0 || keys_failed {
         EXIT_ERROR
     } else {
@@ -637,6 +761,13 @@ fn print_stats(summary: &Summary, seconds: f64, config: &Config) -> io::Result<(
         "{pad}lines: {} in, {} out, {} fail-safe (did not parse as the format)",
         s.lines_in, s.lines_out, s.fallback_lines
     )?;
+    if summary.torn_lines_ended > 0 {
+        writeln!(
+            err,
+            "{pad}output: {} torn last line(s) left by an earlier writer ended with a newline",
+            summary.torn_lines_ended
+        )?;
+    }
     writeln!(
         err,
         "{pad}redacted: {} IPs, {} e-mails, {} referrers, {} request values, {} users",
@@ -688,6 +819,7 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
          \"users\":{},\"unkeyed_lines\":{},\"key_failed_lines\":{},\"period_keys_created\":[{}],\
          \"period_keys_used\":[{}],\"agents_in\":{},\"agents_out\":{},\"agent_bits_in\":{:.4},\
          \"agent_bits_out\":{:.4},\"bytes_in\":{},\"bytes_out\":{},\"failed_inputs\":{},\
+         \"torn_lines_ended\":{},\"incomplete\":{},\
          \"seconds\":{seconds:.6},\"mb_per_s\":{mb_per_s:.3},\"inputs\":[{inputs}]}}",
         config.format().name(),
         config.needs_key() && config.random_key(),
@@ -710,6 +842,8 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         s.bytes_in,
         s.bytes_out,
         summary.failed_inputs,
+        summary.torn_lines_ended,
+        summary.incomplete.is_some(),
     )
 }
 

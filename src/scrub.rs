@@ -297,6 +297,43 @@ fn agent(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Free text with HAProxy header captures (`{www.example.com|Mozilla/5.0 (…)}`): scrubbed
+/// fail-safe, then every captured value that is a browser's user agent is reduced or dropped
+/// (left empty, as HAProxy writes a missing header) under the agent policy.
+fn captured_agents(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
+    let mut scrubbed = std::mem::take(&mut cx.agent);
+    scrubbed.clear();
+    text::scrub_text(cx, value, Scan::FailSafe, &mut scrubbed);
+    let mut depth = 0;
+    let mut item_start = 0;
+    for (i, &b) in scrubbed.iter().enumerate() {
+        match b {
+            b'{' if depth == 0 => {
+                depth = 1;
+                out.extend_from_slice(&scrubbed[item_start..=i]);
+                item_start = i + 1;
+            }
+            b'|' | b'}' if depth == 1 => {
+                let item = &scrubbed[item_start..i];
+                if item.starts_with(b"Mozilla/") || item.starts_with(b"Opera/") {
+                    match cx.cfg.agent() {
+                        AgentPolicy::Drop => {}
+                        _ => crate::redact::agent::reduce(item, out),
+                    }
+                } else {
+                    out.extend_from_slice(item);
+                }
+                out.push(b);
+                item_start = i + 1;
+                depth = usize::from(b == b'|');
+            }
+            _ => {}
+        }
+    }
+    out.extend_from_slice(&scrubbed[item_start..]);
+    cx.agent = scrubbed;
+}
+
 /// Writes one field's value by its role.
 fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
     match role {
@@ -316,6 +353,10 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         // Known harmless fields (`Content-Type: text/html; charset=utf-8`) are not read as
         // `name=value` pairs, but their queries and addresses are still scrubbed.
         Role::Plain => text::scrub_text(cx, value, Scan::Agent, out),
+        // HAProxy's captured headers (`{host|agent}`) may hold the user agent.
+        Role::Text if cx.cfg.agent() != AgentPolicy::Keep && memchr(b'{', value).is_some() => {
+            captured_agents(cx, value, out)
+        }
         Role::Text | Role::Addrs => text::scrub_text(cx, value, Scan::FailSafe, out),
         Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {

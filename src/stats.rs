@@ -99,8 +99,9 @@ pub fn fingerprint(counts: &HashMap<u64, u64>) -> (usize, f64) {
             let p = n as f64 / total as f64;
             -p * p.log2()
         })
-        .sum();
-    (counts.len(), entropy)
+        .sum::<f64>();
+    // A single agent sums to -0.0; adding 0.0 makes it print as 0.00.
+    (counts.len(), entropy + 0.0)
 }
 
 #[cfg(test)]

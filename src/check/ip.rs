@@ -250,8 +250,9 @@ fn find_v6(text: &[u8], rules: &IpRules) -> bool {
         if run.iter().filter(|&&b| b == b':').count() < 2 {
             continue;
         }
-        let right_ok = no_word(text.get(end));
-        let left_ok = start == 0 || !is_word(text[start - 1]);
+        // `_` joins words too (`arg_::3`).
+        let right_ok = no_word(text.get(end)) && text.get(end) != Some(&b'_');
+        let left_ok = start == 0 || !(is_word(text[start - 1]) || text[start - 1] == b'_');
         let mut candidates: Vec<&[u8]> = Vec::with_capacity(2);
         if left_ok && right_ok {
             candidates.push(run);
@@ -261,8 +262,13 @@ fn find_v6(text: &[u8], rules: &IpRules) -> bool {
             if let Some(colon) = memchr::memchr(b':', run) {
                 let rest = &run[colon + 1..];
                 // Only after a word: `:::8` and `:8::8` hold no address.
-                let after_word =
-                    colon > 0 || (start > 0 && text[start - 1].is_ascii_alphanumeric());
+                let prefix = &run[..colon];
+                let after_word = if prefix.is_empty() {
+                    start > 0 && text[start - 1].is_ascii_alphanumeric()
+                } else {
+                    prefix.iter().all(u8::is_ascii_alphanumeric)
+                        && (start == 0 || text[start - 1] != b'_')
+                };
                 if after_word && !rest.starts_with(b":") {
                     candidates.push(rest);
                 }

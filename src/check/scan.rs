@@ -45,7 +45,8 @@ pub fn decode(text: &[u8], out: &mut Vec<u8>) -> bool {
     let mut i = 0;
     while i < text.len() {
         let b = text[i];
-        if b == b'%' && i + 2 < text.len() {
+        // `%` right after `:` starts an IPv6 zone (`fe80::1%eth0`, `::%33`), not an escape.
+        if b == b'%' && i + 2 < text.len() && !(i > 0 && text[i - 1] == b':') {
             if let (Some(h), Some(l)) = (hex(text[i + 1]), hex(text[i + 2])) {
                 out.push(h << 4 | l);
                 i += 3;
@@ -79,15 +80,15 @@ pub fn email(text: &[u8]) -> bool {
     re.captures_iter(text).any(|c| {
         let local = &c[1];
         let domain = &c[2];
-        if !local.iter().any(|&b| is_word(b)) {
+        // Letters and digits in any script; U+FFFD (what a reader made of bad bytes) is none.
+        let text_of = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        if !text_of(local).chars().any(char::is_alphanumeric) {
             return false;
         }
-        let tld = domain.rsplit(|&b| b == b'.').next().unwrap_or(b"");
-        let tld_ok = tld.len() >= 2
-            && tld
-                .iter()
-                .all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || b == b'-')
-            && tld.iter().any(|&b| b.is_ascii_alphabetic() || b >= 0x80);
+        let tld = text_of(domain.rsplit(|&b| b == b'.').next().unwrap_or(b""));
+        let tld_ok = tld.chars().count() >= 2
+            && tld.chars().all(|c| c.is_alphabetic() || c == '-')
+            && tld.chars().any(char::is_alphabetic);
         // `@2x.png`, `@1.5x.jpg`, `@2x-1024x512.jpg`.
         let digits = domain
             .iter()
@@ -329,14 +330,25 @@ pub struct Pair<'a> {
 /// up to a space, `,`, `;`, `&`, `|`, `)`, `}`, `]`, `>`, or, quoted, to its closing quote.
 pub fn pairs(text: &[u8]) -> Vec<Pair<'_>> {
     let mut found = Vec::new();
-    // Names are ASCII letters, digits and `_.-[]$`, with a letter (`u/=x`, `2_=x` have none).
+    // Names are ASCII letters, digits and `_.-[]`, with a letter (`u/=x`, `2_=x` have none).
     let name_byte =
-        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']' | b'$');
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'[' | b']');
     let stops_value = |b: u8| {
         b.is_ascii_whitespace()
             || matches!(
                 b,
-                b',' | b';' | b'&' | b'|' | b')' | b'}' | b']' | b'<' | b'>' | b'"' | b'\'' | 0
+                b',' | b';'
+                    | b'&'
+                    | b'|'
+                    | b')'
+                    | b'}'
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'"'
+                    | b'\''
+                    | b'#'
+                    | 0
             )
     };
     let mut at = 0;
@@ -388,7 +400,7 @@ pub fn domain_user(text: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r"([A-Z][A-Z0-9.-]{1,14})\\([A-Za-z0-9][A-Za-z0-9._$-]+)",
+        r"([A-Z][A-Z0-9.-]{0,13}[A-Z0-9])\\([A-Za-z][A-Za-z0-9._$-]+)",
     );
     re.captures_iter(text).any(|c| {
         let whole = c.get(0).expect("match");

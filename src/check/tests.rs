@@ -136,3 +136,48 @@ fn policies_decide_what_is_allowed() {
         [Class::Ip, Class::Parameter, Class::User]
     );
 }
+
+/// Found by the differential fuzz target (`check_scrub`): written lines the scrubber rightly
+/// leaves alone, which an earlier audit took for personal data.
+#[test]
+fn fuzz_regressions_are_clean() {
+    let drop = Config::builder().ip(IpPolicy::Drop).build().unwrap();
+    let hash = Config::builder().ip(IpPolicy::Hash).build().unwrap();
+    for (cfg, line) in [
+        // Names are ASCII with a letter: `7=…`, `u/=…`, `2_=…`, `\x8a=…` are no pairs.
+        (&drop, "\u{8a}=\u{ff}"),
+        (&drop, "7=\u{fffd}"),
+        (&drop, "u/=x X)=x :4=x 2_=x m$0=z"),
+        // Numbers: `.1`, `20.`; values end at `<` and `#`.
+        (&drop, "a=.1 s=0. K=5<5 ?(G=#G="),
+        // A name after `:` ends an address or a port (a pseudonym here).
+        (&hash, "fd1b:e9db:1a93:e666:ec5e:b41f:e19f:c3ee=\u{d7}"),
+        // `:::8`, `:8::8`, `.:00::5`, `arg_::3`, `é:6::`: no address after no word.
+        (&drop, ":::8 :8::8 .:00::5 arg_::3 t_::e z_::9@3 2_::2 arg_4::"),
+        (&drop, "\u{e7}:6:: \u{ef}:5::44"),
+        // `T5\fd78:…` is a pseudonym after a word, not a logon; `ab\cd`, `A\bc` are none.
+        (&hash, "T5\\fd78:3099:9d68:38ee:a826:83b0:3803:3852 ab\\cd A\\bc"),
+        // U+FFFD is no letter of a local part or a domain.
+        (&drop, "\u{fffd}#@5.\u{fffd}\u{fffd}"),
+    ] {
+        assert_eq!(classes(cfg, line), [], "{line}");
+    }
+    // The same shapes with data in them are found.
+    let cfg = Config::default();
+    assert_eq!(classes(&cfg, "x a1=secret"), [Class::Parameter]);
+    assert_eq!(classes(&cfg, "peer:2001:db8::9"), [Class::Ip]);
+    assert_eq!(classes(&cfg, "CONTOSO\\jane"), [Class::User]);
+}
+
+/// Credentials the scrubber keeps in free text and user agents (reported): the audit finds
+/// them.
+#[test]
+fn digest_credentials_are_found() {
+    let cfg = Config::default();
+    for line in [
+        "x Authorization: Digest username=\"jdoe\", realm=\"api\", response=\"6629fae4\"",
+        "192.0.2.0 - - [10/Oct/2023:13:55:36 +0200] \"GET /a HTTP/1.1\" 200 5 \"-\" \"UA (Digest REDACTED\\\"jdoe\\\")\"",
+    ] {
+        assert!(classes(&cfg, line).contains(&Class::Credential), "{line}");
+    }
+}

@@ -3,13 +3,21 @@
 //! The scrubbed copy is written to a temporary file in the same directory, in the original's
 //! compression (gzip, zstd or none), synced to disk, given the original's mode and owner, and
 //! renamed over the original; its modification time is kept too. If anything fails — a full disk, a read error, a corrupt archive —
-//! the temporary file is removed and the original is left exactly as it was.
+//! the temporary file is removed and the original is left exactly as it was. So is it when a
+//! stop signal arrives (SIGTERM, SIGINT, SIGHUP under [`super::signals::hangup_stops`]); a
+//! second signal, which exits at once, removes the temporary file too.
+//!
+//! A name that is not the only name of its data is refused: rewriting a symbolic link would
+//! replace the link and leave the file it points to raw (unless `follow_symlinks`, as GNU
+//! sed's `--follow-symlinks`, rewrites that file), and a file with other hard links would keep
+//! its raw data under those.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use super::signals::{self, Cleanup};
 use super::{run, Input, Options, Summary};
 use crate::config::Config;
 use crate::error::Error;
@@ -49,8 +57,69 @@ pub fn older_than(path: &Path, age: Duration) -> io::Result<bool> {
         .is_ok_and(|elapsed| elapsed > age))
 }
 
-/// Scrubs `path` in place. Returns what the scrubbing did; on error the original is untouched.
-pub fn rewrite(cfg: &Config, path: &Path, options: &Options) -> Result<Summary, Error> {
+/// The file to rewrite for `path`: `path` itself, or with `follow_symlinks` the file a
+/// symbolic link leads to. Refuses a symbolic link without `follow_symlinks`, a file with
+/// other hard links, and anything but a regular file, naming `path`.
+pub fn target(path: &Path, follow_symlinks: bool) -> Result<PathBuf, Error> {
+    use std::os::unix::fs::MetadataExt;
+    let open_err = |source| Error::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    let refuse = |reason: String| Error::Refused {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let own = fs::symlink_metadata(path).map_err(open_err)?;
+    let (target, what) = if own.file_type().is_symlink() {
+        if !follow_symlinks {
+            return Err(refuse(
+                "it is a symbolic link, and replacing the link would leave the file it points \
+                 to unscrubbed (give that file, or add --follow-symlinks to rewrite it)"
+                    .to_string(),
+            ));
+        }
+        let target = fs::canonicalize(path).map_err(open_err)?;
+        let what = format!("the file it points to, {},", target.display());
+        (target, what)
+    } else {
+        (path.to_path_buf(), "it".to_string())
+    };
+    let meta = fs::metadata(&target).map_err(open_err)?;
+    if !meta.is_file() {
+        return Err(refuse(format!("{what} is not a regular file")));
+    }
+    if meta.nlink() > 1 {
+        let others = meta.nlink() - 1;
+        let plural = if others == 1 { "" } else { "s" };
+        return Err(refuse(format!(
+            "{what} has {others} other hard link{plural}, under which the raw data would stay \
+             (remove them, or scrub the file under one name and link the others to it again)"
+        )));
+    }
+    Ok(target)
+}
+
+/// Clears the temporary file's registration for a forced exit when the rewrite ends.
+struct Registered;
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        signals::remove_on_forced_exit(Cleanup::TempFile, None);
+    }
+}
+
+/// Scrubs `path` in place (see [`target`] for what is refused, and `follow_symlinks`).
+/// Returns what the scrubbing did; on error or a stop signal the original is untouched and the
+/// temporary file removed.
+pub fn rewrite(
+    cfg: &Config,
+    path: &Path,
+    options: &Options,
+    follow_symlinks: bool,
+) -> Result<Summary, Error> {
+    let target = target(path, follow_symlinks)?;
+    let path = target.as_path();
     let read_err = |source| Error::Read {
         name: path.display().to_string(),
         source,
@@ -72,9 +141,16 @@ pub fn rewrite(cfg: &Config, path: &Path, options: &Options) -> Result<Summary, 
             path: dir.to_path_buf(),
             source,
         })?;
+    signals::remove_on_forced_exit(Cleanup::TempFile, Some(temp.path()));
+    let _registered = Registered;
     let file = temp.as_file().try_clone().map_err(write_err)?;
     let mut failure = None;
-    let mut on_error = |err: &Error| failure = Some(err.to_string());
+    let mut on_error = |err: &Error| {
+        if let Error::Read { source, .. } | Error::Open { source, .. } = err {
+            let cause = io::Error::new(source.kind(), source.to_string());
+            failure.get_or_insert(cause);
+        }
+    };
     let inputs = [Input::Path(path.to_path_buf())];
     let summary = match compression {
         Compression::None => {
@@ -105,11 +181,17 @@ pub fn rewrite(cfg: &Config, path: &Path, options: &Options) -> Result<Summary, 
         }
     };
     if summary.failed_inputs > 0 {
-        // The input could not be read to the end: keep the original, report why.
+        // The input could not be read to the end: keep the original, report why (once: the
+        // name of the file, then the cause).
         return Err(Error::Read {
             name: path.display().to_string(),
-            source: io::Error::other(failure.unwrap_or_default()),
+            source: failure.unwrap_or_else(|| io::Error::other("read failed")),
         });
+    }
+    // Stopped part-way (or even just before the rename): the original stays; the temporary
+    // file goes with `temp`.
+    if let Some(signal) = signals::stop_signal() {
+        return Err(Error::Interrupted { signal });
     }
     let temp_file = temp.as_file();
     temp_file

@@ -15,6 +15,7 @@ pub mod follow;
 pub mod gzip;
 pub mod in_place;
 pub mod output;
+pub mod pidfile;
 pub mod pipes;
 pub mod reader;
 pub mod signals;
@@ -189,6 +190,13 @@ pub struct Summary {
     pub formats: Vec<(String, Format)>,
     /// Inputs that could not be opened or read to the end.
     pub failed_inputs: usize,
+    /// The input that a stop request (SIGTERM, SIGINT) cut short, or the first one it kept
+    /// from being read: the output is then incomplete. A stop while reading standard input as
+    /// the last input is not counted, since that is how a piped logger ends.
+    pub incomplete: Option<String>,
+    /// Torn last lines of the output file (left by a writer killed mid-line) that were ended
+    /// with a newline before the first line written; set by the caller that owns the output.
+    pub torn_lines_ended: u64,
 }
 
 /// Scrubs every input in turn into `out`, flushing whenever no more output is ready.
@@ -293,9 +301,17 @@ trait Feed {
     fn send(&mut self, item: Item) -> bool;
 }
 
+/// What the reading side found out.
+#[derive(Default)]
+struct Reading {
+    /// The format of each input.
+    formats: Vec<(String, Format)>,
+    /// See [`Summary::incomplete`].
+    incomplete: Option<String>,
+}
+
 /// Reads `source` into `feed`. With `every_chunk`, each chunk carries the layout in effect
-/// where it starts (for workers); otherwise only an input's first chunk does. Returns the
-/// format of each input.
+/// where it starts (for workers); otherwise only an input's first chunk does.
 fn read_source(
     cfg: &Config,
     source: Source,
@@ -303,12 +319,26 @@ fn read_source(
     progress: Option<&Progress>,
     every_chunk: bool,
     feed: &mut dyn Feed,
-) -> Vec<(String, Format)> {
+) -> Reading {
     match source {
         Source::Inputs(inputs) => {
-            read_inputs(cfg, &inputs, chunk_size, progress, every_chunk, feed)
+            let mut reading = Reading::default();
+            read_inputs(
+                cfg,
+                &inputs,
+                chunk_size,
+                progress,
+                every_chunk,
+                feed,
+                &mut reading,
+            );
+            reading
         }
-        Source::Follow(mut follower) => read_followed(cfg, &mut follower, chunk_size, feed),
+        // Stopping is a follower's normal end.
+        Source::Follow(mut follower) => Reading {
+            formats: read_followed(cfg, &mut follower, chunk_size, feed),
+            incomplete: None,
+        },
     }
 }
 
@@ -319,26 +349,31 @@ fn read_inputs(
     progress: Option<&Progress>,
     every_chunk: bool,
     feed: &mut dyn Feed,
-) -> Vec<(String, Format)> {
-    let mut formats = Vec::new();
+    reading: &mut Reading,
+) {
+    let formats = &mut reading.formats;
     // A buffer taken from the pool that an input did not fill (it ended, or failed) stays here
     // for the next input: the pool holds a fixed number of buffers and only the writer returns
     // them, so dropping one would leave the reader waiting for ever after enough inputs.
     let mut spare: Option<Vec<u8>> = None;
-    for input in inputs {
+    for (n, input) in inputs.iter().enumerate() {
+        if signals::stop_requested() {
+            reading.incomplete = Some(input.name());
+            return;
+        }
         let mut layout: Option<Layout> = None;
         let mut chunks = match input.open_counted(progress) {
             Ok(rdr) => ChunkReader::new(rdr, chunk_size),
             Err(err) => {
                 if !feed.send(Item::Failed(err)) {
-                    return formats;
+                    return;
                 }
                 continue;
             }
         };
         loop {
             let Some(mut buf) = spare.take().or_else(|| feed.buffer()) else {
-                return formats;
+                return;
             };
             match chunks.next_chunk(&mut buf) {
                 Ok(true) => {
@@ -358,11 +393,16 @@ fn read_inputs(
                         mark: None,
                     };
                     if !feed.send(item) {
-                        return formats;
+                        return;
                     }
                 }
                 Ok(false) => {
                     spare = Some(buf);
+                    let piped_logger_end = *input == Input::Stdin && n + 1 == inputs.len();
+                    if chunks.stopped() && !piped_logger_end {
+                        reading.incomplete = Some(input.name());
+                        return;
+                    }
                     break;
                 }
                 Err(source) => {
@@ -372,14 +412,13 @@ fn read_inputs(
                         source,
                     };
                     if !feed.send(Item::Failed(err)) {
-                        return formats;
+                        return;
                     }
                     break;
                 }
             }
         }
     }
-    formats
 }
 
 /// Follows until SIGTERM or SIGINT, a read error, or the writing side is gone. Every chunk
@@ -599,7 +638,7 @@ fn run_serial(
         keep: keep_capacity(options.chunk_size),
         error: None,
     };
-    let formats = read_source(
+    let reading = read_source(
         cfg,
         source,
         options.chunk_size,
@@ -615,8 +654,10 @@ fn run_serial(
     stats.merge(&inline.scrubber.take_stats());
     Ok(Summary {
         stats,
-        formats,
+        formats: reading.formats,
         failed_inputs: inline.writer.failed_inputs,
+        incomplete: reading.incomplete,
+        torn_lines_ended: 0,
     })
 }
 
@@ -766,8 +807,9 @@ fn run_parallel(
         ..Summary::default()
     };
     // Every sender is gone, so the threads have finished; joining only collects their stats.
-    if let Ok(formats) = reader.join() {
-        summary.formats = formats;
+    if let Ok(reading) = reader.join() {
+        summary.formats = reading.formats;
+        summary.incomplete = reading.incomplete;
     }
     for worker in workers {
         if let Ok(stats) = worker.join() {

@@ -89,6 +89,11 @@ pub struct ReopeningFile {
     reopen_failing: bool,
     last_check: Instant,
     notify: Box<dyn FnMut(&str) + Send>,
+    /// The file opened last ends in an incomplete line (a writer killed mid-write): the next
+    /// write starts with a newline, so that the torn line does not swallow the next one.
+    torn: bool,
+    /// Torn last lines ended that way.
+    torn_lines: u64,
 }
 
 impl ReopeningFile {
@@ -98,12 +103,20 @@ impl ReopeningFile {
         Ok(ReopeningFile {
             path: Some(path.to_path_buf()),
             id: identity(&file),
+            torn: ends_torn(&file),
             file,
             on_full: OnFull::Wait,
             reopen_failing: false,
             last_check: Instant::now(),
             notify: Box::new(|msg| eprintln!("logscrub: {msg}")),
+            torn_lines: 0,
         })
+    }
+
+    /// How many times the file opened ended in an incomplete line, which was ended with a
+    /// newline before the first line written to it.
+    pub fn torn_lines(&self) -> u64 {
+        self.torn_lines
     }
 
     /// Standard output, with the full-disk handling (which matters where it is a file).
@@ -122,6 +135,8 @@ impl ReopeningFile {
             reopen_failing: false,
             last_check: Instant::now(),
             notify: Box::new(|msg| eprintln!("logscrub: {msg}")),
+            torn: false,
+            torn_lines: 0,
         })
     }
 
@@ -186,6 +201,7 @@ impl ReopeningFile {
                 // What went to the old file is on disk before a saved position says so.
                 let _ = self.file.sync_data();
                 self.id = identity(&file);
+                self.torn = ends_torn(&file);
                 self.file = file;
                 self.reopen_failing = false;
             }
@@ -233,6 +249,31 @@ impl ReopeningFile {
     }
 }
 
+/// Whether a file opened for appending is a regular file whose last byte is not a newline.
+fn ends_torn(file: &File) -> bool {
+    use std::os::unix::fs::FileExt;
+    let Ok(meta) = file.metadata() else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() == 0 {
+        return false;
+    }
+    let mut last = [0u8; 1];
+    matches!(file.read_at(&mut last, meta.len() - 1), Ok(1) if last[0] != b'\n')
+}
+
+/// Waits until `fd` can be written to (an output left non-blocking by whoever made it).
+fn wait_writable(fd: libc::c_int) {
+    let mut pollfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd for the duration of the call. EINTR (a signal) and errors only
+    // end the wait: the write that follows reports what is wrong.
+    unsafe { libc::poll(&mut pollfd, 1, -1) };
+}
+
 fn is_full(err: &io::Error) -> bool {
     matches!(err.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
 }
@@ -260,6 +301,28 @@ fn meta_id(meta: &std::fs::Metadata) -> (u64, u64) {
 impl Write for ReopeningFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.maintain();
+        if self.torn && !buf.is_empty() {
+            let msg = format!(
+                "{} ended in an incomplete line (a writer stopped mid-line); starting on a new line",
+                self.name()
+            );
+            (self.notify)(&msg);
+            self.write_whole(b"\n")?;
+            self.torn = false;
+            self.torn_lines += 1;
+        }
+        self.write_whole(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl ReopeningFile {
+    /// Writes all of `buf`, waiting on a full disk (under [`OnFull::Wait`]) and on an output
+    /// that would block.
+    fn write_whole(&mut self, buf: &[u8]) -> io::Result<usize> {
         let mut done = 0;
         let mut waiting: Option<Instant> = None;
         let mut backoff = FIRST_BACKOFF;
@@ -271,6 +334,12 @@ impl Write for ReopeningFile {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(n) => done += n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                // Standard output left non-blocking (O_NONBLOCK) by a supervisor or runtime
+                // that made the pipe: wait until the reader has made room.
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    use std::os::fd::AsRawFd;
+                    wait_writable(self.file.as_raw_fd());
+                }
                 Err(err) if is_full(&err) => {
                     done = self.take_back_torn_line(&buf[..done]);
                     // Only a file system frees space; a device that says it is full
@@ -305,10 +374,6 @@ impl Write for ReopeningFile {
             (self.notify)(&msg);
         }
         Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
     }
 }
 

@@ -26,6 +26,8 @@ pub struct ChunkReader<R> {
     /// The partial line after the last chunk's final terminator.
     carry: Vec<u8>,
     eof: bool,
+    /// The end came from a stop request (SIGTERM, SIGINT), not from the input.
+    stopped: bool,
     target: usize,
     /// A read error that came after complete lines: those lines are handed out first, and the
     /// error on the following call, so that a failing disk or a corrupt gzip member loses
@@ -41,9 +43,16 @@ impl<R: Read> ChunkReader<R> {
             rdr,
             carry: Vec::new(),
             eof: false,
+            stopped: false,
             target: target.max(1),
             failed: None,
         }
+    }
+
+    /// Whether the input ended because a stop was requested rather than at its end: the
+    /// output of such an input is incomplete.
+    pub fn stopped(&self) -> bool {
+        self.stopped
     }
 
     /// Replaces the contents of `buf` with the next chunk. Returns `false` at end of input.
@@ -66,8 +75,9 @@ impl<R: Read> ChunkReader<R> {
             // It held the start of a huge line: give the memory back.
             self.carry = Vec::new();
         }
-        if super::signals::stop_requested() {
+        if super::signals::stop_requested() && !self.eof {
             self.eof = true;
+            self.stopped = true;
         }
         let mut want = self.target.max(buf.len() * 2);
         loop {
@@ -87,6 +97,7 @@ impl<R: Read> ChunkReader<R> {
                     buf.truncate(start);
                     if super::signals::stop_requested() {
                         self.eof = true;
+                        self.stopped = true;
                     }
                     continue;
                 }

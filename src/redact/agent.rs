@@ -22,13 +22,19 @@ pub fn reduce(ua: &[u8], out: &mut Vec<u8>) {
     if !is_browser(ua) {
         return out.extend_from_slice(ua);
     }
+    // W3C logs write the agent's spaces as `+`.
+    let sp = if memchr::memchr(b' ', ua).is_none() && memchr::memchr(b'+', ua).is_some() {
+        b'+'
+    } else {
+        b' '
+    };
     let mut i = 0;
     while i < ua.len() {
         match ua[i] {
             b'(' => {
                 let close = find_close(ua, i);
                 out.push(b'(');
-                reduce_comment(&ua[i + 1..close], out);
+                reduce_comment(&ua[i + 1..close], sp, out);
                 if close < ua.len() {
                     out.push(b')');
                 }
@@ -43,18 +49,18 @@ pub fn reduce(ua: &[u8], out: &mut Vec<u8>) {
                 }
                 i = close + 1;
             }
-            b' ' => {
-                out.push(b' ');
+            b if b == sp => {
+                out.push(sp);
                 i += 1;
             }
             _ => {
                 let end = ua[i..]
                     .iter()
-                    .position(|&b| matches!(b, b' ' | b'(' | b'['))
+                    .position(|&b| b == sp || b == b'(' || b == b'[')
                     .map_or(ua.len(), |k| i + k);
                 let token = &ua[i..end];
                 if token == b"Instagram" {
-                    i = reduce_instagram(ua, i, out);
+                    i = reduce_instagram(ua, i, sp, out);
                     continue;
                 }
                 reduce_product(token, out);
@@ -161,12 +167,12 @@ fn reduce_version(version: &[u8], keep: usize, out: &mut Vec<u8>) {
 }
 
 /// The items of a comment, `; `-separated: the platform, the OS version, the device.
-fn reduce_comment(comment: &[u8], out: &mut Vec<u8>) {
+fn reduce_comment(comment: &[u8], sp: u8, out: &mut Vec<u8>) {
     let mut android = false;
     let mut device_written = false;
     let mut written = 0;
     for item in comment.split(|&b| b == b';') {
-        let lead = item.iter().take_while(|&&b| b == b' ').count();
+        let lead = item.iter().take_while(|&&b| b == sp).count();
         let (spaces, item) = item.split_at(lead);
         // A device model with its build (`KFAPWI Build/JDQ39`) is one wherever it stands.
         let device = (android && !is_kept_after_android(item)) || find(item, b"Build/").is_some();
@@ -186,10 +192,10 @@ fn reduce_comment(comment: &[u8], out: &mut Vec<u8>) {
         } else if let Some(version) = item.strip_prefix(b"Android") {
             android = true;
             out.extend_from_slice(b"Android");
-            let spaces = version.iter().take_while(|&&b| b == b' ').count();
+            let spaces = version.iter().take_while(|&&b| b == sp).count();
             out.extend_from_slice(&version[..spaces]);
             reduce_version(&version[spaces..], 1, out);
-        } else if let Some(at) = find(item, b" OS ") {
+        } else if let Some(at) = find(item, &[sp, b'O', b'S', sp]) {
             // `CPU iPhone OS 17_1_2 like Mac OS X`, `Intel Mac OS X 10_15_7`.
             match item[at + 4..].iter().position(u8::is_ascii_digit) {
                 Some(k) => {
@@ -210,7 +216,7 @@ fn reduce_comment(comment: &[u8], out: &mut Vec<u8>) {
             out.extend_from_slice(b"rv:");
             reduce_version(version, 1, out);
         } else {
-            reduce_words(item, out);
+            reduce_words(item, sp, out);
         }
     }
 }
@@ -235,10 +241,10 @@ fn is_locale(item: &[u8]) -> bool {
 }
 
 /// Words of a comment item, each product-like word reduced (`Trident/7.0`, `MSIE 10.0`).
-fn reduce_words(item: &[u8], out: &mut Vec<u8>) {
-    for (n, word) in item.split(|&b| b == b' ').enumerate() {
+fn reduce_words(item: &[u8], sp: u8, out: &mut Vec<u8>) {
+    for (n, word) in item.split(|&b| b == sp).enumerate() {
         if n > 0 {
-            out.push(b' ');
+            out.push(sp);
         }
         if word.first().is_some_and(u8::is_ascii_digit) {
             reduce_version(word, 1, out);
@@ -273,19 +279,19 @@ fn reduce_in_app(inner: &[u8], out: &mut Vec<u8>) {
 
 /// `Instagram 312.0.0.34.111 (iPhone14,2; iOS 17_1_2; …)` → `Instagram 312`: returns where the
 /// rest of the agent goes on.
-fn reduce_instagram(ua: &[u8], at: usize, out: &mut Vec<u8>) -> usize {
+fn reduce_instagram(ua: &[u8], at: usize, sp: u8, out: &mut Vec<u8>) -> usize {
     out.extend_from_slice(b"Instagram");
     let mut i = at + b"Instagram".len();
-    if ua.get(i) == Some(&b' ') && ua.get(i + 1).is_some_and(u8::is_ascii_digit) {
+    if ua.get(i) == Some(&sp) && ua.get(i + 1).is_some_and(u8::is_ascii_digit) {
         let major = ua[i + 1..]
             .iter()
             .take_while(|b| b.is_ascii_digit())
             .count();
-        out.push(b' ');
+        out.push(sp);
         out.extend_from_slice(&ua[i + 1..i + 1 + major]);
-        i += 1 + ua[i + 1..].iter().take_while(|&&b| b != b' ').count();
+        i += 1 + ua[i + 1..].iter().take_while(|&&b| b != sp).count();
         // The comment after it holds the device, screen, locale and build.
-        if ua[i..].starts_with(b" (") {
+        if ua[i..].starts_with(&[sp, b'(']) {
             i = find_close(ua, i + 1) + 1;
         }
     }
@@ -365,6 +371,15 @@ mod tests {
             (
                 "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
                 "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+            ),
+            // W3C writes spaces as `+`.
+            (
+                "Mozilla/5.0+(Linux;+Android+13;+SM-A536B)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/119.0.6045.163+Mobile+Safari/537.36",
+                "Mozilla/5.0+(Linux;+Android+13;+K)+AppleWebKit/537.36+(KHTML,+like+Gecko)+Chrome/119.0.0.0+Mobile+Safari/537.36",
+            ),
+            (
+                "Mozilla/5.0+(compatible;+bingbot/2.0;++http://www.bing.com/bingbot.htm)",
+                "Mozilla/5.0+(compatible;+bingbot/2.0;++http://www.bing.com/bingbot.htm)",
             ),
             ("curl/8.4.0", "curl/8.4.0"),
             ("python-requests/2.31.0", "python-requests/2.31.0"),
