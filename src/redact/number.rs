@@ -228,6 +228,12 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
     if rest[..len].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
         return None;
     }
+    // A phone starts with `+`, `(` or `0`, or groups three digits first (North America); a
+    // card number starts with 2 to 6. Anything else is no candidate, whatever follows.
+    let group = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(matches!(rest[0], b'+' | b'(' | b'0' | b'2'..=b'6') || group == 3) {
+        return None;
+    }
     let mut end = rest[..len].iter().rposition(u8::is_ascii_digit)? + 1;
     // A closing parenthesis that belongs to the number's area code stays in; any other stays out.
     if rest.get(end).is_some_and(|&b| b.is_ascii_alphabetic()) {

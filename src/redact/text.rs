@@ -63,11 +63,18 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
     let mut copied = 0;
     let mut pos = 0;
     let mut rare = next_rare(s, 0, mode);
+    let mut pair = next_pair(s, 0, mode);
     let mut secret = secret::find(s, 0);
     let mut number = number::find(s, 0);
+    // Like `rare`, kept until the scan passes it: searching again from every position would
+    // make a line of `%40%40…` quadratic.
+    let mut common = memchr::memchr3(b'.', b':', b'@', s).unwrap_or(s.len());
     while pos < s.len() {
         if rare < pos {
             rare = next_rare(s, pos, mode);
+        }
+        if pair < pos {
+            pair = next_pair(s, pos, mode);
         }
         if secret.as_ref().is_some_and(|r| r.start < pos) {
             secret = secret::find(s, pos);
@@ -75,8 +82,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         if number.as_ref().is_some_and(|r| r.start < pos) {
             number = number::find(s, pos);
         }
-        let common = memchr::memchr3(b'.', b':', b'@', &s[pos..]).map_or(s.len(), |k| pos + k);
-        let p = common.min(rare);
+        if common < pos {
+            common = memchr::memchr3(b'.', b':', b'@', &s[pos..]).map_or(s.len(), |k| pos + k);
+        }
+        let p = common.min(rare).min(pair);
         // Credentials, and phone, card, account numbers and UUIDs, replaced whole where they
         // start before the next separator.
         let whole = match (&secret, &number) {
@@ -380,23 +389,27 @@ fn joined(copied: usize, out: &[u8]) -> bool {
     copied > 0 && out.last().is_some_and(|&b| email::is_local(b))
 }
 
-/// The next `%` (and, where queries are scanned, `?` or `#`; in fail-safe mode also `=` or
-/// `\\`) at or after `from`; `s.len()` if none.
+/// The next `%` (and, where queries are scanned, `?` or `#`) at or after `from`; `s.len()`
+/// if none.
 #[inline]
 fn next_rare(s: &[u8], from: usize, mode: Scan) -> usize {
     let rest = &s[from..];
     let found = if mode.queries() {
-        let q = memchr::memchr3(b'%', b'?', b'#', rest);
-        if mode == Scan::FailSafe {
-            let pair = memchr::memchr2(b'=', b'\\', &rest[..q.unwrap_or(rest.len())]);
-            pair.or(q)
-        } else {
-            q
-        }
+        memchr::memchr3(b'%', b'?', b'#', rest)
     } else {
         memchr::memchr(b'%', rest)
     };
     found.map_or(s.len(), |k| from + k)
+}
+
+/// In fail-safe mode, the next `=` or `\\` at or after `from`; `s.len()` if none or in another
+/// mode.
+#[inline]
+fn next_pair(s: &[u8], from: usize, mode: Scan) -> usize {
+    if mode != Scan::FailSafe {
+        return s.len();
+    }
+    memchr::memchr2(b'=', b'\\', &s[from..]).map_or(s.len(), |k| from + k)
 }
 
 enum Replacement {
