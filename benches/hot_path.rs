@@ -7,10 +7,14 @@
 //! `formats/*` scrubs the real combined logs with the built-in combined parser and with the same
 //! format given as an Apache `LogFormat` and as an nginx `log_format` string (compiled
 //! templates), under the default policy and with everything kept (parsing alone).
+//! `distinct_clients/*` scrubs the real combined logs with every line's client replaced by an
+//! address of its own (the lines of `benches/compare.py`'s file b), per policy, with a fresh
+//! scrubber for each iteration so that no cache has seen an address before: the case where
+//! per-address work cannot be amortised.
 
 use std::path::Path;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use logscrub::config::CustomFormat;
 use logscrub::{
     Config, ConfigBuilder, Format, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Scrubber,
@@ -163,5 +167,82 @@ fn formats(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hot_path, formats);
+/// The combined logs that `benches/compare.py` builds its files from.
+const COMBINED_SOURCES: [&str; 3] = [
+    "elastic-apache-combined.log",
+    "logparser-hackers-combined.log",
+    "lnav-shop-nginx-xff.log",
+];
+
+/// First octets of public unicast IPv4 space, leaving out the /8s that hold private,
+/// loopback, shared, link-local, benchmarking and documentation ranges.
+fn public_first_octets() -> Vec<u8> {
+    (1..=223)
+        .filter(|o| ![10, 100, 127, 169, 172, 192, 198, 203].contains(o))
+        .collect()
+}
+
+/// The client address of line `n` (counted from 0) of file b: a different /24 for every line
+/// (a bijection of the line number onto the /24s under [`public_first_octets`]), the same
+/// derivation as `distinct_client` in `benches/compare.py`.
+fn distinct_client(n: u64, firsts: &[u8]) -> String {
+    let m = firsts.len() as u64 * 65536;
+    let s = (n * 2_654_435_761 + 12_345) % m;
+    format!(
+        "{}.{}.{}.{}",
+        firsts[(s >> 16) as usize],
+        (s >> 8) & 255,
+        s & 255,
+        1 + n % 254
+    )
+}
+
+fn distinct_clients(c: &mut Criterion) {
+    let Some(files) = corpus() else {
+        eprintln!("skipping distinct_clients: {CORPUS} is not present");
+        return;
+    };
+    let firsts = public_first_octets();
+    let mut n = 0;
+    let inputs: Vec<Vec<u8>> = COMBINED_SOURCES
+        .iter()
+        .filter_map(|name| files.iter().find(|(f, _)| f == name))
+        .map(|(_, data)| {
+            let mut out = Vec::with_capacity(data.len() + data.len() / 8);
+            for line in data.split_inclusive(|&b| b == b'\n') {
+                match line.iter().position(|&b| b == b' ') {
+                    Some(space) => {
+                        out.extend_from_slice(distinct_client(n, &firsts).as_bytes());
+                        out.extend_from_slice(&line[space..]);
+                    }
+                    None => out.extend_from_slice(line),
+                }
+                n += 1;
+            }
+            out
+        })
+        .collect();
+    let bytes: usize = inputs.iter().map(Vec::len).sum();
+    let mut group = c.benchmark_group("distinct_clients");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    for (name, config) in policies() {
+        let layouts: Vec<_> = inputs.iter().map(|data| config.layout_for(data)).collect();
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || (Scrubber::new(&config), Vec::with_capacity(bytes * 2)),
+                |(mut scrubber, mut out)| {
+                    for (data, layout) in inputs.iter().zip(&layouts) {
+                        scrubber.set_layout(layout.clone());
+                        scrubber.scrub(data, &mut out);
+                    }
+                    (scrubber, out)
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hot_path, formats, distinct_clients);
 criterion_main!(benches);

@@ -132,6 +132,16 @@ pub struct CheckArgs {
           value_parser = clap::value_parser!(u32).range(0..=128))]
     pub ipv6_mask: u32,
 
+    /// Keep addresses in private, loopback, link-local, shared (100.64/10) and unique-local
+    /// ranges as they are: they are the operator's own machines, not visitors.
+    #[arg(long)]
+    pub skip_private: bool,
+
+    /// Keep addresses in these networks as they are (the server's own addresses, a monitoring
+    /// probe): CIDR notation, comma-separated or repeated.
+    #[arg(long, value_name = "CIDR[,CIDR...]")]
+    pub keep_networks: Vec<String>,
+
     /// The referrer policy: under keep, referrers may keep parameter values and path tokens.
     #[arg(long, value_enum, default_value_t = ReferrerArg::Strip, value_name = "POLICY")]
     pub referrer: ReferrerArg,
@@ -331,6 +341,16 @@ pub struct RunArgs {
     #[arg(long = "ipv6-mask", alias = "ipv6mask", value_name = "BITS", default_value_t = 80,
           value_parser = clap::value_parser!(u32).range(0..=128))]
     pub ipv6_mask: u32,
+
+    /// Keep addresses in private, loopback, link-local, shared (100.64/10) and unique-local
+    /// ranges as they are: they are the operator's own machines, not visitors.
+    #[arg(long)]
+    pub skip_private: bool,
+
+    /// Keep addresses in these networks as they are (the server's own addresses, a monitoring
+    /// probe): CIDR notation, comma-separated or repeated.
+    #[arg(long, value_name = "CIDR[,CIDR...]")]
+    pub keep_networks: Vec<String>,
 
     /// Referrer: keep scheme://host/path (strip), scheme://host (origin), the URL with personal
     /// values replaced (redact), nothing (drop), or all (keep).

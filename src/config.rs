@@ -126,6 +126,8 @@ pub enum ConfigError {
     LogFormat(String),
     /// `--w3c-fields` names no column, or conflicts with `--format` or a custom format.
     W3cFields(String),
+    /// A `--keep-networks` entry that is not a network in CIDR notation.
+    Network(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -140,6 +142,11 @@ impl fmt::Display for ConfigError {
             ConfigError::Key(why) | ConfigError::LogFormat(why) | ConfigError::W3cFields(why) => {
                 f.write_str(why)
             }
+            ConfigError::Network(entry) => write!(
+                f,
+                "--keep-networks: {entry:?} is not a network; write it in CIDR notation, e.g. \
+                 192.0.2.0/24 or 2001:db8::/32"
+            ),
         }
     }
 }
@@ -158,6 +165,9 @@ pub struct Config {
     json_keys: Arc<json::Keys>,
     /// The W3C columns before any `#Fields:` header (`--w3c-fields`).
     w3c_columns: Option<Arc<Columns>>,
+    /// Networks whose addresses are written as they are (`--skip-private`,
+    /// `--keep-networks`): the operator's own machines, not visitors.
+    kept: Arc<KeptNetworks>,
     ip: IpPolicy,
     ipv4_mask: u32,
     ipv6_mask: u32,
@@ -235,6 +245,17 @@ impl Config {
     /// The user-agent policy.
     pub fn agent(&self) -> AgentPolicy {
         self.agent
+    }
+
+    /// Whether `addr` lies in a network kept as it is (`--skip-private`, `--keep-networks`).
+    #[inline]
+    pub fn keeps(&self, addr: crate::redact::ip::Addr) -> bool {
+        !self.kept.is_empty() && self.kept.contains(addr)
+    }
+
+    /// The networks kept as they are.
+    pub fn kept_networks(&self) -> &KeptNetworks {
+        &self.kept
     }
 
     /// Whether user agents are counted.
@@ -322,6 +343,8 @@ pub struct ConfigBuilder {
     custom: Option<CustomFormat>,
     w3c_fields: Option<String>,
     json_fields: Vec<(Role, Vec<String>)>,
+    skip_private: bool,
+    keep_networks: Vec<String>,
     ip: IpPolicy,
     ipv4_mask: u32,
     ipv6_mask: u32,
@@ -355,6 +378,8 @@ impl Default for ConfigBuilder {
             user: UserPolicy::Drop,
             agent: AgentPolicy::Keep,
             count_agents: false,
+            skip_private: false,
+            keep_networks: Vec::new(),
             hash_format: HashFormat::Addr,
             rotation: Rotation::None,
             key: None,
@@ -407,6 +432,20 @@ impl ConfigBuilder {
         self.ipv6_mask = bits;
         self
     }
+    /// Keeps addresses in private, loopback, link-local, shared and unique-local ranges as
+    /// they are (anonip's `--skip-private`).
+    pub fn skip_private(mut self, yes: bool) -> Self {
+        self.skip_private = yes;
+        self
+    }
+
+    /// Keeps addresses in these networks (CIDR notation) as they are; validated by
+    /// [`ConfigBuilder::build`].
+    pub fn keep_networks(mut self, networks: Vec<String>) -> Self {
+        self.keep_networks = networks;
+        self
+    }
+
     /// Sets the user-agent policy.
     pub fn agent(mut self, agent: AgentPolicy) -> Self {
         self.agent = agent;
@@ -514,6 +553,8 @@ impl ConfigBuilder {
                     CustomFormat::Nginx(f) => nginx::compile(f),
                 }
                 .map_err(|why| ConfigError::LogFormat(format!("{}: {why}", custom.option())))?;
+                refuse_personal_text(&template)
+                    .map_err(|why| ConfigError::LogFormat(format!("{}: {why}", custom.option())))?;
                 (Format::Custom, vec![template])
             }
             (Format::Custom, None) => {
@@ -559,6 +600,21 @@ impl ConfigBuilder {
             .fold(json::Keys::default(), |keys, (role, names)| {
                 keys.with(role, &names)
             });
+        let mut kept = KeptNetworks::default();
+        if self.skip_private {
+            for net in PRIVATE_NETWORKS {
+                kept.add(net.parse().expect("the private networks are valid CIDR"));
+            }
+        }
+        for entry in &self.keep_networks {
+            for part in entry.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let net = part
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| ConfigError::Network(part.to_string()))?;
+                kept.add(net);
+            }
+        }
         Ok(Config {
             format,
             templates: templates.into(),
@@ -572,6 +628,7 @@ impl ConfigBuilder {
             user: self.user,
             agent: self.agent,
             count_agents: self.count_agents,
+            kept: Arc::new(kept),
             hash_format: self.hash_format,
             rotation: self.rotation,
             key,
@@ -669,4 +726,86 @@ mod tests {
         let keep = Config::builder().ip(IpPolicy::Keep).build().unwrap();
         assert_eq!((keep.v4_keep(), keep.v6_keep()), (u32::MAX, u128::MAX));
     }
+}
+
+/// The ranges `--skip-private` keeps: RFC 1918, loopback, link-local, shared address space
+/// (carrier-grade NAT), unique-local and the IPv6 loopback.
+const PRIVATE_NETWORKS: &[&str] = &[
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+];
+
+/// Networks kept as they are, as masks and prefixes for a branch-light test per address.
+#[derive(Clone, Debug, Default)]
+pub struct KeptNetworks {
+    v4: Vec<(u32, u32)>,
+    v6: Vec<(u128, u128)>,
+}
+
+impl KeptNetworks {
+    fn add(&mut self, net: ipnet::IpNet) {
+        match net {
+            ipnet::IpNet::V4(n) => {
+                let mask = u32::from(n.netmask());
+                self.v4.push((u32::from(n.network()) & mask, mask));
+            }
+            ipnet::IpNet::V6(n) => {
+                let mask = u128::from(n.netmask());
+                self.v6.push((u128::from(n.network()) & mask, mask));
+            }
+        }
+    }
+
+    /// Whether `addr` is in one of the networks; an IPv4-mapped address (`::ffff:10.0.0.1`) is
+    /// judged by its IPv4 address.
+    pub fn contains(&self, addr: crate::redact::ip::Addr) -> bool {
+        match addr {
+            crate::redact::ip::Addr::V4(a) => self.contains_v4(a),
+            crate::redact::ip::Addr::V6(a) => self.contains_v6(a),
+        }
+    }
+
+    /// [`KeptNetworks::contains`] for an IPv4 address as a big-endian integer.
+    pub fn contains_v4(&self, addr: u32) -> bool {
+        self.v4.iter().any(|&(net, mask)| addr & mask == net)
+    }
+
+    /// [`KeptNetworks::contains`] for an IPv6 address as a big-endian integer.
+    pub fn contains_v6(&self, addr: u128) -> bool {
+        const MAPPED: u128 = 0xffff << 32;
+        if addr & (!0u128 << 32) == MAPPED {
+            return self.contains_v4(addr as u32);
+        }
+        self.v6.iter().any(|&(net, mask)| addr & mask == net)
+    }
+
+    /// Whether no network is kept.
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_empty() && self.v6.is_empty()
+    }
+}
+
+/// Refuses a format string whose literal text holds what `logscrub check` finds (an address, an
+/// e-mail address, a sensitive parameter, userinfo): it would be written into every line.
+fn refuse_personal_text(template: &Template) -> Result<(), String> {
+    let cfg = Config::default();
+    for lit in template.literals() {
+        let mut auditor = crate::check::Auditor::new(&cfg);
+        auditor.check(lit);
+        if !auditor.audit().is_clean() {
+            return Err(format!(
+                "the text `{}` holds an address, e-mail address, sensitive parameter or \
+                 userinfo, which would be written into every line; leave it out of the format",
+                String::from_utf8_lossy(lit).escape_debug()
+            ));
+        }
+    }
+    Ok(())
 }

@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod redact;
 pub mod scrub;
 pub mod stats;
+pub mod vocab;
 
 pub use config::{
     AgentPolicy, Config, ConfigBuilder, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy,

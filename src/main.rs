@@ -244,8 +244,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -364,6 +364,8 @@ fn check_config(args: &CheckArgs) -> anyhow::Result<Config> {
         })
         .ipv4_mask(args.ipv4_mask)
         .ipv6_mask(args.ipv6_mask)
+        .skip_private(args.skip_private)
+        .keep_networks(args.keep_networks.clone())
         .referrer(match args.referrer {
             ReferrerArg::Strip => ReferrerPolicy::Strip,
             ReferrerArg::Origin => ReferrerPolicy::Origin,
@@ -425,6 +427,13 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     }
     let config = construct_config(&cli)?;
     let inputs = inputs(&cli);
+    // The handlers before the pid file: a SIGHUP sent as soon as the file names this process
+    // must find them. Under --in-place SIGTERM, SIGINT and SIGHUP end the rewrite of the
+    // current file without a trace.
+    pipeline::signals::install();
+    if cli.in_place {
+        pipeline::signals::hangup_stops();
+    }
     // Written once the command line is known to be good; removed when this returns.
     let _pid_file = match &cli.pid_file {
         Some(path) => Some(
@@ -448,9 +457,6 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         options.progress = Some(Arc::new(move |n| bar.inc(n)));
     }
     if cli.in_place {
-        // SIGTERM, SIGINT and SIGHUP end the rewrite of the current file without a trace.
-        pipeline::signals::install();
-        pipeline::signals::hangup_stops();
         let result = in_place(&cli, &config, &options);
         if let Some(bar) = progress {
             bar.finish_and_clear();
@@ -467,7 +473,6 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
         (Some(OnFullArg::Exit), _) | (None, None) => OnFull::Exit,
     };
     pipeline::pipes::enlarge_std_pipes();
-    pipeline::signals::install();
     let started = Instant::now();
     let mut report_input_error = |err: &Error| eprintln!("logscrub: {}", chain(err));
     let summary = match &cli.output {
@@ -618,6 +623,8 @@ fn construct_config(cli: &RunArgs) -> anyhow::Result<Config> {
         })
         .ipv4_mask(cli.ipv4_mask)
         .ipv6_mask(cli.ipv6_mask)
+        .skip_private(cli.skip_private)
+        .keep_networks(cli.keep_networks.clone())
         .referrer(match cli.referrer {
             ReferrerArg::Strip => ReferrerPolicy::Strip,
             ReferrerArg::Origin => ReferrerPolicy::Origin,

@@ -256,10 +256,7 @@ fn sub_sections(page: ManPage) -> Sections {
                     ),
                 ],
             ),
-            (
-                "SIGNALS",
-                vec![Item("SIGHUP", "Ignored.")],
-            ),
+            ("SIGNALS", vec![Item("SIGHUP", "Ignored.")]),
             (
                 "FILES",
                 vec![Item(
@@ -282,7 +279,10 @@ fn sub_sections(page: ManPage) -> Sections {
                 "EXIT STATUS",
                 vec![
                     Item("0", "The script was written."),
-                    Item("2", "A usage error, or standard output could not be written."),
+                    Item(
+                        "2",
+                        "A usage error, or standard output could not be written.",
+                    ),
                 ],
             ),
             (

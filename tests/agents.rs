@@ -8,8 +8,10 @@ use common::run;
 const CHROME: &str = "Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.6045.163 Mobile Safari/537.36";
 const REDUCED: &str = "Mozilla/5.0 (Linux; Android 13; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile Safari/537.36";
 
-/// (arguments, input with `{UA}`, the agent as the format writes it)
-fn cases() -> Vec<(Vec<&'static str>, String, fn(&str) -> String)> {
+/// Arguments, an input with `{UA}`, and how the format writes an agent.
+type Case = (Vec<&'static str>, String, fn(&str) -> String);
+
+fn cases() -> Vec<Case> {
     let plain: fn(&str) -> String = |ua| ua.to_string();
     let w3c: fn(&str) -> String = |ua| ua.replace(' ', "+");
     vec![
@@ -50,7 +52,10 @@ fn agents_are_reduced_and_dropped_in_every_format() {
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains(&spell(REDUCED)), "{args:?}: {text}");
-        assert!(!text.contains("SM-A536B") && !text.contains("6045"), "{args:?}: {text}");
+        assert!(
+            !text.contains("SM-A536B") && !text.contains("6045"),
+            "{args:?}: {text}"
+        );
         let drop = [args.clone(), vec!["--agent", "drop"]].concat();
         let text = String::from_utf8(run(&drop, input.as_bytes()).stdout).unwrap();
         assert!(!text.contains("Mozilla"), "{args:?}: {text}");
@@ -66,7 +71,10 @@ fn agents_in_haproxy_captures_are_reduced() {
     );
     let out = run(&["-f", "haproxy", "--agent", "reduce"], line.as_bytes());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains(&format!("{{www.example.com|{REDUCED}}} {{|}}")), "{text}");
+    assert!(
+        text.contains(&format!("{{www.example.com|{REDUCED}}} {{|}}")),
+        "{text}"
+    );
     let out = run(&["-f", "haproxy", "--agent", "drop"], line.as_bytes());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("{www.example.com|} {|}"), "{text}");

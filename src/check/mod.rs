@@ -178,7 +178,7 @@ impl Audit {
 }
 
 /// What the policy allows, read once from the [`Config`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Rules {
     ip: ip::IpRules,
     url: url::UrlRules,

@@ -75,7 +75,7 @@ pub fn email(text: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r"(?-u)([A-Za-z0-9._+!#$'*^`~\x80-\xff-]+)@([A-Za-z0-9\x80-\xff](?:[A-Za-z0-9\x80-\xff-]*[A-Za-z0-9\x80-\xff])?(?:\.[A-Za-z0-9\x80-\xff](?:[A-Za-z0-9\x80-\xff-]*[A-Za-z0-9\x80-\xff])?)+)",
+        r"(?-u)([A-Za-z0-9._+%\x80-\xff-]+)@([A-Za-z0-9\x80-\xff](?:[A-Za-z0-9\x80-\xff-]*[A-Za-z0-9\x80-\xff])?(?:\.[A-Za-z0-9\x80-\xff](?:[A-Za-z0-9\x80-\xff-]*[A-Za-z0-9\x80-\xff])?)+)",
     );
     re.captures_iter(text).any(|c| {
         let local = &c[1];
@@ -104,7 +104,7 @@ pub fn userinfo(text: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(&RE, r#"(?i)[a-z][a-z0-9+.-]*://([^/?#@\s"'<>\\\[\]]*)@"#);
     re.captures_iter(text)
-        .any(|c| c[1].iter().any(|&b| b != 0 && b != b':'))
+        .any(|c| c[1].iter().any(|&b| b.is_ascii_alphanumeric() || b >= 0x80))
 }
 
 /// Known token formats: each prefix found by one Aho-Corasick pass, then checked by the

@@ -153,10 +153,19 @@ fn fuzz_regressions_are_clean() {
         // A name after `:` ends an address or a port (a pseudonym here).
         (&hash, "fd1b:e9db:1a93:e666:ec5e:b41f:e19f:c3ee=\u{d7}"),
         // `:::8`, `:8::8`, `.:00::5`, `arg_::3`, `é:6::`: no address after no word.
-        (&drop, ":::8 :8::8 .:00::5 arg_::3 t_::e z_::9@3 2_::2 arg_4::"),
+        (
+            &drop,
+            ":::8 :8::8 .:00::5 arg_::3 t_::e z_::9@3 2_::2 arg_4::",
+        ),
         (&drop, "\u{e7}:6:: \u{ef}:5::44"),
+        (&drop, "extVVVVVVVVVVVVV:!444444:A::A:0"),
+        // Local parts and userinfo of letters and digits only.
+        (&drop, "z1'@2.ur A://&@"),
         // `T5\fd78:…` is a pseudonym after a word, not a logon; `ab\cd`, `A\bc` are none.
-        (&hash, "T5\\fd78:3099:9d68:38ee:a826:83b0:3803:3852 ab\\cd A\\bc"),
+        (
+            &hash,
+            "T5\\fd78:3099:9d68:38ee:a826:83b0:3803:3852 ab\\cd A\\bc",
+        ),
         // U+FFFD is no letter of a local part or a domain.
         (&drop, "\u{fffd}#@5.\u{fffd}\u{fffd}"),
     ] {

@@ -11,7 +11,7 @@ use std::ops::Range;
 use memchr::{memchr, memchr2};
 
 use super::{time, Format};
-use crate::redact::pseudonym::Date;
+use crate::vocab::Date;
 
 /// Byte ranges of the fields of one line. Quoted fields exclude their quotes.
 ///

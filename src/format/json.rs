@@ -15,7 +15,8 @@ use std::ops::Range;
 use memchr::{memchr, memchr2};
 
 use super::{header, time, Field, Role};
-use crate::redact::{personal, text};
+use crate::vocab::may_start_personal;
+use crate::vocab::names as personal;
 
 /// Which keys hold which kind of value: built-in tables for nginx (`escape=json`), Caddy,
 /// Traefik, Cloudflare and generic logs, plus user-named keys, which take precedence.
@@ -127,7 +128,7 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
                 // free text like any unknown value.
                 if line[key.clone()]
                     .iter()
-                    .any(|&b| text::starts_target(b) || b == b'\\')
+                    .any(|&b| may_start_personal(b) || b == b'\\')
                 {
                     fields.push(Field {
                         range: key.clone(),

@@ -185,7 +185,7 @@ fn clf_matches(line: &[u8], format: Format) -> bool {
 }
 
 /// The date of the first timestamp field that has one.
-pub fn date_of(line: &[u8], fields: &[Field]) -> Option<crate::redact::pseudonym::Date> {
+pub fn date_of(line: &[u8], fields: &[Field]) -> Option<crate::vocab::Date> {
     fields
         .iter()
         .filter(|f| f.role == super::Role::Time)

@@ -77,7 +77,7 @@ fn spec(name: &[u8]) -> Spec {
         return Spec::new(header::role(field.as_bytes()));
     }
     if let Some(arg) = name.strip_prefix("arg_") {
-        use crate::redact::personal::{name_kind, NameKind};
+        use crate::vocab::names::{name_kind, NameKind};
         return Spec::new(match name_kind(arg.as_bytes()) {
             NameKind::Sensitive => Role::Secret,
             NameKind::Geo => Role::Coordinate,

@@ -8,7 +8,6 @@
 use memchr::memmem;
 
 use super::{time, Field, Role};
-use crate::redact::ip;
 
 /// What a field must look like when a template is tried on sample lines to recognise a format.
 /// Parsing in the hot path does not check it: a line that matches the layout is scrubbed by
@@ -306,9 +305,9 @@ impl Template {
     }
 
     /// Refuses literal text that would put personal data into the output by itself: text
-    /// that runs on into a field ([`Template::joining_literal`]), fields joined by `:` or `.`
-    /// alone, and text in which the audit finds personal data, which would be copied into
-    /// every line.
+    /// that runs on into a field ([`Template::joining_literal`]) and fields joined by `:` or `.`
+    /// alone. (Text that holds personal data itself is refused where the policy is built,
+    /// which can look for it: `config`.)
     pub fn check_literals(&self) -> Result<(), String> {
         let shown = |lit: &[u8]| String::from_utf8_lossy(lit).escape_debug().to_string();
         if let Some(lit) = self.joining_literal() {
@@ -343,25 +342,15 @@ impl Template {
                 ));
             }
         }
-        // What `logscrub check` would find in the text alone.
-        let cfg = crate::config::Config::default();
-        let personal = self.items.iter().find_map(|item| match item {
-            Item::Literal(finder) => {
-                let lit = finder.needle();
-                let mut auditor = crate::audit::Auditor::new(&cfg);
-                auditor.check(lit);
-                (!auditor.audit().is_clean()).then_some(lit)
-            }
+        Ok(())
+    }
+
+    /// The literal text between the fields, in order.
+    pub fn literals(&self) -> impl Iterator<Item = &[u8]> {
+        self.items.iter().filter_map(|item| match item {
+            Item::Literal(finder) => Some(finder.needle()),
             Item::Field(_) => None,
-        });
-        match personal {
-            Some(lit) => Err(format!(
-                "the text `{}` holds an address, e-mail address, sensitive parameter or \
-                 userinfo, which would be written into every line; leave it out of the format",
-                shown(lit)
-            )),
-            None => Ok(()),
-        }
+        })
     }
 
     /// The number of fields.
@@ -466,11 +455,13 @@ impl Check {
             Check::Client => {
                 value == b"-"
                     || value.starts_with(b"unix:")
-                    || ip::parse_host_addr(value).is_some()
                     || (!value.is_empty()
                         && value.iter().all(|&b| {
                             b.is_ascii_alphanumeric()
-                                || matches!(b, b'.' | b'-' | b'_' | b':' | b',' | b' ')
+                                || matches!(
+                                    b,
+                                    b'.' | b'-' | b'_' | b':' | b',' | b' ' | b'[' | b']' | b'%'
+                                )
                         })
                         && value.iter().any(|&b| b == b'.' || b == b':'))
             }

@@ -2,7 +2,7 @@
 //! rotation reads it; the field itself is always copied unchanged.
 
 use super::{clf, Role};
-use crate::redact::pseudonym::Date;
+use crate::vocab::Date;
 
 /// The UTC date of `s` (its offset applied; none is UTC), for the shapes access logs use:
 /// `10/Oct/2000:13:55:36 -0700` with or without brackets, ISO 8601 (`2000-10-10T13:55:36Z`,

@@ -103,7 +103,7 @@ impl ReopeningFile {
         Ok(ReopeningFile {
             path: Some(path.to_path_buf()),
             id: identity(&file),
-            torn: ends_torn(&file),
+            torn: ends_torn(path, &file),
             file,
             on_full: OnFull::Wait,
             reopen_failing: false,
@@ -201,7 +201,7 @@ impl ReopeningFile {
                 // What went to the old file is on disk before a saved position says so.
                 let _ = self.file.sync_data();
                 self.id = identity(&file);
-                self.torn = ends_torn(&file);
+                self.torn = ends_torn(path, &file);
                 self.file = file;
                 self.reopen_failing = false;
             }
@@ -249,8 +249,9 @@ impl ReopeningFile {
     }
 }
 
-/// Whether a file opened for appending is a regular file whose last byte is not a newline.
-fn ends_torn(file: &File) -> bool {
+/// Whether `file`, just opened for appending at `path`, is a regular file whose last byte is
+/// not a newline. (It is read through a second descriptor: the first one is write-only.)
+fn ends_torn(path: &Path, file: &File) -> bool {
     use std::os::unix::fs::FileExt;
     let Ok(meta) = file.metadata() else {
         return false;
@@ -258,8 +259,14 @@ fn ends_torn(file: &File) -> bool {
     if !meta.is_file() || meta.len() == 0 {
         return false;
     }
+    let Ok(reader) = File::open(path) else {
+        return false;
+    };
+    let same = reader
+        .metadata()
+        .is_ok_and(|m| meta_id(&m) == meta_id(&meta));
     let mut last = [0u8; 1];
-    matches!(file.read_at(&mut last, meta.len() - 1), Ok(1) if last[0] != b'\n')
+    same && matches!(reader.read_at(&mut last, meta.len() - 1), Ok(1) if last[0] != b'\n')
 }
 
 /// Waits until `fd` can be written to (an output left non-blocking by whoever made it).
@@ -400,5 +407,20 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"one\ntwo\n");
         out.write_all(b"three\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"one\ntwo\nthree\n");
+    }
+
+    #[test]
+    fn a_torn_last_line_left_by_an_earlier_writer_is_ended_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.log");
+        std::fs::write(&path, b"one\ntw").unwrap();
+        let mut out = ReopeningFile::open(&path).unwrap().notify(|_| {});
+        out.write_all(b"three\n").unwrap();
+        out.write_all(b"four\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"one\ntw\nthree\nfour\n");
+        assert_eq!(out.torn_lines(), 1);
+        let mut again = ReopeningFile::open(&path).unwrap();
+        again.write_all(b"five\n").unwrap();
+        assert_eq!(again.torn_lines(), 0);
     }
 }

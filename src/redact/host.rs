@@ -87,8 +87,13 @@ pub(crate) fn write_url_host(cx: &mut Ctx, hostport: &[u8], out: &mut Vec<u8>) {
 }
 
 fn write_masked(cx: &mut Ctx, field: &[u8], host: &HostAddr, out: &mut Vec<u8>) {
-    out.extend_from_slice(&field[..host.before]);
-    cx.write_ip(host.addr, out);
+    if cx.cfg.keeps(host.addr) {
+        // The operator's own networks stay as they were written.
+        out.extend_from_slice(&field[..host.after]);
+    } else {
+        out.extend_from_slice(&field[..host.before]);
+        cx.write_ip(host.addr, out);
+    }
     // The zone or port after it; a zone such as `eth0.1.2.3.4` is still scanned.
     text::scrub_text(cx, &field[host.after..], Scan::FailSafe, out);
 }

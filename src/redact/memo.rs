@@ -8,7 +8,7 @@
 //! such values are remembered; whatever changes a value is computed every time.
 
 use crate::config::{Config, IpPolicy, ReferrerPolicy, RequestPolicy};
-use crate::format::Role;
+use crate::vocab::Role;
 
 /// Slots in the table, a power of two.
 const SLOTS: usize = 1024;

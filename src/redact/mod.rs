@@ -78,6 +78,10 @@ impl<'c> Ctx<'c> {
     /// Writes `addr` as the IP policy rewrites it. Under a pseudonymizing policy, a line without
     /// keys (no usable timestamp under rotation) is masked instead.
     pub fn write_ip(&mut self, addr: ip::Addr, out: &mut Vec<u8>) {
+        if self.cfg.keeps(addr) {
+            // The operator's own networks (`--skip-private`, `--keep-networks`).
+            return ip::write_addr(addr, out);
+        }
         self.stats.ips += 1;
         let pseudo = self.pseudo.as_mut().filter(|_| self.keyed);
         match (self.cfg.ip(), pseudo) {

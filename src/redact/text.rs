@@ -40,13 +40,7 @@ pub(crate) fn is_inert(s: &[u8]) -> bool {
     s.len() <= 16 && !s.iter().any(|&b| starts_target(b))
 }
 
-/// Whether something the fail-safe scan rewrites can start at `b`: an address (at its `.` or
-/// `:`), an e-mail address or userinfo (`@`, `%40`), a query or fragment (`?`, `#`), a pair
-/// (`=`), a logon (`\`).
-#[inline]
-pub(crate) fn starts_target(b: u8) -> bool {
-    matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#' | b'=' | b'\\')
-}
+pub(crate) use crate::vocab::may_start_personal as starts_target;
 
 /// Appends `s` to `out` with every IP address rewritten by the IP policy and every e-mail
 /// address, userinfo and credential replaced; what more is replaced depends on `mode`.
@@ -170,6 +164,10 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                     }
                 }
                 Replacement::Nothing => {}
+                // A kept network's address stays as it was written.
+                Replacement::Addr(addr) if cx.cfg.keeps(addr) => {
+                    out.extend_from_slice(&s[start..end])
+                }
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
                 Replacement::ReversedAddr(v4) => {
                     let at = out.len();

@@ -531,7 +531,8 @@ fn personal(cx: &mut Ctx, raw: &[u8], plus_is_space: bool) -> bool {
     // host.
     if let Some(host) = crate::redact::ip::parse_host_addr(decoded) {
         if host.before == 0 && host.after == decoded.len() {
-            return crate::redact::ip::mask(host.addr, cx.cfg) != host.addr;
+            return !cx.cfg.keeps(host.addr)
+                && crate::redact::ip::mask(host.addr, cx.cfg) != host.addr;
         }
     }
     looks_personal(decoded) || (decoded != raw && looks_personal(raw))

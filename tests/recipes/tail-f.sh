@@ -96,7 +96,8 @@ ok "mv + 1 s + nginx -s reopen: $w of 3 lines written into the moved file during
 [[ $w == 3 ]] || echo "  NOTE: $((3 - w)) lines written between mv and reopen were lost"
 
 # 2. logrotate as packaged: create + postrotate reopen for nginx's log; logscrub's own output is
-#    rotated too, with SIGHUP to that logscrub (in production: pkill -HUP -x logscrub).
+#    rotated too, with SIGHUP to that logscrub (in production: kill -HUP "$(cat PIDFILE)" with
+#    --pid-file PIDFILE).
 cat > "$dir/logrotate.conf" <<CONF
 $log {
     rotate 3

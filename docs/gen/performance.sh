@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Regenerates the measured tables of docs/performance.md: the hot-path throughput per policy and
+# format (criterion, `cargo bench --bench hot_path`) and the end-to-end comparison with cat, anonip
+# and sed (`benches/compare.py`). Needs ../shared/corpus/real; takes several minutes; run it on an
+# idle machine (figures from a loaded one are not comparable), then review the prose around the
+# tables, which describes the run.
+#
+#   docs/gen/performance.sh              run both benchmarks, then write both tables
+#   docs/gen/performance.sh --no-run     write the hot-path table from target/criterion as it is
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+doc=docs/performance.md
+run=1
+[ "${1:-}" = --no-run ] && run=0
+
+if [ "$run" = 1 ]; then
+    cargo bench --bench hot_path
+    compare=$(python3 benches/compare.py)
+fi
+
+# Criterion's mean time per iteration and its throughput in bytes, as MiB/s.
+hot=$(python3 - <<'PY'
+import json, os
+rows = [("hot_path/default", "`hot_path/default`"),
+        ("hot_path/mask_only", "`hot_path/mask_only` (`--ip mask`, everything else `keep`)"),
+        ("hot_path/hash_only", "`hot_path/hash_only`"),
+        ("hot_path/prefix_only", "`hot_path/prefix_only`"),
+        ("hot_path/keep_all", "`hot_path/keep_all` (parse-and-scan floor)")]
+for policy in ("default", "keep_all"):
+    for parser in ("builtin", "apache", "nginx"):
+        rows.append((f"formats/{policy}/{parser}", f"`formats/{policy}/{parser}`"))
+print("| bench | throughput (mean) |")
+print("|---|---|")
+for bench, label in rows:
+    base = os.path.join("target/criterion", bench, "new")
+    try:
+        mean = json.load(open(os.path.join(base, "estimates.json")))["mean"]["point_estimate"]
+        size = json.load(open(os.path.join(base, "benchmark.json")))["throughput"]["Bytes"]
+    except (OSError, KeyError):
+        continue
+    print(f"| {label} | {size / (mean / 1e9) / 2**20:.0f} MiB/s |")
+PY
+)
+
+replace() { # replace the lines between <!-- BEGIN $1 --> and <!-- END $1 --> with $2
+    python3 - "$doc" "$1" "$2" <<'PY'
+import sys
+path, name, body = sys.argv[1], sys.argv[2], sys.argv[3]
+text = open(path).read()
+begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(path, "w").write(f"{head}{begin}\n{body}\n{end}{tail}")
+PY
+}
+replace hot-path-table "$hot"
+if [ "$run" = 1 ]; then
+    replace compare-table "$compare"
+fi
+echo "updated $doc; now review the prose around the tables"

@@ -1,0 +1,380 @@
+//! What parameter, key and header names say about their values: personal, secret, a
+//! coordinate, a version. Names are split into words first (case, `-`, `_`, `.`, brackets,
+//! camelCase), so `shipping_first_name`, `user[email]` and `newEmail` read as they mean.
+
+/// What a parameter name says about its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// Nothing: the value is judged by its look alone.
+    Plain,
+    /// Personal data (an e-mail address, a name, a phone number, a search term) or a secret
+    /// (a token, a password, a session, a signature): the value is replaced.
+    Sensitive,
+    /// A geographic coordinate: its value is coarsened to two decimals (about 1 km).
+    Geo,
+    /// A version or object identifier (`ver`, `app_version`, `oid`): dotted quads in its value
+    /// are versions, not addresses.
+    Version,
+}
+
+/// Words that make a name sensitive wherever they stand in it, after the name is split into
+/// words (`shipping_first_name`, `user[email]`, `newEmail`, `billing.address`).
+const PERSONAL_WORDS: &[&[u8]] = &[
+    b"address",
+    b"addr",
+    b"adresse",
+    b"anschrift",
+    b"birth",
+    b"person",
+    b"birthdate",
+    b"birthday",
+    b"cc",
+    b"ccnum",
+    b"city",
+    b"courriel",
+    b"cvc",
+    b"cvv",
+    b"dob",
+    b"email",
+    b"fax",
+    b"firstname",
+    b"forename",
+    b"fullname",
+    b"geburtsdatum",
+    b"geburtstag",
+    b"givenname",
+    b"handy",
+    b"iban",
+    b"ip",
+    b"lastname",
+    b"login",
+    b"mail",
+    b"mobile",
+    b"mobil",
+    b"msisdn",
+    b"nachname",
+    b"naissance",
+    b"nom",
+    b"phone",
+    b"pin",
+    b"plz",
+    b"postal",
+    b"postcode",
+    b"prenom",
+    b"ssn",
+    b"strasse",
+    b"street",
+    b"surname",
+    b"tel",
+    b"telefon",
+    b"telephone",
+    b"telefono",
+    b"uid",
+    b"userid",
+    b"username",
+    b"vorname",
+    b"zip",
+    b"zipcode",
+    b"sid",
+    b"sig",
+    b"otp",
+    b"pwd",
+    b"pw",
+    b"pass",
+    b"mfa",
+    b"totp",
+    b"saml",
+    b"ticket",
+];
+
+/// Fragments that make a name sensitive wherever they occur in its letters (`access_token`,
+/// `PHPSESSID`, `_wpnonce`, `X-Amz-Signature`, `oauth_verifier`).
+const SECRET_PARTS: &[&[u8]] = &[
+    b"apikey",
+    b"auth",
+    b"credential",
+    b"csrf",
+    b"email",
+    b"jwt",
+    b"nonce",
+    b"passw",
+    b"passwd",
+    b"secret",
+    b"session",
+    b"sessid",
+    b"signature",
+    b"token",
+    b"xsrf",
+    b"verifier",
+    b"telefon",
+    b"geburts",
+    b"vorname",
+    b"nachname",
+    b"strasse",
+];
+
+/// Whole names that are sensitive only on their own: search terms and generic credentials.
+const WHOLE_NAMES: &[&[u8]] = &[
+    b"q",
+    b"s",
+    b"query",
+    b"search",
+    b"term",
+    b"keyword",
+    b"keywords",
+    b"key",
+    b"code",
+    b"name",
+];
+
+/// Words that, before `name` or `code`, say it names a thing, not a person (`file_name`,
+/// `country_code`).
+const THING_WORDS: &[&[u8]] = &[
+    b"app",
+    b"attr",
+    b"attribute",
+    b"brand",
+    b"branch",
+    b"browser",
+    b"bucket",
+    b"category",
+    b"class",
+    b"column",
+    b"component",
+    b"country",
+    b"currency",
+    b"device",
+    b"domain",
+    b"error",
+    b"event",
+    b"field",
+    b"file",
+    b"font",
+    b"function",
+    b"group",
+    b"host",
+    b"image",
+    b"index",
+    b"job",
+    b"lang",
+    b"language",
+    b"layout",
+    b"list",
+    b"locale",
+    b"method",
+    b"model",
+    b"module",
+    b"os",
+    b"package",
+    b"page",
+    b"param",
+    b"product",
+    b"project",
+    b"promo",
+    b"region",
+    b"repo",
+    b"resource",
+    b"route",
+    b"server",
+    b"service",
+    b"site",
+    b"sort",
+    b"status",
+    b"table",
+    b"tag",
+    b"task",
+    b"template",
+    b"theme",
+    b"type",
+    b"var",
+    b"view",
+    b"coupon",
+    b"discount",
+    b"voucher",
+    b"http",
+    b"response",
+    b"color",
+    b"colour",
+    b"operation",
+    b"action",
+    b"mutation",
+    b"command",
+    b"feature",
+    b"flag",
+    b"plugin",
+    b"widget",
+    b"form",
+    b"button",
+    b"menu",
+    b"section",
+    b"filter",
+    b"metric",
+    b"channel",
+    b"campaign",
+];
+
+/// Last words naming a version or an object identifier.
+const VERSION_WORDS: &[&[u8]] = &[
+    b"version",
+    b"ver",
+    b"v",
+    b"build",
+    b"rev",
+    b"revision",
+    b"release",
+    b"oid",
+    b"firmware",
+    b"fw",
+    b"sdk",
+];
+
+/// Words that are personal only as the last word of a name or before one of
+/// [`PERSONAL_PARTS`] (`user`, `user_id`, `card_number`, but not `user_tier`, `card_style`).
+const PERSONAL_HEADS: &[&[u8]] = &[b"user", b"card", b"customer", b"member", b"account"];
+
+/// What makes a [`PERSONAL_HEADS`] word personal when it follows.
+const PERSONAL_PARTS: &[&[u8]] = &[
+    b"id", b"name", b"email", b"mail", b"login", b"number", b"no", b"num", b"nr", b"holder",
+    b"key", b"token", b"handle", b"cvv", b"cvc", b"exp", b"expiry",
+];
+
+/// Words before a last word `key` that make it a thing's key, not a credential.
+const KEY_THINGS: &[&[u8]] = &[
+    b"sort",
+    b"cache",
+    b"group",
+    b"partition",
+    b"primary",
+    b"foreign",
+    b"map",
+    b"object",
+    b"translation",
+    b"lookup",
+    b"i18n",
+    b"public",
+    b"idempotency",
+    b"route",
+    b"dedup",
+];
+
+/// Words naming a coordinate.
+const GEO_WORDS: &[&[u8]] = &[
+    b"lat",
+    b"lng",
+    b"lon",
+    b"latitude",
+    b"longitude",
+    b"ll",
+    b"latlng",
+    b"latlon",
+    b"geo",
+    b"coords",
+    b"coordinates",
+    b"location",
+    b"gps",
+    b"position",
+    b"geolocation",
+    b"loc",
+    b"center",
+    b"centre",
+    b"near",
+    b"destination",
+    b"dest",
+    b"bbox",
+    b"waypoint",
+];
+
+/// The longest name looked at; the rest of a longer name is ignored by the word rules (the
+/// fragments are still looked for in the whole name).
+const NAME_CAP: usize = 64;
+
+/// Whether a (decoded) parameter name marks its value as personal or secret.
+pub fn is_sensitive_name(name: &[u8]) -> bool {
+    name_kind(name) != NameKind::Plain
+}
+
+/// Classifies a (decoded) parameter or key name after normalising it: ASCII case, `-`, `_`,
+/// `.`, brackets and camelCase split it into words.
+pub fn name_kind(name: &[u8]) -> NameKind {
+    let mut words = [(0u8, 0u8); 16];
+    let mut letters = [0u8; NAME_CAP];
+    let (count, len) = split_words(&name[..name.len().min(NAME_CAP)], &mut letters, &mut words);
+    let joined = &letters[..len];
+    let words = &words[..count];
+    let word = |i: usize| &joined[usize::from(words[i].0)..usize::from(words[i].1)];
+    if count == 0 {
+        return NameKind::Plain;
+    }
+    let last = word(count - 1);
+    let thing = count > 1 && THING_WORDS.contains(&word(count - 2));
+    if count == 1 && WHOLE_NAMES.contains(&last) {
+        return NameKind::Sensitive;
+    }
+    // `first_name`, `customerName`, `auth_code`, but not `file_name` or `country_code`.
+    if (last == b"name" || last == b"code") && count > 1 && !thing {
+        return NameKind::Sensitive;
+    }
+    if (0..count).any(|i| PERSONAL_WORDS.contains(&word(i))) {
+        return NameKind::Sensitive;
+    }
+    let head = |i: usize| {
+        PERSONAL_HEADS.contains(&word(i))
+            && (i + 1 == count || PERSONAL_PARTS.contains(&word(i + 1)))
+    };
+    if (0..count).any(head) {
+        return NameKind::Sensitive;
+    }
+    if last == b"key" && count > 1 && !KEY_THINGS.contains(&word(count - 2)) {
+        return NameKind::Sensitive;
+    }
+    if VERSION_WORDS.contains(&last) {
+        return NameKind::Version;
+    }
+    if (0..count).any(|i| GEO_WORDS.contains(&word(i))) && count <= 3 {
+        return NameKind::Geo;
+    }
+    // Fragments in the letters of the whole name, however long.
+    let secret_part = |part: &&[u8]| {
+        name.windows(part.len())
+            .any(|w| w.eq_ignore_ascii_case(part))
+            || joined.windows(part.len()).any(|w| w == *part)
+    };
+    if SECRET_PARTS.iter().any(secret_part) {
+        return NameKind::Sensitive;
+    }
+    NameKind::Plain
+}
+
+/// Splits `name` into lower-case words, written one after another into `letters`; their
+/// ranges go into `words`. Returns the word count and the letters' length.
+fn split_words(
+    name: &[u8],
+    letters: &mut [u8; NAME_CAP],
+    words: &mut [(u8, u8); 16],
+) -> (usize, usize) {
+    let (mut count, mut len) = (0usize, 0usize);
+    let mut start = 0usize;
+    let mut prev = 0u8;
+    for &b in name {
+        let boundary = !b.is_ascii_alphanumeric()
+            || (b.is_ascii_uppercase() && prev.is_ascii_lowercase())
+            || (b.is_ascii_digit() != prev.is_ascii_digit() && prev.is_ascii_alphanumeric());
+        if boundary && len > start {
+            if count < words.len() {
+                words[count] = (start as u8, len as u8);
+                count += 1;
+            }
+            start = len;
+        }
+        if b.is_ascii_alphanumeric() {
+            letters[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        prev = b;
+    }
+    if len > start && count < words.len() {
+        words[count] = (start as u8, len as u8);
+        count += 1;
+    }
+    (count, len)
+}
