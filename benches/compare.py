@@ -193,7 +193,7 @@ def count_lines(path: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-a-mb", type=int, default=200)
+    parser.add_argument("--size-a-mb", "--size-mb", dest="size_a_mb", type=int, default=200)
     parser.add_argument("--size-b-mb", type=int, default=100)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--no-anonip", action="store_true", help="skip anonip (about 1 min per round)")
