@@ -13,10 +13,6 @@
 //! assert_eq!(out, b"203.0.113.0 - - [10/Oct/2000:13:55:36 -0700] \"GET /?sid=REDACTED HTTP/1.0\" 200 5\n");
 //! ```
 
-/// The audit's former name: `src/format/template.rs` still refuses format strings whose
-/// literal text the audit finds personal data in through `crate::audit::Auditor`.
-#[doc(hidden)]
-pub use self::check as audit;
 pub mod check;
 pub mod config;
 pub mod error;

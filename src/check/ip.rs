@@ -204,10 +204,17 @@ fn is_version(text: &[u8], start: usize, end: usize) -> bool {
 /// Whether `text` holds an address that keeps more than `rules` allow. `versions` applies the
 /// version look-alikes (everywhere but where a field is known to hold addresses).
 pub fn find(text: &[u8], rules: &IpRules) -> bool {
+    find_decoded(text, text, rules)
+}
+
+/// [`find`] in `text`, a decoded form of `raw`: a dotted quad that `raw` holds right after a
+/// digit (`%245.189.207.152` decoded to `$5.189.207.152`) is read as `raw` has it, where the
+/// digits run on.
+pub fn find_decoded(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     if !rules.active {
         return false;
     }
-    find_v4(text, rules) || find_v6(text, rules) || find_dashed(text, rules)
+    find_v4(text, raw, rules) || find_v6(text, rules) || find_dashed(text, rules)
 }
 
 /// [`find`] for IPv6 only: in version fields dotted quads are versions.
@@ -215,7 +222,7 @@ pub fn find_v6_only(text: &[u8], rules: &IpRules) -> bool {
     rules.active && find_v6(text, rules)
 }
 
-fn find_v4(text: &[u8], rules: &IpRules) -> bool {
+fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     for m in dotted().find_iter(text) {
         let (start, end) = (m.start(), m.end());
         let parts: Vec<&[u8]> = m.as_bytes().split(|&b| b == b'.').collect();
@@ -223,21 +230,43 @@ fn find_v4(text: &[u8], rules: &IpRules) -> bool {
             continue;
         };
         // Part of a longer word or number: `1.0.0.21C62`, `x1.2.3.4`, `.1.2.3.4`.
-        if text.get(end).is_some_and(|&b| is_word(b)) {
+        // NUL: a placeholder's blanked bytes, which glue like a word (`REDACTED1.2.3.4`).
+        if text.get(end).is_some_and(|&b| is_word(b) || b == 0) {
             continue;
         }
-        if start > 0 && (is_word(text[start - 1]) || text[start - 1] == b'.') {
+        // `%2510.1.2.3`: after `%` the digits may be an escape's (`%25` then `10.1.2.3`).
+        if start > 0 && (is_word(text[start - 1]) || matches!(text[start - 1], b'.' | b'%' | 0)) {
             // `v1.2.3.4` is a version; `ip1.2.3.4` glued to a word is not an address either.
             continue;
         }
         if is_version(text, start, end) {
             continue;
         }
-        if rules.v4_identifies(addr) {
+        // Digits that only an escape wrote (`8.0.0.0%308` decoded) are no address's.
+        let escaped_digits = !std::ptr::eq(text, raw)
+            && memchr::memmem::find(raw, m.as_bytes()).is_none()
+            && raw
+                .windows(3)
+                .any(|w| w[0] == b'%' && w[1] == b'3' && w[2].is_ascii_digit());
+        if rules.v4_identifies(addr) && !glued_in_raw(raw, m.as_bytes()) && !escaped_digits {
             return true;
         }
     }
     false
+}
+
+/// Whether `raw` holds `addr` only right after a digit (an escape's: `%245.1.2.3`).
+fn glued_in_raw(raw: &[u8], addr: &[u8]) -> bool {
+    let finder = memchr::memmem::Finder::new(addr);
+    let mut glued = false;
+    for at in finder.find_iter(raw) {
+        if at > 0 && raw[at - 1].is_ascii_digit() {
+            glued = true;
+        } else {
+            return false;
+        }
+    }
+    glued
 }
 
 fn v6(candidate: &[u8]) -> Option<u128> {
@@ -254,8 +283,18 @@ fn find_v6(text: &[u8], rules: &IpRules) -> bool {
             continue;
         }
         // `_` joins words too (`arg_::3`).
-        let right_ok = no_word(text.get(end)) && text.get(end) != Some(&b'_');
-        let left_ok = start == 0 || !(is_word(text[start - 1]) || text[start - 1] == b'_');
+        let right_ok = no_word(text.get(end)) && !matches!(text.get(end), Some(&(b'_' | 0)));
+        let left_ok =
+            start == 0 || !(is_word(text[start - 1]) || matches!(text[start - 1], b'_' | b'%' | 0));
+        // `4::/94::`: digits after `/` that follow an address are its prefix length.
+        let prefix_length = start >= 2
+            && text[start - 1] == b'/'
+            && text[start - 2] == b':'
+            && run.iter().take_while(|b| b.is_ascii_digit()).count()
+                == memchr::memchr(b':', run).unwrap_or(0);
+        if prefix_length {
+            continue;
+        }
         let mut candidates: Vec<&[u8]> = Vec::with_capacity(2);
         if left_ok && right_ok {
             candidates.push(run);

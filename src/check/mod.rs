@@ -486,7 +486,7 @@ impl<'c> Auditor<'c> {
             twice.then_some(&decoded2[..]),
         ];
         for text in variants.into_iter().flatten() {
-            self.classes(text, scope, found);
+            self.classes(text, &blanked, scope, found);
         }
         if matches!(scope, Scope::Text | Scope::Agent) {
             url::embedded_queries(&blanked, found);
@@ -519,10 +519,10 @@ impl<'c> Auditor<'c> {
         self.decoded2 = decoded2;
     }
 
-    fn classes(&self, text: &[u8], scope: Scope, found: &mut Found) {
+    fn classes(&self, text: &[u8], raw: &[u8], scope: Scope, found: &mut Found) {
         let ip_found = match scope {
             Scope::Version => ip::find_v6_only(text, &self.rules.ip),
-            _ => ip::find(text, &self.rules.ip),
+            _ => ip::find_decoded(text, raw, &self.rules.ip),
         };
         if ip_found {
             found.set(Class::Ip);
@@ -530,7 +530,14 @@ impl<'c> Auditor<'c> {
         if scan::email(text) {
             found.set(Class::Email);
         }
-        if scan::userinfo(text) {
+        // In decoded text, a userinfo counts where the whole URL was encoded
+        // (`http%3A%2F%2Fbob%3Apw%40host`), not where only its `@` was (`a://b%40c`).
+        let url_encoded = std::ptr::eq(text, raw) || {
+            let lower = raw.to_ascii_lowercase();
+            memchr::memmem::find(&lower, b"%3a%2f%2f").is_some()
+                || memchr::memmem::find(&lower, b"%253a%252f%252f").is_some()
+        };
+        if url_encoded && scan::userinfo(text) {
             found.set(Class::Userinfo);
         }
         if scan::credential(text) {

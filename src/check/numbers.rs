@@ -127,7 +127,12 @@ pub fn card(text: &[u8]) -> bool {
                 let Some(window) = groups.get(i..i + n) else {
                     return false;
                 };
-                if n > 1 && window.iter().any(|&(a, b)| b - a < 4) {
+                // Grouped numbers come in fours (the last may be shorter), or as Amex 4-6-5 and
+                // Diners 4-6-4.
+                let lens: Vec<usize> = window.iter().map(|&(a, b)| b - a).collect();
+                let fours = lens[..n - 1].iter().all(|&l| l == 4) && (1..=4).contains(&lens[n - 1]);
+                let amex = lens == [4, 6, 5] || lens == [4, 6, 4];
+                if n > 1 && !(fours || amex) {
                     return false;
                 }
                 let (start, end) = (m.start() + window[0].0, m.start() + window[n - 1].1);

@@ -82,6 +82,10 @@ pub fn email(text: &[u8]) -> bool {
         let domain = &c[2];
         // Letters and digits in any script; U+FFFD (what a reader made of bad bytes) is none.
         let text_of = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        // Addresses are text: bytes that are no UTF-8 make none.
+        if std::str::from_utf8(local).is_err() || std::str::from_utf8(domain).is_err() {
+            return false;
+        }
         if !text_of(local).chars().any(char::is_alphanumeric) {
             return false;
         }
@@ -102,7 +106,10 @@ pub fn email(text: &[u8]) -> bool {
 /// `scheme://user[:password]@` with something in it.
 pub fn userinfo(text: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = re(&RE, r#"(?i)[a-z][a-z0-9+.-]*://([^/?#@\s"'<>\\\[\]]*)@"#);
+    let re = re(
+        &RE,
+        r#"(?i)[a-z][a-z0-9+.-]*://([^/?#@\s"'<>\\\[\]]*)@[a-z0-9\[]"#,
+    );
     re.captures_iter(text)
         .any(|c| c[1].iter().any(|&b| b.is_ascii_alphanumeric() || b >= 0x80))
 }
@@ -414,9 +421,7 @@ pub fn domain_user(text: &[u8]) -> bool {
         if text.get(whole.end()) == Some(&b':') {
             return false;
         }
-        let escape = (user[0] == b'x'
-            && user.len() >= 3
-            && user[1..3].iter().all(u8::is_ascii_hexdigit))
+        let escape = (user[0] == b'x' && user.len() >= 2 && user[1].is_ascii_hexdigit())
             || (user[0] == b'u' && user.len() >= 5 && user[1..5].iter().all(u8::is_ascii_hexdigit));
         !escape && user.iter().any(u8::is_ascii_alphabetic)
     })

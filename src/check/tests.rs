@@ -137,6 +137,10 @@ fn policies_decide_what_is_allowed() {
     );
 }
 
+fn cfg_default() -> Config {
+    Config::default()
+}
+
 /// Found by the differential fuzz target (`check_scrub`): written lines the scrubber rightly
 /// leaves alone, which an earlier audit took for personal data.
 #[test]
@@ -161,6 +165,17 @@ fn fuzz_regressions_are_clean() {
         (&drop, "extVVVVVVVVVVVVV:!444444:A::A:0"),
         // Local parts and userinfo of letters and digits only.
         (&drop, "z1'@2.ur A://&@"),
+        // An encoded `@` with no host after it; `\x` and a hex digit is an escape.
+        (&drop, "Ore://Bv}ot%%%%40 . RO\\xb@b"),
+        // Groups of twelve are no card's.
+        (&drop, "2200+512950032200+5129:"),
+        // A placeholder glues like a word; `/94::` after an address is its prefix length;
+        // digits written by escapes (`%30`) make no address; groups of 4-5-4 no card.
+        (&drop, "REDACTED::4~G 4177::4::/94::/::/jj94::/93"),
+        (&drop, "2:7%25551::7%25551:"),
+        (&cfg_default(), ":8.0.0.0%308( 4*79 4 (4279 44079 4424 4"),
+        // A pseudonym glued to an escape is read as written (`%24` + `5.189…` it is not).
+        (&hash, "04~0.0520~%245.189.207.152%545.:544.:"),
         // `T5\fd78:…` is a pseudonym after a word, not a logon; `ab\cd`, `A\bc` are none.
         (
             &hash,
