@@ -214,12 +214,12 @@ pub fn find_decoded(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     if !rules.active {
         return false;
     }
-    find_v4(text, raw, rules) || find_v6(text, rules) || find_dashed(text, rules)
+    find_v4(text, raw, rules) || find_v6(text, raw, rules) || find_dashed(text, rules)
 }
 
 /// [`find`] for IPv6 only: in version fields dotted quads are versions.
 pub fn find_v6_only(text: &[u8], rules: &IpRules) -> bool {
-    rules.active && find_v6(text, rules)
+    rules.active && find_v6(text, text, rules)
 }
 
 fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
@@ -275,7 +275,7 @@ fn v6(candidate: &[u8]) -> Option<u128> {
     Ipv6Addr::from_str(s).ok().map(u128::from)
 }
 
-fn find_v6(text: &[u8], rules: &IpRules) -> bool {
+fn find_v6(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     for m in hexrun().find_iter(text) {
         let (start, end) = (m.start(), m.end());
         let run = m.as_bytes();
@@ -321,6 +321,11 @@ fn find_v6(text: &[u8], rules: &IpRules) -> bool {
                     candidates.push(rest);
                 }
             }
+        }
+        // In decoded text, an address counts where a colon was encoded (`2001%3Adb8%3A%3A1`);
+        // elsewhere the text as written was judged, and escapes only add digits or zones.
+        if !std::ptr::eq(text, raw) && !raw.windows(3).any(|w| w.eq_ignore_ascii_case(b"%3a")) {
+            candidates.clear();
         }
         for candidate in candidates {
             if let Some(addr) = v6(candidate) {

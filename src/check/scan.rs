@@ -412,13 +412,14 @@ pub fn domain_user(text: &[u8]) -> bool {
     re.captures_iter(text).any(|c| {
         let whole = c.get(0).expect("match");
         if whole.start() > 0
-            && (is_word(text[whole.start() - 1]) || text[whole.start() - 1] == b'\\')
+            && (is_word(text[whole.start() - 1]) || matches!(text[whole.start() - 1], b'\\' | 0))
         {
             return false;
         }
         let user = &c[2];
         // `T5\fd78:3099:…`: an address follows, not a logon.
-        if text.get(whole.end()) == Some(&b':') {
+        // Glued to more (non-ASCII, a NUL) it is no logon either.
+        if matches!(text.get(whole.end()), Some(&(b':' | 0 | 0x80..=0xff))) {
             return false;
         }
         let escape = (user[0] == b'x' && user.len() >= 2 && user[1].is_ascii_hexdigit())

@@ -173,6 +173,10 @@ fn fuzz_regressions_are_clean() {
         // digits written by escapes (`%30`) make no address; groups of 4-5-4 no card.
         (&drop, "REDACTED::4~G 4177::4::/94::/::/jj94::/93"),
         (&drop, "2:7%25551::7%25551:"),
+        (
+            &cfg_default(),
+            "\"::7:0%2545` 1::%2545`=: #V?XX\\XX\u{d8}X=#REDACTED F4\\F4\0",
+        ),
         (&cfg_default(), ":8.0.0.0%308( 4*79 4 (4279 44079 4424 4"),
         // A pseudonym glued to an escape is read as written (`%24` + `5.189…` it is not).
         (&hash, "04~0.0520~%245.189.207.152%545.:544.:"),
