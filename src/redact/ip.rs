@@ -348,8 +348,9 @@ pub fn is_network(s: &[u8], end: usize, addr: Addr, v4_bits: u32, v6_bits: u32) 
         .iter()
         .fold(0, |n, &b| n * 10 + u32::from(b - b'0'));
     match addr {
-        Addr::V4(v4) => len <= v4_bits && (len == 0 || v4 << len == 0) && len < 32,
-        Addr::V6(v6) => len <= v6_bits && (len == 0 || v6 << len == 0) && len < 128,
+        // `192.0.2.44/0` has host bits past its length too: every bit counts.
+        Addr::V4(v4) => len <= v4_bits && len < 32 && v4 << len == 0,
+        Addr::V6(v6) => len <= v6_bits && len < 128 && v6 << len == 0,
     }
 }
 
@@ -562,6 +563,9 @@ mod tests {
             ("192.0.2.0/28", false),
             ("2001:db8::1/64", false),
             ("192.0.2.0", false),
+            ("192.0.2.44/0", false),
+            ("0.0.0.0/0", true),
+            ("2001:db8::1/0", false),
         ];
         for (text, want) in cases {
             let (addr, len) = addr_at(text.as_bytes(), 0).unwrap();
