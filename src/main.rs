@@ -811,7 +811,7 @@ fn print_stats_json(summary: &Summary, seconds: f64, config: &Config) -> io::Res
         .map(|(name, format)| {
             format!(
                 "{{\"name\":\"{}\",\"format\":\"{}\"}}",
-                json_escape(name),
+                logscrub::check::json_escape(name),
                 recognised(*format)
             )
         })
@@ -880,20 +880,6 @@ fn recognised(format: Format) -> &'static str {
         Format::Auto => "common/combined",
         format => format.name(),
     }
-}
-
-/// `name` as the content of a JSON string.
-fn json_escape(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `error: cause: cause`, like anyhow's `{:#}`, for errors that are reported and survived.

@@ -12,6 +12,7 @@ mod ip;
 mod names;
 mod numbers;
 mod report;
+pub use report::json_escape;
 mod scan;
 mod url;
 

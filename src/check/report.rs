@@ -64,9 +64,9 @@ pub fn write_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
         if i > 0 {
             out.write_all(b",")?;
         }
-        write!(out, "{{\"name\":\"{}\",", escape(&report.name))?;
+        write!(out, "{{\"name\":\"{}\",", json_escape(&report.name))?;
         match &report.result {
-            Err(error) => write!(out, "\"error\":\"{}\"}}", escape(error))?,
+            Err(error) => write!(out, "\"error\":\"{}\"}}", json_escape(error))?,
             Ok(audit) => {
                 write!(
                     out,
@@ -98,8 +98,8 @@ pub fn write_json(out: &mut impl Write, reports: &[Report]) -> io::Result<()> {
     out.write_all(b"]}\n")
 }
 
-/// `text` as the content of a JSON string.
-fn escape(text: &str) -> String {
+/// `text` as the content of a JSON string (also for `--stats-json`).
+pub fn json_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
