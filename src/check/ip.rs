@@ -255,12 +255,23 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     false
 }
 
-/// Whether `raw` holds `addr` only right after a digit (an escape's: `%245.1.2.3`).
+/// Whether `raw` holds `addr` only right after a digit (an escape's: `%245.1.2.3`), unless the
+/// digit closes an escape of a separator (`from%2010.1.2.3` is `from 10.1.2.3`).
 fn glued_in_raw(raw: &[u8], addr: &[u8]) -> bool {
+    static SEPARATOR: OnceLock<Regex> = OnceLock::new();
+    let separator = SEPARATOR.get_or_init(|| {
+        // Escapes of the bytes that end a word: controls, space and punctuation except `.`,
+        // `_` and `%`.
+        Regex::new(r"^%(?:[01][0-9A-Fa-f]|2[0-46-9A-Da-dFf]|3[A-Fa-f]|40|5[B-Eb-e]|60|7[B-Fb-f])$")
+            .expect("valid")
+    });
     let finder = memchr::memmem::Finder::new(addr);
     let mut glued = false;
     for at in finder.find_iter(raw) {
-        if at > 0 && raw[at - 1].is_ascii_digit() {
+        if at > 0
+            && raw[at - 1].is_ascii_digit()
+            && !separator.is_match(&raw[at.saturating_sub(3)..at])
+        {
             glued = true;
         } else {
             return false;
@@ -449,6 +460,17 @@ mod tests {
             "(from+192.0.2.91)",
         ] {
             assert!(find(text.as_bytes(), &r), "{text}");
+        }
+        // Read decoded, as URLs are: an escaped separator starts a word, an escaped digit not.
+        for (decoded, raw, found) in [
+            ("from 10.1.2.3", "from%2010.1.2.3", true),
+            ("a,10.1.2.3", "a%2C10.1.2.3", true),
+            ("$5.189.207.152", "%245.189.207.152", true),
+            ("$5.189.207.0", "%245.189.207.0", false),
+            ("15.189.207.152", "%3145.189.207.152", false),
+        ] {
+            let got = find_decoded(decoded.as_bytes(), raw.as_bytes(), &r);
+            assert_eq!(got, found, "{raw}");
         }
     }
 

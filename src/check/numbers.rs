@@ -37,11 +37,13 @@ pub fn phone(text: &[u8]) -> bool {
     let sep = |b: u8| matches!(b, b' ' | b'(' | b')' | b'/' | b'+' | b'-');
     for s in 0..text.len() {
         let b = text[s];
-        let starts = match b {
-            b'+' | b'(' => true,
-            b'0'..=b'9' => s == 0 || !(is_word(text[s - 1]) || text[s - 1] == b'.'),
-            _ => false,
-        };
+        // `ref-0800123456`, `img_0123456789`, `v-+49…`: joined to a word, a name's part; a
+        // joiner after no word is punctuation (`tel -0171234567`). A `/` parts path segments.
+        let glued = s > 0
+            && (is_word(text[s - 1])
+                || text[s - 1] == b'.'
+                || (matches!(text[s - 1], b'-' | b'_') && s >= 2 && is_word(text[s - 2])));
+        let starts = matches!(b, b'+' | b'(' | b'0'..=b'9') && !glued;
         if !starts || (s > 0 && text[s - 1].is_ascii_digit()) {
             continue;
         }
@@ -88,9 +90,29 @@ fn phone_run(run: &[u8]) -> bool {
     if !later_groups_ok {
         return false;
     }
-    // A slash splits only a trunk prefix from its number (`030/1234567`), once.
-    if run.iter().filter(|&&b| b == b'/').count() > 1 {
+    // Inside, a `+` stands for a space between groups (`+49+30+1234567`), never beside
+    // another separator.
+    let inner_plus_ok = run.iter().enumerate().skip(1).all(|(k, &b)| {
+        b != b'+' || (run[k - 1].is_ascii_digit() && run.get(k + 1).is_some_and(u8::is_ascii_digit))
+    });
+    if !inner_plus_ok {
         return false;
+    }
+    // Parentheses enclose an area code: a `)` closes a `(` before it.
+    let open = run.iter().position(|&b| b == b'(');
+    let close = run.iter().position(|&b| b == b')');
+    if close.is_some_and(|c| open.is_none_or(|o| o > c)) {
+        return false;
+    }
+    // A slash splits only an area code (a trunk `0` and one to four digits) from its number
+    // (`030/1234567`), once; other slashes part dates, timings and ids (`0440444/00`).
+    if let Some(slash) = run.iter().position(|&b| b == b'/') {
+        let area = &run[..slash];
+        let area_code =
+            (2..=5).contains(&area.len()) && area[0] == b'0' && area.iter().all(u8::is_ascii_digit);
+        if !area_code || run[slash + 1..].contains(&b'/') {
+            return false;
+        }
     }
     if intl {
         return (7..=15).contains(&digits.len()) && digits[0] != b'0';

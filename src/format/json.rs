@@ -15,7 +15,7 @@ use std::ops::Range;
 use memchr::{memchr, memchr2};
 
 use super::{header, time, Field, Role};
-use crate::vocab::may_start_personal;
+use crate::vocab::may_hold_personal;
 use crate::vocab::names as personal;
 
 /// Which keys hold which kind of value: built-in tables for nginx (`escape=json`), Caddy,
@@ -126,10 +126,8 @@ fn parse_object(line: &[u8], keys: &Keys, fields: &mut Vec<Field>) -> Option<()>
                 let (key, escaped) = s.string()?;
                 // Keys are names and copied, unless one could hide something: then it is
                 // free text like any unknown value.
-                if line[key.clone()]
-                    .iter()
-                    .any(|&b| may_start_personal(b) || b == b'\\')
-                {
+                let key_text = &line[key.clone()];
+                if may_hold_personal(key_text) || key_text.contains(&b'\\') {
                     fields.push(Field {
                         range: key.clone(),
                         role: Role::Text,

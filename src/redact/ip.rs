@@ -106,7 +106,7 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
     let prev = if i == 0 { b' ' } else { s[i - 1] };
     let rest = &s[i..];
     let first = *rest.first()?;
-    if first.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.' {
+    if first.is_ascii_digit() && v4_may_start(s, i, prev) {
         if let Some((v4, len)) = parse_v4_prefix(rest) {
             let after = rest.get(len).copied();
             let after2 = rest.get(len + 1).copied();
@@ -152,13 +152,39 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
     None
 }
 
+/// Whether an IPv4 address may start at `s[i]`, `prev` being the byte before it: not after a
+/// digit or a dot (the tail of a longer number or a version), unless that digit ends a
+/// percent-escape of a separator (`from%2010.1.2.3` reads `from 10.1.2.3`).
+#[inline]
+fn v4_may_start(s: &[u8], i: usize, prev: u8) -> bool {
+    (!prev.is_ascii_digit() && prev != b'.') || after_escaped_separator(s, i)
+}
+
+/// Whether `s[..i]` ends with a percent-escape (`%20`, `%2C`, `%3A`) of a byte that separates
+/// words: an address after it starts a word once the text is decoded.
+#[inline]
+fn after_escaped_separator(s: &[u8], i: usize) -> bool {
+    i >= 3 && s[i - 3] == b'%' && {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (hex(s[i - 2]), hex(s[i - 1])) {
+            (Some(hi), Some(lo)) => {
+                let decoded = (hi << 4 | lo) as u8;
+                !(decoded.is_ascii_alphanumeric() || matches!(decoded, b'.' | b'_' | b'%'))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Whether an IPv6 literal may start at `s[i]`: at a word boundary (so `std::abc` is not an
 /// address), or right after `word:` where the word cannot be a hex group (`peer:2001:db8::9`,
 /// `client:fe80::1`), as labelled values in free text are written.
 #[inline]
 fn v6_may_start(s: &[u8], i: usize) -> bool {
     let prev = if i == 0 { b' ' } else { s[i - 1] };
-    if !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_')) {
+    if !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_'))
+        || after_escaped_separator(s, i)
+    {
         return true;
     }
     if prev != b':' || s.get(i) == Some(&b':') {
@@ -270,7 +296,7 @@ pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr
     for c in start..end {
         let b = s[c];
         // The boundary rules of `addr_at`, checked inline because most positions fail them.
-        let v4_start = try_v4 && b.is_ascii_digit() && !prev.is_ascii_digit() && prev != b'.';
+        let v4_start = try_v4 && b.is_ascii_digit() && v4_may_start(s, c, prev);
         let v6_start = try_v6 && (b.is_ascii_hexdigit() || b == b':') && v6_may_start(s, c);
         if v4_start || v6_start {
             if let Some((addr, len)) = addr_at(s, c) {
@@ -664,6 +690,9 @@ mod tests {
             ("peer:2001:db8:1:2::9", 5, Some("2001:db8:1:2::9")),
             ("abc:2001:db8::1", 4, None),
             ("a::b", 2, None),
+            ("from%2010.1.2.3", 7, Some("10.1.2.3")),
+            ("to%2Cfe80::1", 5, Some("fe80::1")),
+            ("%3110.1.2.3", 3, None),
         ];
         for &(text, i, want) in cases {
             let got = addr_at(text.as_bytes(), i).map(|(_, len)| &text[i..i + len]);

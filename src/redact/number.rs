@@ -34,7 +34,11 @@ pub fn is_phone(v: &[u8]) -> bool {
         return false;
     }
     let digits: usize = v.iter().filter(|b| b.is_ascii_digit()).count();
-    if v[1..].contains(&b'+') {
+    // Inside, a `+` is a space written the W3C or form way, between two groups.
+    let inner_plus_ok = v.iter().enumerate().skip(1).all(|(k, &b)| {
+        b != b'+' || (v[k - 1].is_ascii_digit() && v.get(k + 1).is_some_and(u8::is_ascii_digit))
+    });
+    if !inner_plus_ok {
         return false;
     }
     let lead = v.iter().position(u8::is_ascii_digit).unwrap_or(0);
@@ -68,8 +72,10 @@ fn is_nanp(v: &[u8]) -> bool {
         && v.iter().any(|&b| is_phone_sep(b))
 }
 
-/// A payment card number: 13 to 19 digits, alone or in groups separated by spaces or dashes,
-/// starting with a card network's digit (2 to 6) and with a valid Luhn check digit.
+/// A payment card number: digits alone or in groups separated by spaces or dashes, whose
+/// first digits name a card network that issues numbers of that length ([`CARD_RANGES`]), with
+/// a valid Luhn check digit. Request and session ids of 14 to 19 digits pass Luhn one time in
+/// ten; the network ranges keep most of them.
 pub fn is_card(v: &[u8]) -> bool {
     if !v.first().is_some_and(u8::is_ascii_digit)
         || !v
@@ -80,10 +86,44 @@ pub fn is_card(v: &[u8]) -> bool {
     }
     let digits = v.iter().filter(|b| b.is_ascii_digit());
     let count = digits.clone().count();
-    // Thirteen digits only for old Visa numbers: most 13-digit numbers are EANs.
-    let length_ok = (14..=19).contains(&count) || (count == 13 && v[0] == b'4');
-    length_ok && (b'2'..=b'6').contains(&v[0]) && luhn(digits.copied())
+    let mut lead = 0u32;
+    for &d in digits.clone().take(4) {
+        lead = lead * 10 + u32::from(d - b'0');
+    }
+    let issued = CARD_RANGES
+        .iter()
+        .any(|&(width, low, high, min_len, max_len)| {
+            let prefix = lead / 10u32.pow(4 - width);
+            (low..=high).contains(&prefix) && (min_len..=max_len).contains(&count)
+        });
+    count >= 13 && issued && luhn(digits.copied())
 }
+
+/// Issuer ranges of the card networks: prefix width in digits, first and last prefix, and the
+/// lengths issued under them (ISO/IEC 7812 as the networks publish it).
+const CARD_RANGES: &[(u32, u32, u32, usize, usize)] = &[
+    // Visa: 16 digits, 13 on old cards, 19 on some debit cards.
+    (1, 4, 4, 13, 13),
+    (1, 4, 4, 16, 16),
+    (1, 4, 4, 19, 19),
+    // Mastercard: the 2-series and 51–55.
+    (4, 2221, 2720, 16, 16),
+    (2, 51, 55, 16, 16),
+    // American Express.
+    (2, 34, 34, 15, 15),
+    (2, 37, 37, 15, 15),
+    // Diners Club.
+    (3, 300, 305, 14, 14),
+    (2, 36, 36, 14, 14),
+    (2, 38, 39, 14, 14),
+    // JCB.
+    (4, 3528, 3589, 16, 19),
+    // Discover and UnionPay.
+    (4, 6011, 6011, 16, 19),
+    (3, 644, 649, 16, 19),
+    (2, 65, 65, 16, 19),
+    (2, 62, 62, 16, 19),
+];
 
 fn luhn(digits: impl DoubleEndedIterator<Item = u8>) -> bool {
     let sum: u32 = digits
@@ -157,10 +197,20 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
     let mut i = from;
     while i < s.len() {
         let b = s[i];
+        // A joiner glues a number to the word before it (`ref-0800123456`, `img_0123456789`);
+        // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
+        // (`/call/+442079460958`).
+        let joined = |k: usize| {
+            s[k].is_ascii_alphanumeric()
+                || s[k] == b'.'
+                || (matches!(s[k], b'-' | b'_') && k > 0 && s[k - 1].is_ascii_alphanumeric())
+        };
+        // After a `/` only a phone number starts (`/call/+442079460958`): other digit runs there
+        // are timings (`0/0/236/236 200 4586`) and path ids.
+        let after_slash = i > 0 && s[i - 1] == b'/';
         let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
-            && (i == 0
-                || !(s[i - 1].is_ascii_alphanumeric()
-                    || matches!(s[i - 1], b'.' | b'-' | b'_' | b'/')));
+            && (i == 0 || !joined(i - 1))
+            && (!after_slash || matches!(b, b'+' | b'(' | b'0'));
         if !starts {
             i += 1;
             continue;
@@ -215,14 +265,20 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         }
         return None;
     }
-    // Phones and cards: digits and separators, ending at the last digit. No `/` in free text,
-    // where it separates timings (`0/0/1/16/18`) and dates.
+    // Phones and cards: digits and separators, ending at the last digit. A `/` only after an
+    // area code (`030/1234567`): elsewhere in free text it separates timings (`0/0/1/16/18`),
+    // dates and ids.
     // At most 32 bytes: no phone or card number is longer, and the bound keeps a line of
     // digits and spaces linear to scan.
+    let area = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let area_slash = (rest[0] == b'0' && (2..=5).contains(&area)).then_some(area);
     let len = rest
         .iter()
         .take(32)
-        .take_while(|&&b| b.is_ascii_digit() || (is_phone_sep(b) && b != b'/'))
+        .enumerate()
+        .take_while(|&(k, &b)| {
+            b.is_ascii_digit() || (is_phone_sep(b) && (b != b'/' || area_slash == Some(k)))
+        })
         .count();
     // Seven digits at the least (`+49 30 12`… has more); most numbers in text are versions.
     if rest[..len].iter().filter(|b| b.is_ascii_digit()).count() < 7 {
@@ -297,6 +353,9 @@ mod tests {
             "DE89370400440532013001",
             "1Z999AA10123456784",
             "12.5",
+            // Luhn-valid ids outside every card network's range.
+            "3004162128217401",
+            "2004162128217403",
         ];
         for v in not_personal {
             assert!(!is_personal_number(v.as_bytes()), "{v}");
@@ -326,6 +385,17 @@ mod tests {
             ("data=5425233430109903|12|27", Some("5425233430109903")),
             ("Android 14; Pixel 8", None),
             ("x-3F2504E0-4F89-11D3-9A0C-0305E82C3301", None),
+            ("tel -0171234567", Some("0171234567")),
+            ("-080000000 x", Some("080000000")),
+            ("ref-0800123456", None),
+            ("img_0123456789.jpg", None),
+            ("a/0171234567", Some("0171234567")),
+            ("call 030/1234567 x", Some("030/1234567")),
+            ("~0440444/00@", None),
+            ("01/02/2024", None),
+            ("0/0/0/236/236 200 4586 -", None),
+            ("/p/d37f693e-45d3-4973-92e7-c0f3e769a0a9/", None),
+            ("tel +49+30+1234567 x", Some("+49+30+1234567")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);

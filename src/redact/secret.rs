@@ -20,6 +20,10 @@ enum Body {
     /// An HTTP credential after its scheme word and a space: the scheme is kept, the
     /// credential (at least 6 characters, not a plain word) replaced.
     Credential,
+    /// A `Digest` credential: its list of parameters (`username="jdoe", realm="api",
+    /// response="…"`) is replaced whole, as the user name and the response both identify; a
+    /// single credential after the word is treated as [`Body::Credential`].
+    Digest,
     /// Exactly `n` characters of the alphabet, and no more.
     Exact(Alphabet, usize),
     /// At least `n` characters of the alphabet.
@@ -57,8 +61,9 @@ const RULES: &[(&str, Body)] = &[
     ("Basic ", Body::Credential),
     ("basic ", Body::Credential),
     ("BASIC ", Body::Credential),
-    ("Digest ", Body::Credential),
-    ("digest ", Body::Credential),
+    ("Digest ", Body::Digest),
+    ("digest ", Body::Digest),
+    ("DIGEST ", Body::Digest),
     // AWS access key ids: long-term (AKIA) and temporary (ASIA) keys and the other ids of IAM.
     ("AKIA", Body::Exact(Alphabet::Upper, 16)),
     ("ASIA", Body::Exact(Alphabet::Upper, 16)),
@@ -158,6 +163,7 @@ fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize
             };
             Some(start..signature_end)
         }
+        Body::Digest => auth_params(s, end).or_else(|| body_of(s, start, end, Body::Credential)),
         Body::Credential => {
             let cred_end = end
                 + s[end..]
@@ -195,6 +201,52 @@ fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize
             (body_end - end >= n).then_some(start..body_end)
         }
     }
+}
+
+/// The range of a list of authentication parameters starting at `from`: `name=value` pairs
+/// joined by commas and spaces, each value a token or a quoted string, written with plain
+/// quotes or, inside a quoted log field, escaped ones (`username=\"jdoe\"`). `None` if no
+/// parameter starts at `from`.
+fn auth_params(s: &[u8], from: usize) -> Option<Range<usize>> {
+    let mut i = from;
+    let mut list_end = None;
+    loop {
+        let name_len = s[i..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            .count();
+        if name_len == 0 || s.get(i + name_len) != Some(&b'=') {
+            break;
+        }
+        let value = i + name_len + 1;
+        let rest = &s[value..];
+        // An unclosed quote runs to the end of the field (a raw quote) or of the text.
+        let value_end = if rest.starts_with(b"\\\"") {
+            memchr::memmem::find(&rest[2..], b"\\\"").map_or_else(
+                || value + memchr::memchr(b'"', &rest[2..]).map_or(rest.len(), |k| k + 2),
+                |k| value + k + 4,
+            )
+        } else if rest.starts_with(b"\"") {
+            memchr::memchr(b'"', &rest[1..]).map_or(s.len(), |k| value + k + 2)
+        } else {
+            value
+                + rest
+                    .iter()
+                    .take_while(|&&b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b':')
+                    })
+                    .count()
+        };
+        list_end = Some(value_end);
+        i = value_end;
+        if s.get(i) != Some(&b',') {
+            break;
+        }
+        i += 1;
+        i += s[i..].iter().take_while(|&&b| b == b' ').count();
+    }
+    list_end.map(|end| from..end)
 }
 
 #[cfg(test)]
@@ -244,6 +296,17 @@ mod tests {
             (r#""x Basic Ym9iOmJvYnB3" y"#, Some("Ym9iOmJvYnB3")),
             ("(Authorization: Bearer cu_77zz)", Some("cu_77zz")),
             ("Basic authentication", None),
+            (
+                r#"Authorization: Digest username="jdoe", realm="api", response="6629fae4" x"#,
+                Some(r#"username="jdoe", realm="api", response="6629fae4""#),
+            ),
+            (
+                r#""UA (Digest username=\"jdoe\", realm=\"x\")" y"#,
+                Some(r#"username=\"jdoe\", realm=\"x\""#),
+            ),
+            (r#"Digest username="jdoe"#, Some(r#"username="jdoe"#)),
+            ("Digest dXNlcjpwYXNzd29yZA", Some("dXNlcjpwYXNzd29yZA")),
+            ("Digest authentication", None),
             ("bearer token", None),
             ("use sk_test_ keys", None),
             ("eyJ alone", None),

@@ -3,6 +3,8 @@
 
 use super::{email, ip, number, secret, Ctx, PLACEHOLDER};
 use crate::config::IpPolicy;
+use crate::vocab::may_hold_personal;
+use crate::vocab::names::{name_kind, NameKind};
 
 /// How much of a free-text field is scanned for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,15 +34,12 @@ impl Scan {
 }
 
 /// Whether [`scrub_text`] writes `s` back unchanged without looking further: a short value
-/// (status code, size, `-`) holding no byte that an address, e-mail, query, fragment, pair or
-/// credential starts at. Checked byte by byte, which costs less than setting up the SIMD
-/// searches; no credential is this short.
+/// (status code, size, `-`) that [`may_hold_personal`] rules out. Checked byte by byte, which
+/// costs less than setting up the SIMD searches.
 #[inline]
 pub(crate) fn is_inert(s: &[u8]) -> bool {
-    s.len() <= 16 && !s.iter().any(|&b| starts_target(b))
+    s.len() <= 16 && !may_hold_personal(s)
 }
-
-pub(crate) use crate::vocab::may_start_personal as starts_target;
 
 /// Appends `s` to `out` with every IP address rewritten by the IP policy and every e-mail
 /// address, userinfo and credential replaced; what more is replaced depends on `mode`.
@@ -324,7 +323,10 @@ fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
         .iter()
         .rposition(|&b| !is_pair_name(b))
         .map_or(copied, |k| copied + k + 1);
-    if name_start == p || !s[name_start..p].iter().any(u8::is_ascii_alphabetic) {
+    // A placeholder is no name: `REDACTED=v` is what an earlier pass left after a secret, and
+    // a second pass must leave it as it is.
+    let name = &s[name_start..p];
+    if name.is_empty() || !name.iter().any(u8::is_ascii_alphabetic) || name.ends_with(PLACEHOLDER) {
         return None;
     }
     let end = s[p + 1..]
@@ -337,13 +339,21 @@ fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
         })
         .map_or(s.len(), |n| p + 1 + n);
     let value = &s[p + 1..end];
+    // A short number is a timing or a count, except under a coordinate's name (`lat=48.1371`),
+    // where more than two decimals place someone to within a street.
+    let short_number = value.len() <= 8
+        && value.iter().filter(|&&b| b == b'.').count() <= 1
+        && value.iter().all(|&b| b.is_ascii_digit() || b == b'.');
+    let precise = |v: &[u8]| {
+        v.iter()
+            .position(|&b| b == b'.')
+            .is_some_and(|dot| v.len() - dot - 1 > 2)
+    };
     // `…EXAMPLE==`: the padding of a base64 value (a request id), not a pair.
     let harmless = value.is_empty()
         || value == b"-"
         || value.iter().all(|&b| b == b'=')
-        || (value.len() <= 8
-            && value.iter().filter(|&&b| b == b'.').count() <= 1
-            && value.iter().all(|&b| b.is_ascii_digit() || b == b'.'));
+        || (short_number && !(precise(value) && name_kind(name) == NameKind::Geo));
     (!harmless).then_some(end)
 }
 
@@ -360,7 +370,12 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
         .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'))
         .map_or(copied, |k| copied + k + 1);
     let domain = &s[start..p];
-    if domain.len() < 2 || domain.len() > 15 || !domain.iter().any(u8::is_ascii_uppercase) {
+    // `REDACTED\x`: an earlier pass's placeholder, not a domain.
+    if domain.len() < 2
+        || domain.ends_with(PLACEHOLDER)
+        || domain.len() > 15
+        || !domain.iter().any(u8::is_ascii_uppercase)
+    {
         return None;
     }
     // Apache writes a backslash as `\\`.

@@ -17,3 +17,19 @@ pub use role::Role;
 pub fn may_start_personal(b: u8) -> bool {
     matches!(b, b'.' | b':' | b'@' | b'%' | b'?' | b'#' | b'=' | b'\\')
 }
+
+/// Whether `s` may hold personal data the scrubber looks for in free text: a byte where some
+/// starts ([`may_start_personal`]), seven digits (the fewest of a phone, card or account
+/// number), or a space (a credential after its scheme: `Bearer abc123`). Format readers and
+/// the scrubber copy values without any of them as they are.
+#[inline]
+pub fn may_hold_personal(s: &[u8]) -> bool {
+    let mut digits = 0;
+    for &b in s {
+        if may_start_personal(b) || b == b' ' {
+            return true;
+        }
+        digits += usize::from(b.is_ascii_digit());
+    }
+    digits >= 7
+}
