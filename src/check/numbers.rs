@@ -101,7 +101,7 @@ fn phone_run(run: &[u8]) -> bool {
     // Parentheses enclose an area code: a `)` closes a `(` before it.
     let open = run.iter().position(|&b| b == b'(');
     let close = run.iter().position(|&b| b == b')');
-    if close.is_some_and(|c| open.is_none_or(|o| o > c)) {
+    if close.is_some_and(|c| !open.is_some_and(|o| o < c)) {
         return false;
     }
     // A slash splits only an area code (a trunk `0` and one to four digits) from its number
