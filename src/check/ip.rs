@@ -268,10 +268,18 @@ fn glued_in_raw(raw: &[u8], addr: &[u8]) -> bool {
     let finder = memchr::memmem::Finder::new(addr);
     let mut glued = false;
     for at in finder.find_iter(raw) {
-        if at > 0
-            && raw[at - 1].is_ascii_digit()
-            && !separator.is_match(&raw[at.saturating_sub(3)..at])
-        {
+        // After an escaped separator the address starts a word, unless the escape's digits
+        // begin an address of their own as written (`%241.69.45.172`): that reading is raw's.
+        let word_start = separator.is_match(&raw[at.saturating_sub(3)..at]) && {
+            let from = at - 2;
+            let len = raw[from..]
+                .iter()
+                .take_while(|&&b| b.is_ascii_digit() || b == b'.')
+                .count();
+            let parts: Vec<&[u8]> = raw[from..from + len].split(|&b| b == b'.').collect();
+            quad(&parts[..parts.len().min(4)]).is_none()
+        };
+        if at > 0 && raw[at - 1].is_ascii_digit() && !word_start {
             glued = true;
         } else {
             return false;
@@ -465,9 +473,11 @@ mod tests {
         for (decoded, raw, found) in [
             ("from 10.1.2.3", "from%2010.1.2.3", true),
             ("a,10.1.2.3", "a%2C10.1.2.3", true),
-            ("$5.189.207.152", "%245.189.207.152", true),
+            // Read as written, `245.189.207.152`: found there (see `find`), not here.
+            ("$5.189.207.152", "%245.189.207.152", false),
             ("$5.189.207.0", "%245.189.207.0", false),
             ("15.189.207.152", "%3145.189.207.152", false),
+            ("$1.69.45.172", "%241.69.45.172", false),
         ] {
             let got = find_decoded(decoded.as_bytes(), raw.as_bytes(), &r);
             assert_eq!(got, found, "{raw}");
