@@ -11,16 +11,24 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid pattern"))
 }
 
+/// NUL counts: a placeholder's blanked bytes glue like the word they are (`REDACTED+2245922`).
 fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    b.is_ascii_alphanumeric() || b >= 0x80 || b == 0
 }
 
 /// Whether the match `start..end` stands alone: no letter or digit (or a dot and a digit) on
 /// either side.
+/// Whether a number at `start > 0` continues the word before it: right after a word character,
+/// or after a joiner that follows one (`ref-0800123456`, `img_0123456789`, `v1.502.502.5420`,
+/// `x-+49…`). A joiner after no word is punctuation (`tel -0171234567`); a `/` parts path
+/// segments.
+fn glued(text: &[u8], start: usize) -> bool {
+    let prev = text[start - 1];
+    is_word(prev) || (matches!(prev, b'.' | b'-' | b'_') && start >= 2 && is_word(text[start - 2]))
+}
+
 fn alone(text: &[u8], start: usize, end: usize) -> bool {
-    let left = start == 0
-        || !(is_word(text[start - 1])
-            || (text[start - 1] == b'.' && start >= 2 && text[start - 2].is_ascii_digit()));
+    let left = start == 0 || !glued(text, start);
     let right = end >= text.len()
         || !(is_word(text[end])
             || (text[end] == b'.' && text.get(end + 1).is_some_and(u8::is_ascii_digit)));
@@ -37,13 +45,7 @@ pub fn phone(text: &[u8]) -> bool {
     let sep = |b: u8| matches!(b, b' ' | b'(' | b')' | b'/' | b'+' | b'-');
     for s in 0..text.len() {
         let b = text[s];
-        // `ref-0800123456`, `img_0123456789`, `v-+49…`: joined to a word, a name's part; a
-        // joiner after no word is punctuation (`tel -0171234567`). A `/` parts path segments.
-        let glued = s > 0
-            && (is_word(text[s - 1])
-                || text[s - 1] == b'.'
-                || (matches!(text[s - 1], b'-' | b'_') && s >= 2 && is_word(text[s - 2])));
-        let starts = matches!(b, b'+' | b'(' | b'0'..=b'9') && !glued;
+        let starts = matches!(b, b'+' | b'(' | b'0'..=b'9') && !(s > 0 && glued(text, s));
         if !starts || (s > 0 && text[s - 1].is_ascii_digit()) {
             continue;
         }
@@ -86,7 +88,12 @@ fn phone_run(run: &[u8]) -> bool {
         .collect();
     // A `+` inside a run is a space (W3C, form encoding), not a new number.
     let intl = run.starts_with(b"+") || run.starts_with(b"(+");
-    let later_groups_ok = groups.iter().skip(2).all(|g| g.len() >= 2);
+    // After a country code an area code may have one digit (`+33 1 …`); otherwise only the
+    // first group may be that short.
+    let later_groups_ok = groups
+        .iter()
+        .skip(if intl { 2 } else { 1 })
+        .all(|g| g.len() >= 2);
     if !later_groups_ok {
         return false;
     }
@@ -98,10 +105,12 @@ fn phone_run(run: &[u8]) -> bool {
     if !inner_plus_ok {
         return false;
     }
-    // Parentheses enclose an area code: a `)` closes a `(` before it.
+    // Parentheses enclose one area code: a `)` closes a `(` before it.
     let open = run.iter().position(|&b| b == b'(');
     let close = run.iter().position(|&b| b == b')');
-    if close.is_some_and(|c| !open.is_some_and(|o| o < c)) {
+    let count = |c: u8| run.iter().filter(|&&b| b == c).count();
+    if close.is_some_and(|c| !open.is_some_and(|o| o < c)) || count(b'(') > 1 || count(b')') > 1
+    {
         return false;
     }
     // A slash splits only an area code (a trunk `0` and one to four digits) from its number

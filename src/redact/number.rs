@@ -200,10 +200,9 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // A joiner glues a number to the word before it (`ref-0800123456`, `img_0123456789`);
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
+        let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
         let joined = |k: usize| {
-            s[k].is_ascii_alphanumeric()
-                || s[k] == b'.'
-                || (matches!(s[k], b'-' | b'_') && k > 0 && s[k - 1].is_ascii_alphanumeric())
+            word(s[k]) || (matches!(s[k], b'.' | b'-' | b'_') && k > 0 && word(s[k - 1]))
         };
         // After a `/` only a phone number starts (`/call/+442079460958`): other digit runs there
         // are timings (`0/0/236/236 200 4586`) and path ids.
@@ -225,6 +224,16 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// A phone, card, IBAN or UUID starting at `s[i]` whatever stands before it: the text after a
+/// replacement, which starts a word in the output (`::9+2242+29 4229` becomes `::+2242…`).
+pub fn find_at(s: &[u8], i: usize) -> Option<Range<usize>> {
+    let b = *s.get(i)?;
+    if !(b.is_ascii_alphanumeric() || b == b'+' || b == b'(') {
+        return None;
+    }
+    candidate_at(s, i).map(|end| i..end)
 }
 
 /// The end of a phone, card, IBAN or UUID starting at `s[i]`.
@@ -270,6 +279,29 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
     // dates and ids.
     // At most 32 bytes: no phone or card number is longer, and the bound keeps a line of
     // digits and spaces linear to scan.
+    // `+49%2030%201234567`: an escaped space between groups reads as a space. Such text is
+    // read through a decoded copy of its first bytes, whose ends map back to `rest`.
+    let mut buf = [0u8; 40];
+    let mut raw_end = [0usize; 40];
+    let escaped = memchr::memmem::find(&rest[..rest.len().min(40)], b"%20").is_some();
+    let rest = if escaped {
+        let (mut n, mut k) = (0, 0);
+        while n < buf.len() && k < rest.len() {
+            let (b, width) = if rest[k..].starts_with(b"%20") {
+                (b' ', 3)
+            } else {
+                (rest[k], 1)
+            };
+            buf[n] = b;
+            k += width;
+            raw_end[n] = k;
+            n += 1;
+        }
+        &buf[..n]
+    } else {
+        rest
+    };
+    let to_raw = |end: usize| i + if escaped { raw_end[end - 1] } else { end };
     let area = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     let area_slash = (rest[0] == b'0' && (2..=5).contains(&area)).then_some(area);
     let len = rest
@@ -291,18 +323,20 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         return None;
     }
     let mut end = rest[..len].iter().rposition(u8::is_ascii_digit)? + 1;
-    // A closing parenthesis that belongs to the number's area code stays in; any other stays out.
-    if rest.get(end).is_some_and(|&b| b.is_ascii_alphabetic()) {
-        return None;
+    // A last group that runs into a word (`0171 2345678x`) is the word's: the number, if any,
+    // ends before it.
+    if rest.get(end).is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80) {
+        end = rest[..end].iter().rposition(|&b| !b.is_ascii_digit())?;
+        end = rest[..end].iter().rposition(u8::is_ascii_digit)? + 1;
     }
     while end > 0 {
         let candidate = &rest[..end];
         if is_phone(candidate) || is_card(candidate) {
-            return Some(i + end);
+            return Some(to_raw(end));
         }
-        // Text before a number often runs into it (`tel 030 1234567 ext`): shorten from the end
-        // by one group.
-        match candidate.iter().rposition(|&b| b == b' ') {
+        // Text before a number often runs into it (`tel 030 1234567 ext`, `+49301234567++1`):
+        // shorten from the end by one group.
+        match candidate.iter().rposition(|&b| !b.is_ascii_digit()) {
             Some(sp) => end = candidate[..sp].iter().rposition(u8::is_ascii_digit)? + 1,
             None => break,
         }
@@ -396,6 +430,13 @@ mod tests {
             ("0/0/0/236/236 200 4586 -", None),
             ("/p/d37f693e-45d3-4973-92e7-c0f3e769a0a9/", None),
             ("tel +49+30+1234567 x", Some("+49+30+1234567")),
+            ("x +62681662++122)", Some("+62681662")),
+            ("v1.502.502.5420", None),
+            ("\u{e9}.502.502.5420", None),
+            ("at .502.502.5420", Some("502.502.5420")),
+            ("9:066226666          666660x", Some("066226666")),
+            ("call 0171234567x", None),
+            ("x +38040%2024%20567 y", Some("+38040%2024%20567")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);

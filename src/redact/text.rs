@@ -96,6 +96,9 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         if p >= s.len() {
             break;
         }
+        // A look at `p` that finds nothing may skip a run (`9:066226666` read as an IPv6
+        // candidate); it must not skip the credential or number that starts inside it.
+        let pending = whole.map(|r| r.start);
         let mut resume = p + 1;
         let found = match s[p] {
             // `scheme://user:password@host` first: the password would read as an address's
@@ -195,8 +198,14 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             }
             copied = end;
             resume = resume.max(end);
+            if let Some(r) = number::find_at(s, end) {
+                number = Some(r);
+            }
         }
-        pos = resume;
+        pos = match pending {
+            Some(w) if copied <= w && w < resume => w,
+            _ => resume,
+        };
     }
     out.extend_from_slice(&s[copied..]);
 }
@@ -323,10 +332,13 @@ fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
         .iter()
         .rposition(|&b| !is_pair_name(b))
         .map_or(copied, |k| copied + k + 1);
-    // A placeholder is no name: `REDACTED=v` is what an earlier pass left after a secret, and
-    // a second pass must leave it as it is.
+    // A placeholder is no name, nor part of one: `REDACTED=v`, `REDACTED]1=v` are what an
+    // earlier pass left after a secret, and a second pass must leave them as they are.
     let name = &s[name_start..p];
-    if name.is_empty() || !name.iter().any(u8::is_ascii_alphabetic) || name.ends_with(PLACEHOLDER) {
+    if name.is_empty()
+        || !name.iter().any(u8::is_ascii_alphabetic)
+        || memchr::memmem::find(name, PLACEHOLDER).is_some()
+    {
         return None;
     }
     let end = s[p + 1..]
@@ -372,7 +384,7 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
     let domain = &s[start..p];
     // `REDACTED\x`: an earlier pass's placeholder, not a domain.
     if domain.len() < 2
-        || domain.ends_with(PLACEHOLDER)
+        || memchr::memmem::find(domain, PLACEHOLDER).is_some()
         || domain.len() > 15
         || !domain.iter().any(u8::is_ascii_uppercase)
     {
@@ -561,6 +573,13 @@ fn is_blank_value(v: &[u8]) -> bool {
         .all(|&b| b.is_ascii_punctuation() && b != b'%' || b == b' ')
 }
 
+/// The placeholder for a query value, followed by the value's parentheses: [`query_end`] counts
+/// them to find where the query ends, so a second pass over the output finds the same end.
+fn write_placeholder_for(value: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(PLACEHOLDER);
+    out.extend(value.iter().filter(|&&b| b == b'(' || b == b')'));
+}
+
 /// Fail-safe query redaction: names are kept (scrubbed as text), every non-empty value and every
 /// bare item becomes the placeholder.
 fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
@@ -575,12 +594,12 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
                 if is_blank_value(&item[eq + 1..]) {
                     out.extend_from_slice(&item[eq + 1..]);
                 } else {
-                    out.extend_from_slice(PLACEHOLDER);
+                    write_placeholder_for(&item[eq + 1..], out);
                     cx.stats.request_values += 1;
                 }
             }
             None if !is_blank_value(item) => {
-                out.extend_from_slice(PLACEHOLDER);
+                write_placeholder_for(item, out);
                 cx.stats.request_values += 1;
             }
             None => out.extend_from_slice(item),
@@ -743,6 +762,12 @@ mod tests {
             (r"user CONTOSO\\jane ok", "user REDACTED ok"),
             (r"\x16\x03\x01", r"\x16\x03\x01"),
             ("a=b&c=d", "a=REDACTED&c=REDACTED"),
+            // A number inside a run an address candidate skips.
+            ("9:066226666 x", "9:REDACTED x"),
+            ("#/::9+2242+29 4229 x", "#/::REDACTED x"),
+            ("#x(]=@)\0) y", "#x(]=REDACTED)) y"),
+            ("at ll=89.8444 x", "at ll=REDACTED x"),
+            ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, true), want, "{input}");
