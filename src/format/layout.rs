@@ -162,7 +162,10 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     match best {
         (0, ..) | (_, Format::Combined | Format::Common, _) => Layout::Clf(Format::Auto),
         (_, Format::W3c, _) => Layout::W3c(None),
-        (_, format, templates) => Layout::Templates(format, templates.unwrap_or_default().into()),
+        (_, format, templates) => Layout::Templates(
+            format,
+            templates.unwrap_or_else(|| builtin::templates(format)),
+        ),
     }
 }
 
