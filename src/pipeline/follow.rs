@@ -29,6 +29,7 @@ use super::output::Output;
 use super::reader::READ_WINDOW;
 use super::signals;
 use crate::error::Error;
+use crate::vocab::hex;
 
 /// How long a rotated file is still read after it last grew.
 pub const LINGER: Duration = Duration::from_secs(300);
@@ -548,12 +549,9 @@ fn load_state(path: &Path) -> Result<Vec<Mark>, Error> {
                 return None;
             };
             let fp_len: usize = fp_len.parse().ok()?;
-            if fp_len > FINGERPRINT || fp.len() != 32 {
-                return None;
-            }
             let mut bytes = [0u8; 16];
-            for (n, byte) in bytes.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(fp.get(2 * n..2 * n + 2)?, 16).ok()?;
+            if fp_len > FINGERPRINT || !hex::decode_into(fp.as_bytes(), &mut bytes) {
+                return None;
             }
             Some(Mark {
                 key: 0,
