@@ -4,9 +4,11 @@
 //! it. The last line of a buffer may have no terminator, and then keeps any `\r` it ends
 //! with: the scrubber copies a terminator unchanged, and a torn line has none to copy. Every
 //! reader of lines (the scrubber, format recognition, W3C headers across chunks, the audit)
-//! goes through [`lines`] and [`split_terminator`], so that they all see the same bodies.
+//! goes through [`lines`] and [`split_terminator`], so that they all see the same bodies, and
+//! whatever cuts input into whole lines (the chunk reader, `--follow`, a torn write taken back)
+//! through [`whole_len`].
 
-use memchr::memchr;
+use memchr::{memchr, memrchr};
 
 /// The lines of `buf`, each with its terminator; no empty line after a final `\n`.
 pub fn lines(buf: &[u8]) -> Lines<'_> {
@@ -16,6 +18,12 @@ pub fn lines(buf: &[u8]) -> Lines<'_> {
 /// The bodies of the lines of `buf`: [`lines`] without their terminators.
 pub fn bodies(buf: &[u8]) -> impl Iterator<Item = &[u8]> + Clone {
     lines(buf).map(|line| split_terminator(line).0)
+}
+
+/// The length of the whole lines at the start of `buf`, up to and with its last `\n`; `None`
+/// where `buf` ends no line. What follows is the start of a line still to come.
+pub fn whole_len(buf: &[u8]) -> Option<usize> {
+    memrchr(b'\n', buf).map(|nl| nl + 1)
 }
 
 /// `line` (with or without its terminator) split into its body and its terminator (`\n`,
@@ -77,6 +85,12 @@ mod tests {
             let want_bodies: Vec<_> = want.iter().map(|(body, _)| *body).collect();
             assert_eq!(bodies, want_bodies);
             assert_eq!(lines(buf).collect::<Vec<_>>().concat(), *buf);
+            let whole: usize = want
+                .iter()
+                .filter(|(_, terminator)| !terminator.is_empty())
+                .map(|(body, terminator)| body.len() + terminator.len())
+                .sum();
+            assert_eq!(whole_len(buf), (whole > 0).then_some(whole));
         }
     }
 }

@@ -10,9 +10,9 @@
 //! here; [`decode`] checks them when a value is redacted, so that one odd escape (nginx without
 //! `escape=json` writes `\x22`) costs that value, not the line's format.
 //!
-//! The parse loop lives here; [`scanner`] reads JSON's tokens, [`path`] tracks the open
-//! containers and the keys leading to a value, [`keys`] maps a key to a role, and [`values`]
-//! decodes and encodes string content.
+//! The parse loop lives here; `scanner` reads JSON's tokens, `path` tracks the open containers
+//! and the keys leading to a value, `keys` maps a key to a role, and `values` decodes and
+//! encodes string content.
 
 mod keys;
 mod path;
