@@ -555,7 +555,7 @@ impl ConfigBuilder {
                 .map_err(|why| ConfigError::LogFormat(format!("{}: {why}", custom.option())))?;
                 refuse_personal_text(&template)
                     .map_err(|why| ConfigError::LogFormat(format!("{}: {why}", custom.option())))?;
-                (Format::Custom, vec![template])
+                (Format::Custom, Arc::from([template]))
             }
             (Format::Custom, None) => {
                 return Err(ConfigError::LogFormat(
@@ -591,7 +591,7 @@ impl ConfigBuilder {
                             .to_string(),
                     )
                 })?;
-                (Format::W3c, Vec::new(), Some(Arc::new(columns)))
+                (Format::W3c, Arc::from([]), Some(Arc::new(columns)))
             }
         };
         let json_keys = self
@@ -617,7 +617,7 @@ impl ConfigBuilder {
         }
         Ok(Config {
             format,
-            templates: templates.into(),
+            templates,
             json_keys: Arc::new(json_keys),
             w3c_columns,
             ip: self.ip,

@@ -25,6 +25,8 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 
+use crate::vocab::hex;
+
 /// Length of a key in bytes.
 pub const KEY_LEN: usize = 32;
 
@@ -109,10 +111,7 @@ impl Key {
         }
         let text = data.trim_ascii();
         let mut key = [0u8; KEY_LEN];
-        if text.len() == 2 * KEY_LEN && text.iter().all(u8::is_ascii_hexdigit) {
-            for (byte, pair) in key.iter_mut().zip(text.chunks(2)) {
-                *byte = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
-            }
+        if hex::decode_into(text, &mut key) {
             return Ok(Key(key));
         }
         let engines = [
@@ -430,14 +429,6 @@ impl KeyDir {
 fn looks_like_text(raw: &[u8]) -> bool {
     raw.iter()
         .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace())
-}
-
-fn hex_value(b: u8) -> u8 {
-    match b {
-        b'0'..=b'9' => b - b'0',
-        b'a'..=b'f' => b - b'a' + 10,
-        _ => b - b'A' + 10,
-    }
 }
 
 #[cfg(unix)]

@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod format;
 pub mod key;
+pub(crate) mod lines;
 pub mod pipeline;
 pub mod redact;
 pub mod scrub;

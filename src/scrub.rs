@@ -6,6 +6,7 @@ use memchr::memchr;
 use crate::config::{AgentPolicy, Config};
 use crate::format::layout::{self, Layout};
 use crate::format::{clf, json, Field, Format, Role};
+use crate::lines;
 use crate::redact::memo::Memo;
 use crate::redact::text::Scan;
 use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
@@ -64,11 +65,8 @@ impl<'c> Scrubber<'c> {
     /// terminator (`\n`, `\r\n`, or none for an unterminated last line).
     pub fn scrub(&mut self, input: &[u8], out: &mut Vec<u8>) {
         let before = out.len();
-        let mut start = 0;
-        while start < input.len() {
-            let end = memchr(b'\n', &input[start..]).map_or(input.len(), |n| start + n + 1);
-            self.scrub_line(&input[start..end], out);
-            start = end;
+        for line in lines::lines(input) {
+            self.scrub_line(line, out);
         }
         self.cx.stats.bytes_in += input.len() as u64;
         self.cx.stats.bytes_out += (out.len() - before) as u64;
@@ -76,14 +74,7 @@ impl<'c> Scrubber<'c> {
 
     /// Scrubs one line, with or without its terminator, appending to `out`.
     pub fn scrub_line(&mut self, line: &[u8], out: &mut Vec<u8>) {
-        let body_end = if line.ends_with(b"\r\n") {
-            line.len() - 2
-        } else if line.ends_with(b"\n") {
-            line.len() - 1
-        } else {
-            line.len()
-        };
-        let (body, terminator) = line.split_at(body_end);
+        let (body, terminator) = lines::split_terminator(line);
         self.cx.stats.lines_in += 1;
         let start = out.len();
         self.scrub_body(body, out);

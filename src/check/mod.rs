@@ -266,11 +266,9 @@ impl<'c> Auditor<'c> {
         if self.layout.is_none() {
             self.layout = Some(self.cfg.layout_for(input));
         }
-        for line in input.split_inclusive(|&b| b == b'\n') {
+        for line in crate::lines::bodies(input) {
             self.audit.lines += 1;
             let n = self.audit.lines;
-            let line = line.strip_suffix(b"\n").unwrap_or(line);
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
             let found = self.check_line(line);
             self.audit.record(found, n);
         }

@@ -109,8 +109,7 @@ fn phone_run(run: &[u8]) -> bool {
     let open = run.iter().position(|&b| b == b'(');
     let close = run.iter().position(|&b| b == b')');
     let count = |c: u8| run.iter().filter(|&&b| b == c).count();
-    if close.is_some_and(|c| !open.is_some_and(|o| o < c)) || count(b'(') > 1 || count(b')') > 1
-    {
+    if close.is_some_and(|c| !open.is_some_and(|o| o < c)) || count(b'(') > 1 || count(b')') > 1 {
         return false;
     }
     // A slash splits only an area code (a trunk `0` and one to four digits) from its number

@@ -7,6 +7,12 @@
 //! environment variables (`%{UNIQUE_ID}e`) by their names too. What is not known personal data
 //! is scanned as free text, never copied unseen.
 
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take, take_till, take_till1, take_while};
+use nom::combinator::{cut, map, opt, rest};
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
+
 use super::template::{Check, Spec, Template};
 use super::{header, Role};
 
@@ -21,65 +27,92 @@ pub fn compile(format: &str) -> Result<Template, String> {
 
 /// [`compile`] without refusing literal text: for the built-in formats, whose text is known.
 pub(crate) fn compile_template(format: &str) -> Result<Template, String> {
-    let s = format.as_bytes();
     let mut b = Template::builder();
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'\\' if i + 1 < s.len() => {
-                match s[i + 1] {
-                    b't' => b.literal(b"\t"),
-                    b'n' => b.literal(b"\n"),
-                    b'"' | b'\\' => b.literal(&s[i + 1..i + 2]),
-                    _ => b.literal(&s[i..i + 2]),
-                };
-                i += 2;
-            }
-            b'%' => {
-                let (spec, next) = directive(s, i)?;
-                match spec {
-                    Some(spec) => b.field(spec),
-                    None => b.literal(b"%"),
-                };
-                i = next;
-            }
-            _ => {
-                b.literal(&s[i..=i]);
-                i += 1;
-            }
-        }
+    let mut rest = format.as_bytes();
+    while !rest.is_empty() {
+        // Where the piece starts, counted from 1, for messages.
+        let at = format.len() - rest.len() + 1;
+        // The grammar takes any text but an unclosed `{`, where it fails for good.
+        let (after, piece) =
+            piece(rest).map_err(|_| format!("unclosed `{{` in the directive at byte {at}"))?;
+        match piece {
+            Piece::Literal(text) => b.literal(text),
+            Piece::Escape(b't') => b.literal(b"\t"),
+            Piece::Escape(b'n') => b.literal(b"\n"),
+            Piece::Escape(byte @ (b'"' | b'\\')) => b.literal(&[byte]),
+            Piece::Escape(byte) => b.literal(&[b'\\', byte]),
+            Piece::Directive(arg, letter) => match spec(arg, letter, at)? {
+                Some(spec) => b.field(spec),
+                None => b.literal(b"%"),
+            },
+        };
+        rest = after;
     }
     b.build()
         .ok_or_else(|| "the format has no % directive, so no field to scrub".to_string())
 }
 
-/// Reads the directive at `s[start] == b'%'`: its field (`None` for `%%`) and where the
-/// format goes on.
-fn directive(s: &[u8], start: usize) -> Result<(Option<Spec>, usize), String> {
-    let mut i = start + 1;
+/// A piece of a `LogFormat` string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece<'s> {
+    /// Text copied as it is.
+    Literal(&'s [u8]),
+    /// The byte after a backslash, as a configuration file writes `\"` or `\t`.
+    Escape(u8),
+    /// A directive's argument (`{…}`; empty without one) and letter (`None` where the format
+    /// ends first).
+    Directive(&'s [u8], Option<u8>),
+}
+
+/// The next piece of a non-empty format. Fails, with [`nom::Err::Failure`], only on a `{` that
+/// is never closed.
+fn piece(s: &[u8]) -> IResult<&[u8], Piece<'_>> {
+    alt((
+        map(take_till1(|b| b == b'\\' || b == b'%'), Piece::Literal),
+        map(preceded(tag("\\"), take(1usize)), |byte: &[u8]| {
+            Piece::Escape(byte[0])
+        }),
+        directive,
+        // A backslash that ends the format.
+        map(tag("\\"), Piece::Literal),
+    ))
+    .parse(s)
+}
+
+/// `%`, conditions, an optional `{argument}`, `<` or `>`, and the letter.
+fn directive(s: &[u8]) -> IResult<&[u8], Piece<'_>> {
     // Conditions (`%400,501{User-agent}i`, `%!200{Referer}i`) and `<`/`>` (original or final
     // request) change when a value is logged, not what it is.
-    while i < s.len() && (s[i].is_ascii_digit() || matches!(s[i], b'!' | b',' | b'<' | b'>')) {
-        i += 1;
-    }
-    let mut arg: &[u8] = b"";
-    if s.get(i) == Some(&b'{') {
-        let close = memchr::memchr(b'}', &s[i..])
-            .ok_or_else(|| format!("unclosed `{{` in the directive at byte {}", start + 1))?;
-        arg = &s[i + 1..i + close];
-        i += close + 1;
-    }
-    while i < s.len() && matches!(s[i], b'<' | b'>') {
-        i += 1;
-    }
-    let Some(&letter) = s.get(i) else {
-        return Err(format!(
-            "the format ends inside the directive at byte {}",
-            start + 1
-        ));
+    let conditions =
+        take_while(|b: u8| b.is_ascii_digit() || matches!(b, b'!' | b',' | b'<' | b'>'));
+    let argument = delimited(tag("{"), take_till(|b| b == b'}'), cut(tag("}")));
+    let original_or_final = take_while(|b| matches!(b, b'<' | b'>'));
+    let (s, (_, _, arg, _, letter)) = (
+        tag("%"),
+        conditions,
+        opt(argument),
+        original_or_final,
+        opt(take(1usize)),
+    )
+        .parse(s)?;
+    let letter = letter.map(|l: &[u8]| l[0]);
+    // `%{…}^ti` / `%{…}^to`: trailer fields, two letters after the caret.
+    let (s, _) = if letter == Some(b'^') {
+        alt((take(2usize), rest)).parse(s)?
+    } else {
+        (s, &s[..0])
     };
-    let spec = match letter {
-        b'%' => return Ok((None, i + 1)),
+    Ok((s, Piece::Directive(arg.unwrap_or_default(), letter)))
+}
+
+/// The field of directive `letter` with `arg` (`None` for `%%`); `at` is where the directive
+/// starts, for messages.
+fn spec(arg: &[u8], letter: Option<u8>, at: usize) -> Result<Option<Spec>, String> {
+    let Some(letter) = letter else {
+        return Err(format!("the format ends inside the directive at byte {at}"));
+    };
+    Ok(Some(match letter {
+        b'%' => return Ok(None),
         b'h' | b'a' => Spec::new(Role::Client).check(Check::Client),
         b'A' => Spec::new(Role::Addrs),
         b'u' => Spec::new(Role::User),
@@ -105,15 +138,11 @@ fn directive(s: &[u8], start: usize) -> Result<(Option<Spec>, usize), String> {
         b'f' | b'M' => Spec::new(Role::Text),
         other => {
             return Err(format!(
-                "unknown LogFormat directive `%{}` at byte {}",
+                "unknown LogFormat directive `%{}` at byte {at}",
                 char::from(other).escape_default(),
-                start + 1
             ))
         }
-    };
-    // `%{…}^ti` / `%{…}^to`: trailer fields, two letters after the caret.
-    let next = if letter == b'^' { i + 3 } else { i + 1 };
-    Ok((Some(spec), next.min(s.len())))
+    }))
 }
 
 /// `%t` is `[10/Oct/2000:13:55:36 -0700]`; `%{format}t` is whatever the strftime format
@@ -279,11 +308,47 @@ mod tests {
     }
 
     #[test]
+    fn pieces() {
+        use Piece::*;
+        let cases: &[(&str, Piece, &str)] = &[
+            ("ab%h", Literal(b"ab"), "%h"),
+            (r#"\"x"#, Escape(b'"'), "x"),
+            ("\\", Literal(b"\\"), ""),
+            ("%>s x", Directive(b"", Some(b's')), " x"),
+            (
+                "%!400,501{User-agent}i",
+                Directive(b"User-agent", Some(b'i')),
+                "",
+            ),
+            ("%{%d}t}", Directive(b"%d", Some(b't')), "}"),
+            (
+                "%{Grpc-Status}^to%h",
+                Directive(b"Grpc-Status", Some(b'^')),
+                "%h",
+            ),
+            ("%{X}^t", Directive(b"X", Some(b'^')), ""),
+            ("%%", Directive(b"", Some(b'%')), ""),
+            ("%<", Directive(b"", None), ""),
+        ];
+        for (format, want, rest) in cases {
+            let (after, got) = piece(format.as_bytes()).unwrap();
+            assert_eq!((got, after), (*want, rest.as_bytes()), "{format}");
+        }
+        assert!(matches!(piece(b"%{Referer"), Err(nom::Err::Failure(_))));
+    }
+
+    #[test]
     fn rejects_bad_formats() {
         for (format, message) in [
             ("%h %Z", "unknown LogFormat directive `%Z` at byte 4"),
-            ("%h %{Referer", "unclosed"),
-            ("%h %", "ends inside"),
+            ("%h %{Referer", "unclosed `{` in the directive at byte 4"),
+            ("%h %", "the format ends inside the directive at byte 4"),
+            ("%>{x}", "ends inside"),
+            ("%c", "unknown LogFormat directive `%c` at byte 1"),
+            (
+                "%\u{e9}",
+                "unknown LogFormat directive `%\\u{c3}` at byte 1",
+            ),
             ("no directive", "no % directive"),
             ("%%", "no % directive"),
         ] {

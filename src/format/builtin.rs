@@ -4,12 +4,44 @@
 //! literal, because their fields (a load balancer's backend, S3's requester) have no Apache or
 //! nginx directive.
 
+use std::sync::{Arc, OnceLock};
+
 use super::template::{Check, Spec, Template};
 use super::{apache, nginx, Format, Role};
 
-/// The templates of `format`, most specific first; empty for the formats that are not
-/// template-driven (common, combined, JSON, W3C, custom).
-pub fn templates(format: Format) -> Vec<Template> {
+/// The template-driven formats compiled on first use, at their [`slot`]: recognising an
+/// input's format tries them all, once per input.
+static COMPILED: [OnceLock<Arc<[Template]>>; 6] = [const { OnceLock::new() }; 6];
+
+/// The place of a template-driven `format` in [`COMPILED`].
+fn slot(format: Format) -> Option<usize> {
+    Some(match format {
+        Format::CombinedXff => 0,
+        Format::VhostCombined => 1,
+        Format::Haproxy => 2,
+        Format::Elb => 3,
+        Format::Alb => 4,
+        Format::S3 => 5,
+        Format::Auto
+        | Format::Common
+        | Format::Combined
+        | Format::Json
+        | Format::W3c
+        | Format::Custom => return None,
+    })
+}
+
+/// The templates of `format`, most specific first, compiled once per process; empty for the
+/// formats that are not template-driven (common, combined, JSON, W3C, custom).
+pub fn templates(format: Format) -> Arc<[Template]> {
+    match slot(format) {
+        Some(at) => COMPILED[at].get_or_init(|| compile(format).into()).clone(),
+        None => Arc::new([]),
+    }
+}
+
+/// Compiles the templates of a format that has a [`slot`].
+fn compile(format: Format) -> Vec<Template> {
     let apache = |f: &str| apache::compile_template(f).expect("built-in formats compile");
     let nginx = |f: &str| nginx::compile_template(f).expect("built-in formats compile");
     match format {
@@ -46,7 +78,7 @@ pub fn templates(format: Format) -> Vec<Template> {
         | Format::Combined
         | Format::Json
         | Format::W3c
-        | Format::Custom => Vec::new(),
+        | Format::Custom => unreachable!("{format:?} has no slot"),
     }
 }
 
@@ -166,6 +198,15 @@ mod tests {
     }
 
     #[test]
+    fn compiled_once() {
+        for format in [Format::CombinedXff, Format::S3] {
+            assert!(!templates(format).is_empty(), "{format:?}");
+            assert!(Arc::ptr_eq(&templates(format), &templates(format)));
+        }
+        assert!(templates(Format::Json).is_empty());
+    }
+
+    #[test]
     fn formats_do_not_match_each_other() {
         let combined =
             r#"1.2.3.4 - - [10/Feb/2012:16:42:07 -0500] "GET / HTTP/1.0" 301 368 "-" "ua""#;
@@ -177,7 +218,7 @@ mod tests {
             Format::Alb,
             Format::S3,
         ] {
-            for t in templates(format) {
+            for t in templates(format).iter() {
                 assert!(!t.matches(combined.as_bytes(), &mut fields), "{format:?}");
             }
         }

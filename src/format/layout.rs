@@ -8,6 +8,7 @@ use super::template::{Check, Template};
 use super::w3c::{self, Columns};
 use super::{builtin, clf, json, time, Field, Format};
 use crate::config::Config;
+use crate::lines;
 
 /// The parser for an input's lines. Cloning is cheap (shared parts are behind `Arc`s), so a
 /// layout travels with every chunk of a parallel run.
@@ -92,15 +93,9 @@ impl Layout {
             if at > 0 && chunk[at - 1] != b'\n' {
                 continue;
             }
-            // The line as the serial path sees it: without `\n` or `\r\n`.
-            let line = match memchr::memchr(b'\n', &chunk[at..]) {
-                Some(n) => {
-                    let line = &chunk[at..at + n];
-                    line.strip_suffix(b"\r").unwrap_or(line)
-                }
-                None => &chunk[at..],
-            };
-            self.directive(line);
+            if let Some(line) = lines::bodies(&chunk[at..]).next() {
+                self.directive(line);
+            }
         }
     }
 }
@@ -128,9 +123,7 @@ const CANDIDATES: [Format; 8] = [
 /// what does not parse gets the fail-safe scrub.
 pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     let lines = || {
-        sample
-            .split(|&b| b == b'\n')
-            .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        lines::bodies(sample)
             .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
             .take(SAMPLE_LINES)
     };
@@ -169,7 +162,10 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     match best {
         (0, ..) | (_, Format::Combined | Format::Common, _) => Layout::Clf(Format::Auto),
         (_, Format::W3c, _) => Layout::W3c(None),
-        (_, format, templates) => Layout::Templates(format, templates.unwrap_or_default().into()),
+        (_, format, templates) => Layout::Templates(
+            format,
+            templates.unwrap_or_else(|| builtin::templates(format)),
+        ),
     }
 }
 
@@ -201,8 +197,8 @@ mod tests {
 
     /// The columns after each line read one by one, as the serial path does.
     fn serial(mut layout: Layout, chunk: &[u8]) -> Layout {
-        for line in chunk.split(|&b| b == b'\n') {
-            layout.directive(line.strip_suffix(b"\r").unwrap_or(line));
+        for line in lines::bodies(chunk) {
+            layout.directive(line);
         }
         layout
     }

@@ -4,6 +4,12 @@
 //! (`$http_…`, `$sent_http_…`, `$upstream_http_…`) by the header's name ([`header::role`]);
 //! unknown variables are scanned as free text.
 
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take, take_till1, take_while1};
+use nom::combinator::{cut, map};
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
+
 use super::template::{Check, Spec, Template};
 use super::{header, Role};
 
@@ -18,50 +24,62 @@ pub fn compile(format: &str) -> Result<Template, String> {
 
 /// [`compile`] without refusing literal text: for the built-in formats, whose text is known.
 pub(crate) fn compile_template(format: &str) -> Result<Template, String> {
-    let s = format.as_bytes();
     let mut b = Template::builder();
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'\\' if i + 1 < s.len() => {
-                match s[i + 1] {
-                    b't' => b.literal(b"\t"),
-                    b'n' => b.literal(b"\n"),
-                    _ => b.literal(&s[i + 1..i + 2]),
-                };
-                i += 2;
-            }
-            b'$' => {
-                let (name, next) = variable(s, i)?;
-                b.field(spec(name));
-                i = next;
-            }
-            _ => {
-                b.literal(&s[i..=i]);
-                i += 1;
-            }
-        }
+    let mut rest = format.as_bytes();
+    while !rest.is_empty() {
+        // Where the piece starts, counted from 1, for messages.
+        let at = format.len() - rest.len() + 1;
+        let (after, piece) = piece(rest).map_err(|err| match err {
+            nom::Err::Failure(_) => format!("unclosed `${{` at byte {at}"),
+            _ => format!("`$` without a variable name at byte {at}"),
+        })?;
+        match piece {
+            Piece::Literal(text) => b.literal(text),
+            Piece::Escape(b't') => b.literal(b"\t"),
+            Piece::Escape(b'n') => b.literal(b"\n"),
+            Piece::Escape(byte) => b.literal(&[byte]),
+            Piece::Variable(name) => b.field(spec(name)),
+        };
+        rest = after;
     }
     b.build()
         .ok_or_else(|| "the format has no $variable, so no field to scrub".to_string())
 }
 
-/// The name of the variable at `s[start] == b'$'` (`$name` or `${name}`) and where the
-/// format goes on.
-fn variable(s: &[u8], start: usize) -> Result<(&[u8], usize), String> {
-    let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    if s.get(start + 1) == Some(&b'{') {
-        let len = s[start + 2..].iter().take_while(|b| is_name(b)).count();
-        if s.get(start + 2 + len) != Some(&b'}') || len == 0 {
-            return Err(format!("unclosed `${{` at byte {}", start + 1));
-        }
-        return Ok((&s[start + 2..start + 2 + len], start + 3 + len));
-    }
-    let len = s[start + 1..].iter().take_while(|b| is_name(b)).count();
-    if len == 0 {
-        return Err(format!("`$` without a variable name at byte {}", start + 1));
-    }
-    Ok((&s[start + 1..start + 1 + len], start + 1 + len))
+/// A piece of a `log_format` string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Piece<'s> {
+    /// Text copied as it is.
+    Literal(&'s [u8]),
+    /// The byte after a backslash, as a configuration file writes `\"` or `\t`.
+    Escape(u8),
+    /// A variable's name, from `$name` or `${name}`.
+    Variable(&'s [u8]),
+}
+
+/// The next piece of a non-empty format. Fails only at a `$`: with [`nom::Err::Failure`] after
+/// `${` without a name and `}`, with [`nom::Err::Error`] where no name follows the `$`.
+fn piece(s: &[u8]) -> IResult<&[u8], Piece<'_>> {
+    alt((
+        map(take_till1(|b| b == b'\\' || b == b'$'), Piece::Literal),
+        map(preceded(tag("\\"), take(1usize)), |byte: &[u8]| {
+            Piece::Escape(byte[0])
+        }),
+        map(variable, Piece::Variable),
+        // A backslash that ends the format.
+        map(tag("\\"), Piece::Literal),
+    ))
+    .parse(s)
+}
+
+/// `$name` or `${name}`: the name.
+fn variable(s: &[u8]) -> IResult<&[u8], &[u8]> {
+    let name = || take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'_');
+    preceded(
+        tag("$"),
+        alt((delimited(tag("{"), cut(name()), cut(tag("}"))), name())),
+    )
+    .parse(s)
 }
 
 fn spec(name: &[u8]) -> Spec {
@@ -166,10 +184,30 @@ mod tests {
     }
 
     #[test]
+    fn pieces() {
+        use Piece::*;
+        let cases: &[(&str, Piece, &str)] = &[
+            ("ab$x", Literal(b"ab"), "$x"),
+            (r#"\"x"#, Escape(b'"'), "x"),
+            ("\\", Literal(b"\\"), ""),
+            ("$request_time-", Variable(b"request_time"), "-"),
+            ("${request_time}s", Variable(b"request_time"), "s"),
+        ];
+        for (format, want, rest) in cases {
+            let (after, got) = piece(format.as_bytes()).unwrap();
+            assert_eq!((got, after), (*want, rest.as_bytes()), "{format}");
+        }
+        assert!(matches!(piece(b"${x"), Err(nom::Err::Failure(_))));
+        assert!(matches!(piece(b"$-"), Err(nom::Err::Error(_))));
+    }
+
+    #[test]
     fn rejects_bad_formats() {
         for (format, message) in [
-            ("$remote_addr ${x", "unclosed"),
-            ("$ x", "without a variable name"),
+            ("$remote_addr ${x", "unclosed `${` at byte 14"),
+            ("$remote_addr ${}", "unclosed `${` at byte 14"),
+            ("$ x", "`$` without a variable name at byte 1"),
+            ("$status $", "`$` without a variable name at byte 9"),
             ("plain", "no $variable"),
         ] {
             let err = compile(format).unwrap_err();

@@ -13,6 +13,12 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::combinator::opt;
+use nom::multi::fold_many0;
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
+
 use super::{header, time, Field, Role};
 
 /// The roles of the columns named by one `#Fields:` directive.
@@ -27,20 +33,23 @@ pub const FIELDS: &[u8] = b"#Fields:";
 impl Columns {
     /// Reads a `#Fields:` line; `None` for any other line or a header without names.
     pub fn from_header(line: &[u8]) -> Option<Columns> {
-        let names = line.strip_prefix(FIELDS)?;
-        Columns::from_split(names.split(|&b| is_blank(b)))
+        let (_, roles) = preceded(tag(FIELDS), |s| roles(s, is_blank))
+            .parse(line)
+            .ok()?;
+        Columns::from_roles(roles)
     }
 
     /// Reads the column names given on the command line (`--w3c-fields`): as in a `#Fields:`
     /// line (which may be pasted whole), also separated by commas. `None` if it names none.
     pub fn from_names(names: &str) -> Option<Columns> {
-        let names = names.trim_start();
-        let names = names.strip_prefix("#Fields:").unwrap_or(names);
-        Columns::from_split(names.as_bytes().split(|&b| is_blank(b) || b == b','))
+        let names = names.trim_start().as_bytes();
+        let (_, roles) = preceded(opt(tag(FIELDS)), |s| roles(s, |b| is_blank(b) || b == b','))
+            .parse(names)
+            .ok()?;
+        Columns::from_roles(roles)
     }
 
-    fn from_split<'a>(names: impl Iterator<Item = &'a [u8]>) -> Option<Columns> {
-        let roles: Vec<Role> = names.filter(|name| !name.is_empty()).map(role).collect();
+    fn from_roles(roles: Vec<Role>) -> Option<Columns> {
         (!roles.is_empty()).then_some(Columns { roles })
     }
 
@@ -87,6 +96,24 @@ fn closing_quote(line: &[u8], mut from: usize) -> Option<usize> {
             return Some(q);
         }
     }
+}
+
+/// The roles of the column names in `s`, names being runs of bytes that are not separators
+/// (`is_sep`), with any number of separators around them. Takes all of `s`.
+fn roles(s: &[u8], is_sep: fn(u8) -> bool) -> IResult<&[u8], Vec<Role>> {
+    fold_many0(
+        delimited(
+            take_while(is_sep),
+            take_while1(|b| !is_sep(b)),
+            take_while(is_sep),
+        ),
+        Vec::new,
+        |mut roles, name| {
+            roles.push(role(name));
+            roles
+        },
+    )
+    .parse(s)
 }
 
 fn is_blank(b: u8) -> bool {
@@ -219,6 +246,10 @@ mod tests {
                 Some(vec![Client, Secret, Addrs, Text, Secret, Secret]),
             ),
             ("#Fields:", None),
+            ("#Fields: \t ", None),
+            ("#Fields:c-ip", Some(vec![Client])),
+            (" #Fields: c-ip", None),
+            ("#fields: c-ip", None),
             ("#Software: Microsoft Internet Information Services 10.0", None),
         ];
         for (line, want) in cases {
@@ -275,6 +306,8 @@ mod tests {
             ("", None),
             (" , ", None),
             ("#Fields:", None),
+            ("\n #Fields:c-ip,,x-new,", Some(vec![Client, Text])),
+            ("c-ip #Fields:", Some(vec![Client, Text])),
         ];
         for (names, want) in cases {
             let got = Columns::from_names(names).map(|c| c.roles);

@@ -29,6 +29,8 @@ use super::output::Output;
 use super::reader::READ_WINDOW;
 use super::signals;
 use crate::error::Error;
+use crate::lines;
+use crate::vocab::hex;
 
 /// How long a rotated file is still read after it last grew.
 pub const LINGER: Duration = Duration::from_secs(300);
@@ -196,7 +198,7 @@ impl Source {
             buf.truncate(start + n);
             self.pos += n as u64;
             got |= n > 0;
-            if n < window || (buf.len() >= want && memchr::memrchr(b'\n', buf).is_some()) {
+            if n < window || (buf.len() >= want && lines::whole_len(buf).is_some()) {
                 break;
             }
         }
@@ -213,11 +215,11 @@ impl Source {
             return Ok(false);
         }
         self.last_data = Instant::now();
-        match memchr::memrchr(b'\n', buf) {
-            Some(nl) => {
+        match lines::whole_len(buf) {
+            Some(len) => {
                 self.carry.clear();
-                self.carry.extend_from_slice(&buf[nl + 1..]);
-                buf.truncate(nl + 1);
+                self.carry.extend_from_slice(&buf[len..]);
+                buf.truncate(len);
                 if self.carry.capacity() > super::KEEP_CAPACITY {
                     self.carry.shrink_to_fit();
                 }
@@ -548,12 +550,9 @@ fn load_state(path: &Path) -> Result<Vec<Mark>, Error> {
                 return None;
             };
             let fp_len: usize = fp_len.parse().ok()?;
-            if fp_len > FINGERPRINT || fp.len() != 32 {
-                return None;
-            }
             let mut bytes = [0u8; 16];
-            for (n, byte) in bytes.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(fp.get(2 * n..2 * n + 2)?, 16).ok()?;
+            if fp_len > FINGERPRINT || !hex::decode_into(fp.as_bytes(), &mut bytes) {
+                return None;
             }
             Some(Mark {
                 key: 0,

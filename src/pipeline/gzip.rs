@@ -11,6 +11,8 @@ use std::io::{self, BufRead, Read};
 
 use flate2::{Crc, Decompress, FlushDecompress, Status};
 
+use super::compression::GZIP_MAGIC;
+
 /// The deflate window; the inflater never holds more decoded bytes than this.
 const WINDOW: usize = 32 << 10;
 
@@ -86,7 +88,7 @@ impl<R: BufRead> Gunzip<R> {
         };
         let id2 = self.need()?;
         let method = self.need()?;
-        if id1 != 0x1f || id2 != 0x8b || method != 8 {
+        if [id1, id2] != GZIP_MAGIC || method != 8 {
             return Err(corrupt("invalid gzip header"));
         }
         let flags = self.need()?;

@@ -17,21 +17,14 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use super::compression::{Compression, SNIFF_LEN};
 use super::signals::{self, Cleanup};
 use super::{run, Input, Options, Summary};
 use crate::config::Config;
 use crate::error::Error;
 
-/// How a file is compressed, told by its magic bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Compression {
-    None,
-    Gzip,
-    Zstd,
-}
-
 fn compression_of(path: &Path) -> io::Result<Compression> {
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; SNIFF_LEN];
     let mut file = File::open(path)?;
     let mut len = 0;
     while len < magic.len() {
@@ -40,13 +33,7 @@ fn compression_of(path: &Path) -> io::Result<Compression> {
             n => len += n,
         }
     }
-    Ok(if magic[..len].starts_with(&[0x1f, 0x8b]) {
-        Compression::Gzip
-    } else if magic[..len] == [0x28, 0xb5, 0x2f, 0xfd] {
-        Compression::Zstd
-    } else {
-        Compression::None
-    })
+    Ok(Compression::sniff(&magic[..len]))
 }
 
 /// Whether `path` was last modified more than `age` ago.

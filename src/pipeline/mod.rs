@@ -11,6 +11,7 @@
 //! disk, a failed reopen, read errors, corrupt archives, huge lines) is described in
 //! `docs/operations.md`.
 
+mod compression;
 pub mod follow;
 pub mod gzip;
 pub mod in_place;
@@ -36,6 +37,7 @@ use crate::format::Format;
 use crate::scrub::Scrubber;
 use crate::stats::Stats;
 
+use self::compression::Compression;
 use self::follow::{Event, FollowOptions, Follower, Mark, StateFile};
 use self::output::Output;
 use self::reader::{ChunkReader, CHUNK_SIZE, READ_WINDOW};
@@ -103,14 +105,12 @@ impl Input {
                 Err(err) => return Err(read_err(err)),
             }
         };
-        if magic.starts_with(&[0x1f, 0x8b]) {
-            Ok(Box::new(gzip::Gunzip::new(buffered)))
-        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-            Ok(Box::new(
+        match Compression::sniff(magic) {
+            Compression::Gzip => Ok(Box::new(gzip::Gunzip::new(buffered))),
+            Compression::Zstd => Ok(Box::new(
                 zstd::Decoder::with_buffer(buffered).map_err(read_err)?,
-            ))
-        } else {
-            Ok(Box::new(buffered))
+            )),
+            Compression::None => Ok(Box::new(buffered)),
         }
     }
 }

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::signals;
 use crate::error::Error;
+use crate::lines;
 
 /// What to do when the output's file system is full (`ENOSPC`) or the quota is used up
 /// (`EDQUOT`).
@@ -228,7 +229,7 @@ impl ReopeningFile {
     /// bytes of this write that reached the file) back out of the file, if nobody else wrote
     /// after it. Returns how many bytes of `written` stay in the file.
     fn take_back_torn_line(&mut self, written: &[u8]) -> usize {
-        let keep = memchr::memrchr(b'\n', written).map_or(0, |nl| nl + 1);
+        let keep = lines::whole_len(written).unwrap_or(0);
         let torn = (written.len() - keep) as u64;
         if torn == 0 {
             return keep;

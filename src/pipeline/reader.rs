@@ -1,12 +1,14 @@
 //! Reading input as chunks of complete lines into caller-owned, recycled buffers.
 //!
-//! As in ripgrep's line buffer: large reads, the last terminator found with `memrchr`, and the
-//! partial last line carried over to the next chunk. A chunk is handed out early when a read
-//! comes back short — the source had nothing more ready — so lines trickling through a pipe
-//! (a piped logger, `tail -F`) are scrubbed and written at once instead of waiting for a full
-//! buffer.
+//! As in ripgrep's line buffer: large reads, the last terminator found with `memrchr`
+//! (`lines::whole_len`), and the partial last line carried over to the next chunk. A chunk is
+//! handed out early when a read comes back short — the source had nothing more ready — so lines
+//! trickling through a pipe (a piped logger, `tail -F`) are scrubbed and written at once
+//! instead of waiting for a full buffer.
 
 use std::io::{self, Read};
+
+use crate::lines;
 
 /// Chunk size aimed for: large enough that per-chunk costs (a channel send, a write syscall)
 /// vanish, small enough that a few chunks per thread keep memory low.
@@ -104,9 +106,9 @@ impl<R: Read> ChunkReader<R> {
                 Err(err) => {
                     buf.truncate(start);
                     self.eof = true;
-                    match memchr::memrchr(b'\n', buf) {
-                        Some(nl) => {
-                            buf.truncate(nl + 1);
+                    match lines::whole_len(buf) {
+                        Some(len) => {
+                            buf.truncate(len);
                             self.failed = Some(err);
                             return Ok(true);
                         }
@@ -121,8 +123,8 @@ impl<R: Read> ChunkReader<R> {
             }
             let short = n < window;
             if short || buf.len() >= want {
-                if let Some(nl) = memchr::memrchr(b'\n', &buf[start..]) {
-                    let cut = start + nl + 1;
+                if let Some(len) = lines::whole_len(&buf[start..]) {
+                    let cut = start + len;
                     self.carry.extend_from_slice(&buf[cut..]);
                     buf.truncate(cut);
                     return Ok(true);

@@ -325,7 +325,10 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
     let mut end = rest[..len].iter().rposition(u8::is_ascii_digit)? + 1;
     // A last group that runs into a word (`0171 2345678x`) is the word's: the number, if any,
     // ends before it.
-    if rest.get(end).is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80) {
+    if rest
+        .get(end)
+        .is_some_and(|&b| b.is_ascii_alphabetic() || b >= 0x80)
+    {
         end = rest[..end].iter().rposition(|&b| !b.is_ascii_digit())?;
         end = rest[..end].iter().rposition(u8::is_ascii_digit)? + 1;
     }

@@ -1,8 +1,9 @@
 //! The vocabulary every layer shares, at the bottom of the crate: field roles, the dates of
-//! lines, and what names say about their values. Format readers use it to say what a field
+//! lines, what names say about their values, and hex digits as bytes. Format readers use it to say what a field
 //! holds; redactors use it to decide how to rewrite; neither imports the other.
 
 mod date;
+pub mod hex;
 pub mod names;
 mod role;
 
