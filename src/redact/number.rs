@@ -210,6 +210,12 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
             && (i == 0 || !joined(i - 1))
             && (!after_slash || matches!(b, b'+' | b'(' | b'0'));
+        // An escaped space starts a word (`to%200151234567`).
+        if b == b'%' && s.get(i + 1..i + 3) == Some(b"20") {
+            if let Some(r) = find_at(s, i + 3) {
+                return Some(r);
+            }
+        }
         if !starts {
             i += 1;
             continue;
@@ -440,6 +446,7 @@ mod tests {
             ("9:066226666          666660x", Some("066226666")),
             ("call 0171234567x", None),
             ("x +38040%2024%20567 y", Some("+38040%2024%20567")),
+            ("@%20015095516-", Some("015095516")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);

@@ -140,7 +140,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 let end = query_end(s, p + 1, cx.escaped);
                 memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
             }
-            b'=' => pair_value(s, p, copied).map(|end| {
+            b'=' => pair_value(s, p).map(|end| {
                 resume = end;
                 (p + 1, end, Replacement::Placeholder)
             }),
@@ -325,13 +325,15 @@ fn encoded_at(s: &[u8], p: usize) -> Option<usize> {
 /// replaced: the name is a word (`sessionid`, `user[email]`, `X-Token`), the value runs to the
 /// next separator, and only values that identify no one stay: empty, `-`, or a short number
 /// (a timing, a size, a count).
-fn pair_value(s: &[u8], p: usize, copied: usize) -> Option<usize> {
-    // Names are short; looking back at most 64 bytes keeps `a=a=a=…` linear.
-    let copied = copied.max(p.saturating_sub(64));
-    let name_start = s[copied..p]
+fn pair_value(s: &[u8], p: usize) -> Option<usize> {
+    // Names are short; looking back at most 64 bytes keeps `a=a=a=…` linear. The name is read
+    // as written, even where part of it was replaced (`o192.0.2.7=v`): a second pass reads the
+    // replacement (`o192.0.2.0=v`) as the same kind of name.
+    let floor = p.saturating_sub(64);
+    let name_start = s[floor..p]
         .iter()
         .rposition(|&b| !is_pair_name(b))
-        .map_or(copied, |k| copied + k + 1);
+        .map_or(floor, |k| floor + k + 1);
     // A placeholder is no name, nor part of one: `REDACTED=v`, `REDACTED]1=v` are what an
     // earlier pass left after a secret, and a second pass must leave them as they are.
     let name = &s[name_start..p];
@@ -765,6 +767,7 @@ mod tests {
             // A number inside a run an address candidate skips.
             ("9:066226666 x", "9:REDACTED x"),
             ("#/::9+2242+29 4229 x", "#/::REDACTED x"),
+            ("o0.0.0.7=abc x", "o0.0.0.0=REDACTED x"),
             ("#x(]=@)\0) y", "#x(]=REDACTED)) y"),
             ("at ll=89.8444 x", "at ll=REDACTED x"),
             ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
