@@ -199,6 +199,18 @@ pub struct Summary {
     pub torn_lines_ended: u64,
 }
 
+impl Summary {
+    /// Why the output is incomplete, if a stop signal made it so: an interrupted run is never
+    /// to be mistaken for a finished one (`logscrub a.log > b && mv b a`).
+    pub fn stop_message(&self) -> Option<String> {
+        let name = self.incomplete.as_ref()?;
+        let signal = signals::signal_name(signals::stop_signal().unwrap_or(libc::SIGTERM));
+        Some(format!(
+            "stopped by {signal} before the end of {name}: the output is incomplete"
+        ))
+    }
+}
+
 /// Scrubs every input in turn into `out`, flushing whenever no more output is ready.
 ///
 /// An input that cannot be opened or read is reported through `on_error` (in input order) and
@@ -219,6 +231,47 @@ pub fn run(
         None,
         on_error,
     )
+}
+
+/// Where [`scrub_to`] writes, and whether it follows its input.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The file appended to (`-o`, reopened on SIGHUP); `None`: standard output.
+    pub output: Option<PathBuf>,
+    /// What to do when the output's disk is full.
+    pub on_full: output::OnFull,
+    /// Follow the one input file ([`fn@follow`]) instead of reading the inputs to their end.
+    pub follow: Option<FollowOptions>,
+}
+
+/// Scrubs `inputs` into `target` ([`run`]), or follows the one input file, reporting
+/// unreadable inputs through `on_error`. The output is an unbuffered
+/// [`output::ReopeningFile`] either way: where it is a file, a line cut short by a full disk
+/// is taken back out of it.
+pub fn scrub_to(
+    cfg: &Config,
+    inputs: &[Input],
+    target: &Target,
+    options: &Options,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    pipes::enlarge_std_pipes();
+    let mut out = match &target.output {
+        Some(path) => output::ReopeningFile::open(path)?,
+        None => output::ReopeningFile::stdout()?,
+    }
+    .on_full(target.on_full);
+    let mut summary = match (inputs, &target.follow) {
+        ([Input::Path(path)], Some(how)) => {
+            self::follow(cfg, path, &mut out, options, how, on_error)?
+        }
+        _ => run(cfg, inputs, &mut out, options, on_error)?,
+    };
+    // Only a file has a previous writer whose torn line could have been ended.
+    if target.output.is_some() {
+        summary.torn_lines_ended = out.torn_lines();
+    }
+    Ok(summary)
 }
 
 /// Follows `path` (see the [`mod@follow`] module) into `out` until SIGTERM or SIGINT, keeping

@@ -52,6 +52,12 @@ pub fn stop_signal() -> Option<i32> {
     }
 }
 
+/// The exit status of a run that a stop signal cut short: 128 + the signal (SIGTERM if none
+/// was recorded), as a shell reports a command killed by it.
+pub fn interrupted_status() -> u8 {
+    u8::try_from(128 + stop_signal().unwrap_or(libc::SIGTERM)).unwrap_or(u8::MAX)
+}
+
 /// The name of a stop signal, for messages.
 pub fn signal_name(signal: i32) -> &'static str {
     match signal {
