@@ -25,8 +25,10 @@ use crate::cli::{
 };
 
 /// What `check` needs: the policy it judges by (only the options that change what a log may
-/// hold) and the inputs. Exits with a usage error (status 2) if a scrubbing option was given.
-pub fn check(args: &CheckArgs) -> anyhow::Result<(Config, Vec<Input>)> {
+/// hold), the inputs, and how many to audit at once (one per available core: `--threads` is a
+/// scrubbing option, which `check` refuses). Exits with a usage error (status 2) if a scrubbing
+/// option was given.
+pub fn check(args: &CheckArgs) -> anyhow::Result<(Config, Vec<Input>, usize)> {
     if let Some(option) = args.scrub_only.given() {
         let mut cli = Cli::command();
         let command = cli
@@ -45,7 +47,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<(Config, Vec<Input>)> {
             .exit();
     }
     let config = policy(&args.format, &args.policy).build()?;
-    Ok((config, inputs(&args.files)))
+    Ok((config, inputs(&args.files), Options::default().threads))
 }
 
 /// The policy of a scrubbing run, with its keys loaded (warnings about them printed), once the

@@ -249,7 +249,8 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = AgentArg::Keep, value_name = "POLICY")]
     pub agent: AgentArg,
 
-    /// Worker threads; default: one per available core. Every count gives the same output.
+    /// Worker threads; default: one per available core. Under --in-place, also how many files
+    /// are rewritten at once. Every count gives the same output.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
 

@@ -68,13 +68,14 @@ fn write_err(source: io::Error) -> Error {
 
 /// `logscrub check`: audits each input and reports what it found, per file and class.
 fn check(args: CheckArgs) -> anyhow::Result<u8> {
-    let (config, inputs) = args::check(&args)?;
+    let (config, inputs, threads) = args::check(&args)?;
     let mut out = io::stdout().lock();
-    let reports = check::check_inputs(&config, &inputs, &mut |report| match &report.result {
+    let mut print = |report: &check::Report| match &report.result {
         Err(err) => writeln!(io::stderr(), "logscrub: {err}"),
         Ok(audit) if !args.json => check::write_text(&mut out, &report.name, audit),
         Ok(_) => Ok(()),
-    });
+    };
+    let reports = check::check_inputs(&config, &inputs, threads, &mut print);
     let reports = reports.map_err(write_err)?;
     if args.json {
         check::write_json(&mut out, &reports).map_err(write_err)?;

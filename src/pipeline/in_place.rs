@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::signals::{self, Cleanup};
-use super::{run, Input, Options, Summary};
+use super::{ordered, run, Input, Options, Summary};
 use crate::config::Config;
 use crate::error::{chain, Error};
 
@@ -100,15 +100,6 @@ pub fn target(path: &Path, follow_symlinks: bool) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
-/// Clears the temporary file's registration for a forced exit when the rewrite ends.
-struct Registered;
-
-impl Drop for Registered {
-    fn drop(&mut self) {
-        signals::remove_on_forced_exit(Cleanup::TempFile, None);
-    }
-}
-
 /// Scrubs `path` in place (see [`target`] for what is refused, and `follow_symlinks`).
 /// Returns what the scrubbing did; on error or a stop signal the original is untouched and the
 /// temporary file removed.
@@ -141,8 +132,8 @@ pub fn rewrite(
             path: dir.to_path_buf(),
             source,
         })?;
-    signals::remove_on_forced_exit(Cleanup::TempFile, Some(temp.path()));
-    let _registered = Registered;
+    // Dropped before `temp`: unregistered before the file goes.
+    let _registered = signals::remove_on_forced_exit(Cleanup::TempFile, temp.path());
     let file = temp.as_file().try_clone().map_err(write_err)?;
     let mut failure = None;
     let mut on_error = |err: &Error| {
@@ -303,8 +294,11 @@ impl BatchSummary {
 }
 
 /// Rewrites each of `paths` in place ([`rewrite`]), skipping those newer than
-/// [`Batch::older_than`], and tells `report` what became of each, in order. A failed file does
-/// not stop the batch; a stop signal does, after the file being rewritten is abandoned.
+/// [`Batch::older_than`], and tells `report` what became of each, in order. Up to
+/// `options.threads` files (at most [`signals::TEMP_FILES`]) are rewritten at once, started in
+/// order, and the threads left over scrub within them; any count gives the same files and the
+/// same reports. A failed file does not stop the batch; a stop signal does: the files being
+/// rewritten are abandoned, and no other is started.
 pub fn rewrite_all(
     cfg: &Config,
     paths: &[PathBuf],
@@ -312,34 +306,49 @@ pub fn rewrite_all(
     batch: Batch,
     report: &mut dyn FnMut(&Path, &Outcome),
 ) -> BatchSummary {
+    let at_once = options
+        .threads
+        .clamp(1, signals::TEMP_FILES)
+        .min(paths.len().max(1));
+    let per_file = Options {
+        threads: (options.threads / at_once).max(1),
+        ..options.clone()
+    };
     let mut done = BatchSummary::default();
-    for (n, path) in paths.iter().enumerate() {
-        if signals::stop_requested() {
-            done.stopped = signals::stop_signal();
-            done.not_started = paths.len() - n;
-            done.total.incomplete = Some(path.display().to_string());
-            break;
-        }
-        let outcome = rewrite_one(cfg, path, options, batch);
-        report(path, &outcome);
-        match outcome {
-            Outcome::Rewritten(summary) => {
-                done.rewritten += 1;
-                done.total.stats.merge(&summary.stats);
-                // The temporary input name stands for the file being rewritten.
-                let name = path.display().to_string();
-                let formats = summary.formats.into_iter().map(|(_, f)| (name.clone(), f));
-                done.total.formats.extend(formats);
+    let started = ordered::for_each_ordered(
+        paths.len(),
+        at_once,
+        &signals::stop_requested,
+        &|i| rewrite_one(cfg, &paths[i], &per_file, batch),
+        &mut |i, outcome| {
+            let path = &paths[i];
+            report(path, &outcome);
+            match outcome {
+                Outcome::Rewritten(summary) => {
+                    done.rewritten += 1;
+                    done.total.stats.merge(&summary.stats);
+                    // The temporary input name stands for the file being rewritten.
+                    let name = path.display().to_string();
+                    let formats = summary.formats.into_iter().map(|(_, f)| (name.clone(), f));
+                    done.total.formats.extend(formats);
+                }
+                Outcome::TooRecent => done.skipped += 1,
+                Outcome::Failed(Error::Interrupted { signal }) => {
+                    done.stopped.get_or_insert(signal);
+                    done.total
+                        .incomplete
+                        .get_or_insert_with(|| path.display().to_string());
+                }
+                Outcome::AgeUnknown(_) | Outcome::Failed(_) => done.total.failed_inputs += 1,
             }
-            Outcome::TooRecent => done.skipped += 1,
-            Outcome::Failed(Error::Interrupted { signal }) => {
-                done.stopped = Some(signal);
-                done.not_started = paths.len() - n - 1;
-                done.total.incomplete = Some(path.display().to_string());
-                break;
-            }
-            Outcome::AgeUnknown(_) | Outcome::Failed(_) => done.total.failed_inputs += 1,
-        }
+        },
+    );
+    if let Some(first) = paths.get(started) {
+        done.stopped = done.stopped.or(signals::stop_signal());
+        done.not_started = paths.len() - started;
+        done.total
+            .incomplete
+            .get_or_insert_with(|| first.display().to_string());
     }
     done
 }

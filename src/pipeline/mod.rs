@@ -14,6 +14,7 @@
 pub mod follow;
 pub mod gzip;
 pub mod in_place;
+pub(crate) mod ordered;
 pub mod output;
 pub mod pidfile;
 pub mod pipes;

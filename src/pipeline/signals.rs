@@ -23,20 +23,36 @@ static SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// SIGHUP stops instead of asking for a reopen.
 static HUP_STOPS: AtomicBool = AtomicBool::new(false);
 
-/// Paths (NUL-terminated, leaked on purpose: the handler may read them at any time) removed
-/// before a forced exit.
-static CLEANUP: [AtomicPtr<libc::c_char>; 2] = [
-    AtomicPtr::new(std::ptr::null_mut()),
-    AtomicPtr::new(std::ptr::null_mut()),
-];
+/// Temporary files of `--in-place` that may be registered at once: one per file being
+/// rewritten concurrently.
+pub const TEMP_FILES: usize = 64;
 
-/// Which registered path a caller sets: each slot holds one path at a time.
+/// Paths (NUL-terminated, leaked on purpose: the handler may read them at any time) removed
+/// before a forced exit: the pid file in slot 0, temporary files in the others.
+static CLEANUP: [AtomicPtr<libc::c_char>; 1 + TEMP_FILES] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; 1 + TEMP_FILES];
+
+/// What a registered path is.
 #[derive(Clone, Copy, Debug)]
 pub enum Cleanup {
-    /// The temporary file of an `--in-place` rewrite.
-    TempFile = 0,
-    /// The `--pid-file`.
-    PidFile = 1,
+    /// The temporary file of an `--in-place` rewrite; up to [`TEMP_FILES`] at once.
+    TempFile,
+    /// The `--pid-file`; one.
+    PidFile,
+}
+
+/// A path that a forced exit removes until this is dropped. Normal ends remove their files
+/// themselves.
+#[derive(Debug)]
+pub struct Registered(Option<usize>);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Some(slot) = self.0 {
+            // The path stays leaked: the handler may be reading it right now.
+            CLEANUP[slot].store(std::ptr::null_mut(), Ordering::SeqCst);
+        }
+    }
 }
 
 /// Whether SIGTERM or SIGINT (or SIGHUP under [`hangup_stops`]) has arrived.
@@ -88,16 +104,27 @@ pub fn ignore_hangup() {
     }
 }
 
-/// Registers `path` to be removed if a second signal forces an exit (`None` clears the slot).
-/// Normal ends remove their files themselves.
-pub fn remove_on_forced_exit(slot: Cleanup, path: Option<&std::path::Path>) {
+/// Registers `path` to be removed if a second signal forces an exit, until the returned
+/// value is dropped. A path that cannot be registered (a NUL in it, more than [`TEMP_FILES`]
+/// temporary files at once) is left where it is by a forced exit.
+pub fn remove_on_forced_exit(kind: Cleanup, path: &std::path::Path) -> Registered {
     use std::os::unix::ffi::OsStrExt;
-    let ptr = match path.and_then(|p| std::ffi::CString::new(p.as_os_str().as_bytes()).ok()) {
-        // Leaked: the handler may still be reading the previous one; a few bytes per file.
-        Some(c) => c.into_raw(),
-        None => std::ptr::null_mut(),
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return Registered(None);
     };
-    CLEANUP[slot as usize].store(ptr, Ordering::SeqCst);
+    // Leaked: the handler may read it until the process ends; a few bytes per file.
+    let path = path.into_raw();
+    let slots = match kind {
+        Cleanup::PidFile => 0..1,
+        Cleanup::TempFile => 1..CLEANUP.len(),
+    };
+    let null = std::ptr::null_mut();
+    let taken = slots.into_iter().find(|&slot| {
+        CLEANUP[slot]
+            .compare_exchange(null, path, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    });
+    Registered(taken)
 }
 
 extern "C" fn on_signal(signal: libc::c_int) {
