@@ -45,6 +45,10 @@ pub fn check_inputs(
     threads: usize,
     report: &mut dyn FnMut(&Report) -> io::Result<()>,
 ) -> io::Result<Vec<Report>> {
+    // Standard input named twice (`check - -`) is read whole by the first: reading it from
+    // two threads would split it between them.
+    let stdin_twice = inputs.iter().filter(|i| **i == Input::Stdin).count() > 1;
+    let threads = if stdin_twice { 1 } else { threads };
     let mut reports = Vec::with_capacity(inputs.len());
     let mut failure = None;
     let failed = AtomicBool::new(false);

@@ -3,7 +3,7 @@
 
 mod report;
 
-pub use report::{recognised, write_json, write_text};
+pub use report::{write_json, write_text};
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};

@@ -233,7 +233,7 @@ fn periods(labels: &BTreeSet<String>) -> String {
 
 /// What `--format auto` chose for an input; `auto` there means common and combined lines
 /// (or nothing recognised), told apart line by line.
-pub fn recognised(format: Format) -> &'static str {
+fn recognised(format: Format) -> &'static str {
     match format {
         Format::Auto => "common/combined",
         format => format.name(),
