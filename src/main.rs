@@ -90,7 +90,7 @@ fn scrub(cli: RunArgs) -> anyhow::Result<u8> {
     let inputs = args::inputs(&cli.files);
     // The handlers before the pid file: a SIGHUP sent as soon as the file names this process
     // must find them. Under --in-place, SIGHUP stops the rewrite as SIGTERM and SIGINT do.
-    signals::install();
+    signals::install().context("cannot install the signal handlers")?;
     if cli.in_place {
         signals::hangup_stops();
     }

@@ -73,11 +73,13 @@ impl Input {
     /// `progress`.
     fn open_counted(&self, progress: Option<&Progress>) -> Result<Box<dyn Read + Send>, Error> {
         let mut raw: Box<dyn Read + Send> = match self {
-            Input::Stdin => Box::new(WaitingStdin(io::stdin())),
-            Input::Path(path) => Box::new(File::open(path).map_err(|source| Error::Open {
-                path: path.clone(),
-                source,
-            })?),
+            Input::Stdin => Box::new(Wakeable(io::stdin())),
+            Input::Path(path) => Box::new(Wakeable(File::open(path).map_err(|source| {
+                Error::Open {
+                    path: path.clone(),
+                    source,
+                }
+            })?)),
         };
         if let Some(progress) = progress {
             raw = Box::new(Counting {
@@ -116,27 +118,47 @@ impl Input {
     }
 }
 
-/// Standard input that waits when it has been handed over non-blocking (by a supervisor or a
-/// shell that set `O_NONBLOCK` on a shared pipe): a read that would block waits in `poll`
-/// until data or end of input is there, instead of failing.
-struct WaitingStdin(io::Stdin);
+/// An input file or standard input whose reads a stop signal ends: each read first waits in
+/// `poll` until there is data (or the end) or a stop was asked for ([`signals::wake_fd`]), and
+/// after a stop fails with `Interrupted`, which the readers take for the end of the input. So
+/// a FIFO or pipe that stays idle never keeps a stopped run waiting. The wait also covers
+/// standard input handed over non-blocking (by a supervisor or a shell that set `O_NONBLOCK`
+/// on a shared pipe), where a bare read would fail with `WouldBlock`.
+struct Wakeable<R>(R);
 
-impl Read for WaitingStdin {
+impl<R: Read + std::os::fd::AsRawFd> Read for Wakeable<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            match self.0.read(buf) {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    let mut pollfd = libc::pollfd {
-                        fd: libc::STDIN_FILENO,
-                        events: libc::POLLIN,
-                        revents: 0,
-                    };
-                    // SAFETY: one valid pollfd for the duration of the call.
-                    if unsafe { libc::poll(&mut pollfd, 1, -1) } < 0 {
-                        // EINTR included: the caller checks for a stop request and retries.
-                        return Err(io::Error::last_os_error());
-                    }
+            if signals::stop_requested() {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let wake = signals::wake_fd().unwrap_or(-1);
+            let mut fds = [
+                libc::pollfd {
+                    fd: self.0.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                // A negative descriptor is ignored by poll.
+                libc::pollfd {
+                    fd: wake,
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: two valid pollfds for the duration of the call.
+            if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+                let err = io::Error::last_os_error();
+                if err.kind() == io::ErrorKind::Interrupted {
+                    continue;
                 }
+                return Err(err);
+            }
+            if fds[1].revents != 0 {
+                continue;
+            }
+            match self.0.read(buf) {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
                 result => return result,
             }
         }
@@ -795,14 +817,11 @@ fn run_parallel(
     let (work_tx, work_rx) = bounded::<Work>(in_flight);
     let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
 
-    // Signals go to the reader alone, so that a read blocked on an idle pipe is interrupted.
-    signals::block_in_this_thread();
     let reader = {
         let done_tx = done_tx.clone();
         let progress = options.progress.clone();
         let cfg = cfg.clone();
         thread::spawn(move || {
-            signals::unblock_in_this_thread();
             let mut channels = Channels {
                 free_rx,
                 work_tx,
@@ -855,7 +874,6 @@ fn run_parallel(
         }
     }
     writer.finish()?;
-    signals::unblock_in_this_thread();
     let mut summary = Summary {
         failed_inputs: writer.failed_inputs,
         ..Summary::default()
