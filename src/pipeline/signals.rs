@@ -38,7 +38,7 @@ static WAKE: AtomicI32 = AtomicI32::new(-1);
 /// rewritten concurrently.
 pub const TEMP_FILES: usize = 64;
 
-/// Paths (NUL-terminated, leaked on purpose: the handler may read them at any time) removed
+/// Paths (NUL-terminated, leaked on purpose: the signal thread may read them at any time) removed
 /// before a forced exit: the pid file in slot 0, temporary files in the others.
 static CLEANUP: [AtomicPtr<libc::c_char>; 1 + TEMP_FILES] =
     [const { AtomicPtr::new(std::ptr::null_mut()) }; 1 + TEMP_FILES];
@@ -60,7 +60,7 @@ pub struct Registered(Option<usize>);
 impl Drop for Registered {
     fn drop(&mut self) {
         if let Some(slot) = self.0 {
-            // The path stays leaked: the handler may be reading it right now.
+            // The path stays leaked: the signal thread may be reading it right now.
             CLEANUP[slot].store(std::ptr::null_mut(), Ordering::SeqCst);
         }
     }
@@ -123,7 +123,7 @@ pub fn remove_on_forced_exit(kind: Cleanup, path: &std::path::Path) -> Registere
     let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return Registered(None);
     };
-    // Leaked: the handler may read it until the process ends; a few bytes per file.
+    // Leaked: the signal thread may read it until the process ends; a few bytes per file.
     let path = path.into_raw();
     let slots = match kind {
         Cleanup::PidFile => 0..1,
