@@ -69,7 +69,28 @@ pub enum ManPage {
 
 /// `logscrub check` options: those that change what a log may hold. Scrubbing options are
 /// accepted here only to be refused with a message that says so (`scrub_only`).
+///
+/// The policy options are the scrubber's; their help is reworded to say what each allows in a
+/// log, which is what they mean to `check`.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("format", |a| a.help("Input format, as for scrubbing")),
+    mut_arg("ip", |a| a.help(
+        "The IP policy the log was scrubbed with: mask and drop allow no bits beyond the masks \
+         (drop: none), hash also the pseudonym ranges 240.0.0.0/4 and fd00::/8, keep and prefix \
+         any address")),
+    mut_arg("hash_format", |a| a.help(
+        "How --ip hash wrote pseudonyms (hex: 16 hex digits are allowed for addresses)")),
+    mut_arg("ipv4_mask", |a| a.help("Low IPv4 bits that must be zero (0..=32)")),
+    mut_arg("ipv6_mask", |a| a.help("Low IPv6 bits that must be zero (0..=128)")),
+    mut_arg("referrer", |a| a.help(
+        "The referrer policy: under keep, referrers may keep parameter values and path tokens")),
+    mut_arg("request", |a| a.help(
+        "The request policy: under keep, request URLs may keep parameter values and path \
+         tokens")),
+    mut_arg("user", |a| a.help(
+        "The user policy: drop allows only `-`, hash only `u` and 16 hex digits, keep any user")),
+)]
 pub struct CheckArgs {
     /// Input files; none or `-` reads standard input.
     #[arg(value_name = "FILE")]
@@ -80,79 +101,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
 
-    /// Input format, as for scrubbing.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Auto, value_name = "FORMAT")]
-    pub format: FormatArg,
+    #[command(flatten)]
+    pub format: FormatArgs,
 
-    /// Read lines in this Apache LogFormat.
-    #[arg(long, value_name = "STRING", conflicts_with_all = ["format", "nginx_format"])]
-    pub log_format: Option<String>,
-
-    /// Read lines in this nginx log_format.
-    #[arg(long, value_name = "STRING", conflicts_with = "format")]
-    pub nginx_format: Option<String>,
-
-    /// Columns of W3C lines before any `#Fields:` line.
-    #[arg(long, value_name = "NAMES", conflicts_with_all = ["log_format", "nginx_format"])]
-    pub w3c_fields: Option<String>,
-
-    /// JSON keys holding client addresses, besides the known ones.
-    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
-    pub json_ip_fields: Vec<String>,
-
-    /// JSON keys holding request URLs or paths, besides the known ones.
-    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
-    pub json_url_fields: Vec<String>,
-
-    /// JSON keys holding referrers, besides the known ones.
-    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
-    pub json_referrer_fields: Vec<String>,
-
-    /// JSON keys holding user names, besides the known ones.
-    #[arg(long, value_name = "KEYS", value_delimiter = ',')]
-    pub json_user_fields: Vec<String>,
-
-    /// The IP policy the log was scrubbed with: mask and drop allow no bits beyond the masks
-    /// (drop: none), hash also the pseudonym ranges 240.0.0.0/4 and fd00::/8, keep and prefix
-    /// any address.
-    #[arg(long, value_enum, default_value_t = IpArg::Mask, value_name = "POLICY")]
-    pub ip: IpArg,
-
-    /// How --ip hash wrote pseudonyms (hex: 16 hex digits are allowed for addresses).
-    #[arg(long, value_enum, default_value_t = HashFormatArg::Addr, value_name = "FORMAT")]
-    pub hash_format: HashFormatArg,
-
-    /// Low IPv4 bits that must be zero (0..=32).
-    #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
-          value_parser = clap::value_parser!(u32).range(0..=32))]
-    pub ipv4_mask: u32,
-
-    /// Low IPv6 bits that must be zero (0..=128).
-    #[arg(long = "ipv6-mask", alias = "ipv6mask", value_name = "BITS", default_value_t = 80,
-          value_parser = clap::value_parser!(u32).range(0..=128))]
-    pub ipv6_mask: u32,
-
-    /// Keep addresses in private, loopback, link-local, shared (100.64/10) and unique-local
-    /// ranges as they are: they are the operator's own machines, not visitors.
-    #[arg(long)]
-    pub skip_private: bool,
-
-    /// Keep addresses in these networks as they are (the server's own addresses, a monitoring
-    /// probe): CIDR notation, comma-separated or repeated.
-    #[arg(long, value_name = "CIDR[,CIDR...]")]
-    pub keep_networks: Vec<String>,
-
-    /// The referrer policy: under keep, referrers may keep parameter values and path tokens.
-    #[arg(long, value_enum, default_value_t = ReferrerArg::Strip, value_name = "POLICY")]
-    pub referrer: ReferrerArg,
-
-    /// The request policy: under keep, request URLs may keep parameter values and path tokens.
-    #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
-    pub request: RequestArg,
-
-    /// The user policy: drop allows only `-`, hash only `u` and 16 hex digits, keep any user.
-    #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
-    pub user: UserArg,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     #[command(flatten)]
     pub scrub_only: ScrubOnly,
@@ -262,6 +215,57 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", requires = "in_place", value_parser = parse_age)]
     pub older_than: Option<std::time::Duration>,
 
+    #[command(flatten)]
+    pub format: FormatArgs,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Key for --ip hash|prefix and --user hash: 32 bytes, raw, hex or base64 (see `keygen`).
+    /// Also read from the LOGSCRUB_KEY environment variable. Without either, a random key is
+    /// drawn for the run: pseudonyms are consistent within it and unlinkable across runs.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+
+    /// A new pseudonym key per UTC day, ISO week or month of each line's own timestamp
+    /// (offset applied): from --key-dir, or derived from the --key-file / LOGSCRUB_KEY key.
+    #[arg(long, value_enum, default_value_t = RotationArg::None, value_name = "PERIOD")]
+    pub key_rotation: RotationArg,
+
+    /// Directory of per-period keys for --key-rotation: one random key file per period
+    /// (2024-05-17.key, 2024-W20.key, 2024-05.key), made on first need with mode 0600 and never
+    /// overwritten. Deleting a period's file makes its pseudonyms unlinkable for good. Must not
+    /// be writable by group or others.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with = "key_file",
+        requires = "key_rotation"
+    )]
+    pub key_dir: Option<PathBuf>,
+
+    /// User agent: keep it (personal data in it is still scrubbed), reduce it to browser,
+    /// major version and OS (device models, minor and build versions go), or drop it (`-`).
+    #[arg(long, value_enum, default_value_t = AgentArg::Keep, value_name = "POLICY")]
+    pub agent: AgentArg,
+
+    /// Worker threads; default: one per available core. Under --in-place, also how many files
+    /// are rewritten at once. Every count gives the same output.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+
+    /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Print the summary as one JSON object on stderr at the end, for machines.
+    #[arg(long)]
+    pub stats_json: bool,
+}
+
+/// How the input is read: the same for scrubbing and `check`.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
     /// Input format; `auto` recognises each input's format from its first lines (`--stats`
     /// says which), and lines of no known format get the fail-safe scrub.
     #[arg(short, long, value_parser = FormatParser, default_value = "auto", value_name = "FORMAT")]
@@ -298,7 +302,11 @@ pub struct RunArgs {
     /// JSON keys holding user names, besides the known ones.
     #[arg(long, value_name = "KEYS", value_delimiter = ',')]
     pub json_user_fields: Vec<String>,
+}
 
+/// The policy: what a log may hold once scrubbed. `check` judges by the same options.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
     /// IP addresses anywhere in the line: zero the low bits (mask), replace by 0.0.0.0 / ::
     /// (drop), keep, replace by a keyed HMAC pseudonym in 240.0.0.0/4 or fd00::/8 (hash), or
     /// encrypt prefix-preservingly with ipcrypt-pfx (prefix).
@@ -308,29 +316,6 @@ pub struct RunArgs {
     /// How `--ip hash` writes pseudonyms: as addresses of the same family, or 16 hex digits.
     #[arg(long, value_enum, default_value_t = HashFormatArg::Addr, value_name = "FORMAT")]
     pub hash_format: HashFormatArg,
-
-    /// Key for --ip hash|prefix and --user hash: 32 bytes, raw, hex or base64 (see `keygen`).
-    /// Also read from the LOGSCRUB_KEY environment variable. Without either, a random key is
-    /// drawn for the run: pseudonyms are consistent within it and unlinkable across runs.
-    #[arg(long, value_name = "PATH")]
-    pub key_file: Option<PathBuf>,
-
-    /// A new pseudonym key per UTC day, ISO week or month of each line's own timestamp
-    /// (offset applied): from --key-dir, or derived from the --key-file / LOGSCRUB_KEY key.
-    #[arg(long, value_enum, default_value_t = RotationArg::None, value_name = "PERIOD")]
-    pub key_rotation: RotationArg,
-
-    /// Directory of per-period keys for --key-rotation: one random key file per period
-    /// (2024-05-17.key, 2024-W20.key, 2024-05.key), made on first need with mode 0600 and never
-    /// overwritten. Deleting a period's file makes its pseudonyms unlinkable for good. Must not
-    /// be writable by group or others.
-    #[arg(
-        long,
-        value_name = "DIR",
-        conflicts_with = "key_file",
-        requires = "key_rotation"
-    )]
-    pub key_dir: Option<PathBuf>,
 
     /// Low IPv4 bits zeroed under `--ip mask` (0..=32).
     #[arg(long = "ipv4-mask", alias = "ipv4mask", value_name = "BITS", default_value_t = 8,
@@ -361,26 +346,9 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = RequestArg::Redact, value_name = "POLICY")]
     pub request: RequestArg,
 
-    /// User agent: keep it (personal data in it is still scrubbed), reduce it to browser,
-    /// major version and OS (device models, minor and build versions go), or drop it (`-`).
-    #[arg(long, value_enum, default_value_t = AgentArg::Keep, value_name = "POLICY")]
-    pub agent: AgentArg,
-
     /// Authenticated user: replace by `-` (drop), keep, or replace by a keyed token (hash).
     #[arg(long, value_enum, default_value_t = UserArg::Drop, value_name = "POLICY")]
     pub user: UserArg,
-
-    /// Worker threads; default: one per available core. Every count gives the same output.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
-    pub threads: Option<u32>,
-
-    /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
-    #[arg(long)]
-    pub stats: bool,
-
-    /// Print the summary as one JSON object on stderr at the end, for machines.
-    #[arg(long)]
-    pub stats_json: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -78,6 +78,15 @@ impl std::error::Error for Error {
     }
 }
 
+/// Whether the reader of the output went away anywhere in `err`'s chain of causes: Rust
+/// ignores SIGPIPE, so a closed pipe arrives as an error, and it is not a failure of logscrub.
+pub fn broken_pipe_in(err: &(dyn std::error::Error + 'static)) -> bool {
+    std::iter::successors(Some(err), |err| err.source()).any(|err| {
+        err.downcast_ref::<Error>()
+            .is_some_and(Error::is_broken_pipe)
+    })
+}
+
 /// `error: cause: cause`, like anyhow's `{:#}`, for errors that are reported and survived.
 pub fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();

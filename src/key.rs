@@ -30,6 +30,51 @@ use crate::vocab::hex;
 /// Length of a key in bytes.
 pub const KEY_LEN: usize = 32;
 
+/// The environment variable that may hold the key (never a command-line value: `ps` shows
+/// those).
+pub const KEY_ENV: &str = "LOGSCRUB_KEY";
+
+/// The keys a run was given; at most one of `key` and `dir` is set, and with neither the run
+/// draws a random key.
+#[derive(Debug, Default)]
+pub struct Keys {
+    /// The master key, from a key file or [`KEY_ENV`].
+    pub key: Option<Key>,
+    /// The directory of per-period keys.
+    pub dir: Option<KeyDir>,
+    /// What the caller should tell the user (keys readable by others, an ignored variable).
+    pub warnings: Vec<String>,
+}
+
+/// Loads the keys: the directory `dir` if given (then [`KEY_ENV`] is ignored, with a warning),
+/// else the key in `file`, else the one in [`KEY_ENV`], else none.
+pub fn load(file: Option<&Path>, dir: Option<&Path>) -> Result<Keys, KeyError> {
+    let mut keys = Keys::default();
+    if let Some(path) = dir {
+        let (dir, warning) = KeyDir::open(path)?;
+        keys.warnings.extend(warning);
+        if std::env::var_os(KEY_ENV).is_some() {
+            keys.warnings
+                .push(format!("{KEY_ENV} is ignored: --key-dir gives the keys"));
+        }
+        keys.dir = Some(dir);
+    } else if let Some(path) = file {
+        let (key, exposed) = Key::from_file(path)?;
+        if exposed {
+            keys.warnings.push(format!(
+                "key file {} is readable by group or others; restrict it with `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+        keys.key = Some(key);
+    } else if let Some(value) = std::env::var_os(KEY_ENV) {
+        let origin = format!("the {KEY_ENV} variable");
+        keys.key = Some(Key::decode(value.as_encoded_bytes(), &origin)?);
+    }
+    Ok(keys)
+}
+
 /// A 32-byte secret. Its `Debug` output hides the bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Key([u8; KEY_LEN]);
@@ -328,6 +373,25 @@ impl KeyDir {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// What to tell the user at the end of a run: the [`warnings`](KeyDir::warnings), then
+    /// one message per period whose key could not be had (its lines were masked). The flag
+    /// says whether there was any of the latter, which makes the run a failure.
+    pub fn closing_messages(&self) -> (Vec<String>, bool) {
+        let mut messages: Vec<String> = self
+            .warnings()
+            .into_iter()
+            .map(|warning| format!("warning: {warning}"))
+            .collect();
+        let failures = self.failures();
+        let failed = !failures.is_empty();
+        messages.extend(
+            failures.into_iter().map(|failure| {
+                format!("{failure}; the addresses of that period's lines were masked")
+            }),
+        );
+        (messages, failed)
     }
 
     fn load_or_create(&self, label: &str) -> Result<PeriodKey, KeyError> {

@@ -398,3 +398,25 @@ fn reports_classes_as_json_without_data() {
     let report: serde_json::Value = serde_json::from_slice(&missing.stdout).unwrap();
     assert!(report["inputs"][0]["error"].is_string());
 }
+
+/// Inputs are audited several at once, but standard input named twice is still read whole by
+/// the first, as one thread would.
+#[test]
+fn standard_input_twice_is_read_by_the_first() {
+    let line = "203.0.113.9 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 5\n";
+    let out = run(
+        &["check", "-", "fixtures/combined.log", "-"],
+        line.repeat(1000).as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let reports: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        reports,
+        [
+            "standard input: personal data found (1000 lines read)",
+            "fixtures/combined.log: personal data found (16 lines read)",
+            "standard input: clean (0 lines)",
+        ]
+    );
+}

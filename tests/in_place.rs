@@ -270,9 +270,10 @@ fn a_corrupt_archive_is_named_once_with_its_cause() {
     );
 }
 
-/// SIGTERM, SIGINT or SIGHUP while a file is rewritten: the original stays as it was, the
-/// temporary file is removed, the files after it are not touched, and the exit status is
-/// 128 + the signal. Two signals in a row (the second exits at once) clean up too.
+/// SIGTERM, SIGINT or SIGHUP while files are rewritten (two at once under `--threads 2`): the
+/// originals stay as they were, the temporary files are removed, the files not started are
+/// not touched, and the exit status is 128 + the signal. Two signals in a row (the second
+/// exits at once) clean up both temporary files too.
 #[test]
 fn a_signal_leaves_the_original_and_no_temporary_file() {
     use std::process::Stdio;
@@ -289,11 +290,13 @@ fn a_signal_leaves_the_original_and_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let first = dir.path().join("access.log.1");
         let second = dir.path().join("access.log.2");
+        let third = dir.path().join("access.log.3");
         std::fs::write(&first, &plain).unwrap();
-        std::fs::write(&second, line).unwrap();
+        std::fs::write(&second, &plain).unwrap();
+        std::fs::write(&third, line).unwrap();
         let mut child = common::logscrub()
             .args(["--in-place", "--threads", "2"])
-            .args([&first, &second])
+            .args([&first, &second, &third])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -331,19 +334,73 @@ fn a_signal_leaves_the_original_and_no_temporary_file() {
         assert_eq!(status.code(), Some(code), "signal {sig} ×{times}: {err}");
         assert_eq!(
             entries(dir.path()),
-            ["access.log.1", "access.log.2"],
+            ["access.log.1", "access.log.2", "access.log.3"],
             "signal {sig} ×{times}: no temporary file left"
         );
-        assert!(
-            std::fs::read(&first).unwrap() == plain,
-            "the original stays"
-        );
-        assert_eq!(std::fs::read(&second).unwrap(), line, "not touched");
-        if times == 1 {
+        for original in [&first, &second] {
             assert!(
-                err.contains("while rewriting") && err.contains("1 more file not rewritten"),
+                std::fs::read(original).unwrap() == plain,
+                "the original stays"
+            );
+        }
+        assert_eq!(std::fs::read(&third).unwrap(), line, "not touched");
+        if times == 1 {
+            // The second file is being rewritten too, unless the signal came before its
+            // worker took it.
+            assert!(
+                err.contains("while rewriting")
+                    && (err.contains("1 more file not rewritten")
+                        || err.contains("2 more files not rewritten")),
                 "{err}"
             );
         }
     }
+}
+
+/// Many files rewritten one at a time or four at once: the same files, the same messages in
+/// the same (command-line) order, the same exit status.
+#[test]
+fn any_thread_count_rewrites_the_same_files_and_reports_in_order() {
+    let plain = std::fs::read(root().join("fixtures/combined.log")).unwrap();
+    let mut results = Vec::new();
+    for threads in ["1", "4"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "--in-place".to_string(),
+            "--threads".to_string(),
+            threads.to_string(),
+        ];
+        for n in 0..16 {
+            let path = dir.path().join(format!("access.log.{n}"));
+            match n % 5 {
+                // Refused (another hard link) and missing files, between the others.
+                1 => {
+                    std::fs::write(&path, &plain).unwrap();
+                    std::fs::hard_link(&path, dir.path().join(format!("link.{n}"))).unwrap();
+                }
+                3 => {}
+                4 => std::fs::write(&path, gzip(&plain.repeat(n))).unwrap(),
+                _ => std::fs::write(&path, plain.repeat(n + 1)).unwrap(),
+            }
+            args.push(path.to_str().unwrap().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&args, b"");
+        let prefix = format!("{}/", dir.path().display());
+        let err = String::from_utf8_lossy(&out.stderr).replace(&prefix, "");
+        let files: Vec<(String, Vec<u8>)> = entries(dir.path())
+            .into_iter()
+            .map(|name| {
+                let bytes = std::fs::read(dir.path().join(&name)).unwrap();
+                (name, bytes)
+            })
+            .collect();
+        results.push((out.status.code(), err, files));
+    }
+    let (code, err, files) = &results[0];
+    assert_eq!(*code, Some(2));
+    assert_eq!(err.matches("other hard link").count(), 3, "{err}");
+    assert_eq!(err.matches("cannot open").count(), 3, "{err}");
+    assert_eq!(files.len(), 16 - 3 + 3);
+    assert_eq!(results[0], results[1], "--threads 1 and --threads 4 differ");
 }

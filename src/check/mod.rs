@@ -8,11 +8,11 @@
 //! missed here for the same reason. It never reports the data itself: per class, the number
 //! of lines and the first line numbers.
 
+mod files;
 mod ip;
 mod names;
 mod numbers;
 mod report;
-pub use report::json_escape;
 mod scan;
 mod url;
 
@@ -20,7 +20,8 @@ use crate::config::{Config, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy,
 use crate::format::layout::Layout;
 use crate::format::{clf, json, Field, Format, Role};
 
-pub use report::{write_json, write_text, Report};
+pub use files::{check_input, check_inputs};
+pub use report::{verdict, write_json, write_text, Report, Verdict};
 
 /// A class of personal data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

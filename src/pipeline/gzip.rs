@@ -60,7 +60,7 @@ impl<R: BufRead> Gunzip<R> {
         let got = loop {
             match self.inner.fill_buf() {
                 Ok(buf) => break buf.first().copied(),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if interrupted_only(&err) => {}
                 Err(err) => return Err(err),
             }
         };
@@ -142,7 +142,7 @@ impl<R: BufRead> Gunzip<R> {
             let input = loop {
                 match self.inner.fill_buf() {
                     Ok(buf) => break buf,
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) if interrupted_only(&err) => {}
                     Err(err) => return Err(err),
                 }
             };
@@ -236,6 +236,12 @@ impl<R: BufRead> Read for Gunzip<R> {
             }
         }
     }
+}
+
+/// An interrupted read to retry: not one that a stop signal ended, which is handed on to the
+/// reader as the end of the input.
+fn interrupted_only(err: &io::Error) -> bool {
+    err.kind() == io::ErrorKind::Interrupted && !super::signals::stop_requested()
 }
 
 #[cfg(test)]

@@ -19,9 +19,9 @@ use std::time::{Duration, SystemTime};
 
 use super::compression::{Compression, SNIFF_LEN};
 use super::signals::{self, Cleanup};
-use super::{run, Input, Options, Summary};
+use super::{ordered, run, Input, Options, Summary};
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{chain, Error};
 
 fn compression_of(path: &Path) -> io::Result<Compression> {
     let mut magic = [0u8; SNIFF_LEN];
@@ -87,15 +87,6 @@ pub fn target(path: &Path, follow_symlinks: bool) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
-/// Clears the temporary file's registration for a forced exit when the rewrite ends.
-struct Registered;
-
-impl Drop for Registered {
-    fn drop(&mut self) {
-        signals::remove_on_forced_exit(Cleanup::TempFile, None);
-    }
-}
-
 /// Scrubs `path` in place (see [`target`] for what is refused, and `follow_symlinks`).
 /// Returns what the scrubbing did; on error or a stop signal the original is untouched and the
 /// temporary file removed.
@@ -128,8 +119,8 @@ pub fn rewrite(
             path: dir.to_path_buf(),
             source,
         })?;
-    signals::remove_on_forced_exit(Cleanup::TempFile, Some(temp.path()));
-    let _registered = Registered;
+    // Dropped before `temp`: unregistered before the file goes.
+    let _registered = signals::remove_on_forced_exit(Cleanup::TempFile, temp.path());
     let file = temp.as_file().try_clone().map_err(write_err)?;
     let mut failure = None;
     let mut on_error = |err: &Error| {
@@ -205,6 +196,166 @@ pub fn rewrite(
         let _ = dir.sync_all();
     }
     Ok(summary)
+}
+
+/// How [`rewrite_all`] picks and treats its files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Batch {
+    /// Only files last modified longer ago than this (`--older-than`).
+    pub older_than: Option<Duration>,
+    /// Rewrite the file a symbolic link points to (see [`target`]).
+    pub follow_symlinks: bool,
+}
+
+/// What became of one file of a batch.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Rewritten; what the scrubbing did.
+    Rewritten(Box<Summary>),
+    /// Modified more recently than [`Batch::older_than`]: left alone.
+    TooRecent,
+    /// Its age could not be read, so it was not looked at further.
+    AgeUnknown(Error),
+    /// Not rewritten, and the original unchanged: refused, unreadable, unwritable, or stopped
+    /// by a signal ([`Error::Interrupted`]).
+    Failed(Error),
+}
+
+impl Outcome {
+    /// The message for the user about `path`, if there is one (never log content).
+    pub fn message(&self, path: &Path) -> Option<String> {
+        match self {
+            Outcome::Rewritten(_) | Outcome::TooRecent => None,
+            Outcome::Failed(Error::Interrupted { signal }) => Some(format!(
+                "stopped by {} while rewriting {}: it is unchanged and the temporary file removed",
+                signals::signal_name(*signal),
+                path.display()
+            )),
+            Outcome::AgeUnknown(err) | Outcome::Failed(err @ Error::Refused { .. }) => {
+                Some(chain(err))
+            }
+            Outcome::Failed(err) => Some(format!("{} (the original is unchanged)", chain(err))),
+        }
+    }
+}
+
+/// What a batch did.
+#[derive(Debug, Default)]
+pub struct BatchSummary {
+    /// The scrubbing of the rewritten files; its `failed_inputs` counts the files that failed
+    /// for a reason other than a stop signal.
+    pub total: Summary,
+    /// Files rewritten.
+    pub rewritten: u64,
+    /// Files left alone as too recent.
+    pub skipped: u64,
+    /// The stop signal that cut the batch short: a file was being rewritten when it came, or
+    /// files were left. `total.incomplete` then names the first file not rewritten.
+    pub stopped: Option<i32>,
+    /// Files not looked at because of the stop signal.
+    pub not_started: usize,
+}
+
+impl BatchSummary {
+    /// `N files rewritten in place, M skipped as too recent`, for `--stats`.
+    pub fn counts(&self) -> String {
+        format!(
+            "{} files rewritten in place, {} skipped as too recent",
+            self.rewritten, self.skipped
+        )
+    }
+
+    /// Why the batch ended early and what it left undone, if a signal stopped it with files
+    /// not started.
+    pub fn stop_message(&self) -> Option<String> {
+        let signal = self.stopped?;
+        let left = self.not_started;
+        (left > 0).then(|| {
+            format!(
+                "stopped by {}: {left} more file{} not rewritten",
+                signals::signal_name(signal),
+                if left == 1 { "" } else { "s" }
+            )
+        })
+    }
+}
+
+/// Rewrites each of `paths` in place ([`rewrite`]), skipping those newer than
+/// [`Batch::older_than`], and tells `report` what became of each, in order. Up to
+/// `options.threads` files (at most [`signals::TEMP_FILES`]) are rewritten at once, started in
+/// order, and the threads left over scrub within them; any count gives the same files and the
+/// same reports. A failed file does not stop the batch; a stop signal does: the files being
+/// rewritten are abandoned, and no other is started.
+pub fn rewrite_all(
+    cfg: &Config,
+    paths: &[PathBuf],
+    options: &Options,
+    batch: Batch,
+    report: &mut dyn FnMut(&Path, &Outcome),
+) -> BatchSummary {
+    let at_once = options
+        .threads
+        .clamp(1, signals::TEMP_FILES)
+        .min(paths.len().max(1));
+    let per_file = Options {
+        threads: (options.threads / at_once).max(1),
+        ..options.clone()
+    };
+    let mut done = BatchSummary::default();
+    let started = ordered::for_each_ordered(
+        paths.len(),
+        at_once,
+        &signals::stop_requested,
+        &|i| rewrite_one(cfg, &paths[i], &per_file, batch),
+        &mut |i, outcome| {
+            let path = &paths[i];
+            report(path, &outcome);
+            match outcome {
+                Outcome::Rewritten(summary) => {
+                    done.rewritten += 1;
+                    done.total.stats.merge(&summary.stats);
+                    // The temporary input name stands for the file being rewritten.
+                    let name = path.display().to_string();
+                    let formats = summary.formats.into_iter().map(|(_, f)| (name.clone(), f));
+                    done.total.formats.extend(formats);
+                }
+                Outcome::TooRecent => done.skipped += 1,
+                Outcome::Failed(Error::Interrupted { signal }) => {
+                    done.stopped.get_or_insert(signal);
+                    done.total
+                        .incomplete
+                        .get_or_insert_with(|| path.display().to_string());
+                }
+                Outcome::AgeUnknown(_) | Outcome::Failed(_) => done.total.failed_inputs += 1,
+            }
+        },
+    );
+    if let Some(first) = paths.get(started) {
+        done.stopped = done.stopped.or(signals::stop_signal());
+        done.not_started = paths.len() - started;
+        done.total
+            .incomplete
+            .get_or_insert_with(|| first.display().to_string());
+    }
+    done
+}
+
+/// One file of a batch.
+fn rewrite_one(cfg: &Config, path: &Path, options: &Options, batch: Batch) -> Outcome {
+    if let Some(age) = batch.older_than {
+        match older_than(path, age) {
+            Ok(true) => {}
+            Ok(false) => return Outcome::TooRecent,
+            Err(source) => {
+                let path = path.to_path_buf();
+                return Outcome::AgeUnknown(Error::Open { path, source });
+            }
+        }
+    }
+    match rewrite(cfg, path, options, batch.follow_symlinks) {
+        Ok(summary) => Outcome::Rewritten(Box::new(summary)),
+        Err(err) => Outcome::Failed(err),
+    }
 }
 
 /// Parses `7d`, `12h`, `30m`, `90s` or `2w`.

@@ -15,6 +15,7 @@ mod compression;
 pub mod follow;
 pub mod gzip;
 pub mod in_place;
+pub(crate) mod ordered;
 pub mod output;
 pub mod pidfile;
 pub mod pipes;
@@ -74,11 +75,13 @@ impl Input {
     /// `progress`.
     fn open_counted(&self, progress: Option<&Progress>) -> Result<Box<dyn Read + Send>, Error> {
         let mut raw: Box<dyn Read + Send> = match self {
-            Input::Stdin => Box::new(WaitingStdin(io::stdin())),
-            Input::Path(path) => Box::new(File::open(path).map_err(|source| Error::Open {
-                path: path.clone(),
-                source,
-            })?),
+            Input::Stdin => Box::new(Wakeable(io::stdin())),
+            Input::Path(path) => Box::new(Wakeable(File::open(path).map_err(|source| {
+                Error::Open {
+                    path: path.clone(),
+                    source,
+                }
+            })?)),
         };
         if let Some(progress) = progress {
             raw = Box::new(Counting {
@@ -115,27 +118,47 @@ impl Input {
     }
 }
 
-/// Standard input that waits when it has been handed over non-blocking (by a supervisor or a
-/// shell that set `O_NONBLOCK` on a shared pipe): a read that would block waits in `poll`
-/// until data or end of input is there, instead of failing.
-struct WaitingStdin(io::Stdin);
+/// An input file or standard input whose reads a stop signal ends: each read first waits in
+/// `poll` until there is data (or the end) or a stop was asked for ([`signals::wake_fd`]), and
+/// after a stop fails with `Interrupted`, which the readers take for the end of the input. So
+/// a FIFO or pipe that stays idle never keeps a stopped run waiting. The wait also covers
+/// standard input handed over non-blocking (by a supervisor or a shell that set `O_NONBLOCK`
+/// on a shared pipe), where a bare read would fail with `WouldBlock`.
+struct Wakeable<R>(R);
 
-impl Read for WaitingStdin {
+impl<R: Read + std::os::fd::AsRawFd> Read for Wakeable<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            match self.0.read(buf) {
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                    let mut pollfd = libc::pollfd {
-                        fd: libc::STDIN_FILENO,
-                        events: libc::POLLIN,
-                        revents: 0,
-                    };
-                    // SAFETY: one valid pollfd for the duration of the call.
-                    if unsafe { libc::poll(&mut pollfd, 1, -1) } < 0 {
-                        // EINTR included: the caller checks for a stop request and retries.
-                        return Err(io::Error::last_os_error());
-                    }
+            if signals::stop_requested() {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let wake = signals::wake_fd().unwrap_or(-1);
+            let mut fds = [
+                libc::pollfd {
+                    fd: self.0.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                // A negative descriptor is ignored by poll.
+                libc::pollfd {
+                    fd: wake,
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: two valid pollfds for the duration of the call.
+            if unsafe { libc::poll(fds.as_mut_ptr(), 2, -1) } < 0 {
+                let err = io::Error::last_os_error();
+                if err.kind() == io::ErrorKind::Interrupted {
+                    continue;
                 }
+                return Err(err);
+            }
+            if fds[1].revents != 0 {
+                continue;
+            }
+            match self.0.read(buf) {
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
                 result => return result,
             }
         }
@@ -199,6 +222,18 @@ pub struct Summary {
     pub torn_lines_ended: u64,
 }
 
+impl Summary {
+    /// Why the output is incomplete, if a stop signal made it so: an interrupted run is never
+    /// to be mistaken for a finished one (`logscrub a.log > b && mv b a`).
+    pub fn stop_message(&self) -> Option<String> {
+        let name = self.incomplete.as_ref()?;
+        let signal = signals::signal_name(signals::stop_signal().unwrap_or(libc::SIGTERM));
+        Some(format!(
+            "stopped by {signal} before the end of {name}: the output is incomplete"
+        ))
+    }
+}
+
 /// Scrubs every input in turn into `out`, flushing whenever no more output is ready.
 ///
 /// An input that cannot be opened or read is reported through `on_error` (in input order) and
@@ -219,6 +254,47 @@ pub fn run(
         None,
         on_error,
     )
+}
+
+/// Where [`scrub_to`] writes, and whether it follows its input.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The file appended to (`-o`, reopened on SIGHUP); `None`: standard output.
+    pub output: Option<PathBuf>,
+    /// What to do when the output's disk is full.
+    pub on_full: output::OnFull,
+    /// Follow the one input file ([`fn@follow`]) instead of reading the inputs to their end.
+    pub follow: Option<FollowOptions>,
+}
+
+/// Scrubs `inputs` into `target` ([`run`]), or follows the one input file, reporting
+/// unreadable inputs through `on_error`. The output is an unbuffered
+/// [`output::ReopeningFile`] either way: where it is a file, a line cut short by a full disk
+/// is taken back out of it.
+pub fn scrub_to(
+    cfg: &Config,
+    inputs: &[Input],
+    target: &Target,
+    options: &Options,
+    on_error: &mut dyn FnMut(&Error),
+) -> Result<Summary, Error> {
+    pipes::enlarge_std_pipes();
+    let mut out = match &target.output {
+        Some(path) => output::ReopeningFile::open(path)?,
+        None => output::ReopeningFile::stdout()?,
+    }
+    .on_full(target.on_full);
+    let mut summary = match (inputs, &target.follow) {
+        ([Input::Path(path)], Some(how)) => {
+            self::follow(cfg, path, &mut out, options, how, on_error)?
+        }
+        _ => run(cfg, inputs, &mut out, options, on_error)?,
+    };
+    // Only a file has a previous writer whose torn line could have been ended.
+    if target.output.is_some() {
+        summary.torn_lines_ended = out.torn_lines();
+    }
+    Ok(summary)
 }
 
 /// Follows `path` (see the [`mod@follow`] module) into `out` until SIGTERM or SIGINT, keeping
@@ -741,14 +817,11 @@ fn run_parallel(
     let (work_tx, work_rx) = bounded::<Work>(in_flight);
     let (done_tx, done_rx) = bounded::<(u64, Done)>(in_flight + 1);
 
-    // Signals go to the reader alone, so that a read blocked on an idle pipe is interrupted.
-    signals::block_in_this_thread();
     let reader = {
         let done_tx = done_tx.clone();
         let progress = options.progress.clone();
         let cfg = cfg.clone();
         thread::spawn(move || {
-            signals::unblock_in_this_thread();
             let mut channels = Channels {
                 free_rx,
                 work_tx,
@@ -801,7 +874,6 @@ fn run_parallel(
         }
     }
     writer.finish()?;
-    signals::unblock_in_this_thread();
     let mut summary = Summary {
         failed_inputs: writer.failed_inputs,
         ..Summary::default()

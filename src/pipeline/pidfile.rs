@@ -6,7 +6,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::signals::{self, Cleanup};
+use super::signals::{self, Cleanup, Registered};
 
 /// The written pid file; removed when dropped, if it still holds this process's id (another
 /// process may have taken the name over meanwhile).
@@ -14,6 +14,9 @@ use super::signals::{self, Cleanup};
 pub struct PidFile {
     path: PathBuf,
     contents: String,
+    /// Taken (unregistered) before the file is removed, so that a forced exit never removes
+    /// a file of the same name made by someone else meanwhile.
+    registered: Option<Registered>,
 }
 
 impl PidFile {
@@ -38,10 +41,11 @@ impl PidFile {
                 .set_permissions(fs::Permissions::from_mode(0o644))?;
         }
         temp.persist(path).map_err(|e| e.error)?;
-        signals::remove_on_forced_exit(Cleanup::PidFile, Some(path));
+        let registered = signals::remove_on_forced_exit(Cleanup::PidFile, path);
         Ok(PidFile {
             path: path.to_path_buf(),
             contents,
+            registered: Some(registered),
         })
     }
 
@@ -53,7 +57,7 @@ impl PidFile {
 
 impl Drop for PidFile {
     fn drop(&mut self) {
-        signals::remove_on_forced_exit(Cleanup::PidFile, None);
+        drop(self.registered.take());
         if fs::read_to_string(&self.path).is_ok_and(|text| text == self.contents) {
             let _ = fs::remove_file(&self.path);
         }

@@ -6,15 +6,23 @@
 //! run (a file not read to its end: exit 128 + the signal, as a shell reports a killed
 //! command) is decided by the caller from [`stop_signal`] and the run's summary. SIGHUP asks
 //! for the `-o` file to be reopened (logrotate's `postrotate`), or stops like SIGTERM where
-//! there is nothing to reopen ([`hangup_stops`], for `--in-place`). The handlers only set
-//! flags; they are installed without `SA_RESTART`, so a read blocked on an idle pipe returns
-//! `EINTR` and the reader sees the flag at once.
+//! there is nothing to reopen ([`hangup_stops`], for `--in-place`).
+//!
+//! signal-hook catches the signals and hands them to one thread of ours ([`install`]), which
+//! sets the flags the pipeline reads. Its handlers restart interrupted system calls
+//! (`SA_RESTART`), so a stop cannot rely on interrupting a blocked `read`: instead every read of
+//! an input that may block first waits in `poll` for data or for the stop, which makes
+//! [`wake_fd`] readable for good ([`super::Input::open`]).
 //!
 //! A second SIGTERM or SIGINT (Ctrl-C twice) ends the process at once with 128 + the signal,
-//! after removing the files registered with [`remove_on_forced_exit`] (a temporary file, the
+//! after removing the files registered with [`remove_on_forced_exit`] (temporary files, the
 //! pid file).
 
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicPtr, Ordering};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 static REOPEN: AtomicBool = AtomicBool::new(false);
@@ -22,21 +30,40 @@ static REOPEN: AtomicBool = AtomicBool::new(false);
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// SIGHUP stops instead of asking for a reopen.
 static HUP_STOPS: AtomicBool = AtomicBool::new(false);
+/// The read end of a pipe that becomes readable, and stays so, when a stop is asked for (-1:
+/// no handlers installed, nothing to wait for).
+static WAKE: AtomicI32 = AtomicI32::new(-1);
 
-/// Paths (NUL-terminated, leaked on purpose: the handler may read them at any time) removed
-/// before a forced exit.
-static CLEANUP: [AtomicPtr<libc::c_char>; 2] = [
-    AtomicPtr::new(std::ptr::null_mut()),
-    AtomicPtr::new(std::ptr::null_mut()),
-];
+/// Temporary files of `--in-place` that may be registered at once: one per file being
+/// rewritten concurrently.
+pub const TEMP_FILES: usize = 64;
 
-/// Which registered path a caller sets: each slot holds one path at a time.
+/// Paths (NUL-terminated, leaked on purpose: the signal thread may read them at any time) removed
+/// before a forced exit: the pid file in slot 0, temporary files in the others.
+static CLEANUP: [AtomicPtr<libc::c_char>; 1 + TEMP_FILES] =
+    [const { AtomicPtr::new(std::ptr::null_mut()) }; 1 + TEMP_FILES];
+
+/// What a registered path is.
 #[derive(Clone, Copy, Debug)]
 pub enum Cleanup {
-    /// The temporary file of an `--in-place` rewrite.
-    TempFile = 0,
-    /// The `--pid-file`.
-    PidFile = 1,
+    /// The temporary file of an `--in-place` rewrite; up to [`TEMP_FILES`] at once.
+    TempFile,
+    /// The `--pid-file`; one.
+    PidFile,
+}
+
+/// A path that a forced exit removes until this is dropped. Normal ends remove their files
+/// themselves.
+#[derive(Debug)]
+pub struct Registered(Option<usize>);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        if let Some(slot) = self.0 {
+            // The path stays leaked: the signal thread may be reading it right now.
+            CLEANUP[slot].store(std::ptr::null_mut(), Ordering::SeqCst);
+        }
+    }
 }
 
 /// Whether SIGTERM or SIGINT (or SIGHUP under [`hangup_stops`]) has arrived.
@@ -50,6 +77,12 @@ pub fn stop_signal() -> Option<i32> {
         0 => None,
         signal => Some(signal),
     }
+}
+
+/// The exit status of a run that a stop signal cut short: 128 + the signal (SIGTERM if none
+/// was recorded), as a shell reports a command killed by it.
+pub fn interrupted_status() -> u8 {
+    u8::try_from(128 + stop_signal().unwrap_or(libc::SIGTERM)).unwrap_or(u8::MAX)
 }
 
 /// The name of a stop signal, for messages.
@@ -82,32 +115,66 @@ pub fn ignore_hangup() {
     }
 }
 
-/// Registers `path` to be removed if a second signal forces an exit (`None` clears the slot).
-/// Normal ends remove their files themselves.
-pub fn remove_on_forced_exit(slot: Cleanup, path: Option<&std::path::Path>) {
+/// Registers `path` to be removed if a second signal forces an exit, until the returned
+/// value is dropped. A path that cannot be registered (a NUL in it, more than [`TEMP_FILES`]
+/// temporary files at once) is left where it is by a forced exit.
+pub fn remove_on_forced_exit(kind: Cleanup, path: &std::path::Path) -> Registered {
     use std::os::unix::ffi::OsStrExt;
-    let ptr = match path.and_then(|p| std::ffi::CString::new(p.as_os_str().as_bytes()).ok()) {
-        // Leaked: the handler may still be reading the previous one; a few bytes per file.
-        Some(c) => c.into_raw(),
-        None => std::ptr::null_mut(),
+    let Ok(path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return Registered(None);
     };
-    CLEANUP[slot as usize].store(ptr, Ordering::SeqCst);
+    // Leaked: the signal thread may read it until the process ends; a few bytes per file.
+    let path = path.into_raw();
+    let slots = match kind {
+        Cleanup::PidFile => 0..1,
+        Cleanup::TempFile => 1..CLEANUP.len(),
+    };
+    let null = std::ptr::null_mut();
+    let taken = slots.into_iter().find(|&slot| {
+        CLEANUP[slot]
+            .compare_exchange(null, path, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    });
+    Registered(taken)
 }
 
-extern "C" fn on_signal(signal: libc::c_int) {
-    // Only atomic operations, unlink and _exit: async-signal-safe.
-    let stops = match signal {
-        libc::SIGHUP => HUP_STOPS.load(Ordering::Relaxed),
-        // The watchdog's wake-up call: interrupting the blocked read was the point.
-        libc::SIGUSR1 => return,
-        _ => true,
-    };
-    if !stops {
+/// A descriptor that becomes readable once a stop has been asked for, for reads to wait on
+/// beside their input; `None` without [`install`] (a library user, `check`).
+pub fn wake_fd() -> Option<std::os::fd::RawFd> {
+    match WAKE.load(Ordering::Relaxed) {
+        -1 => None,
+        fd => Some(fd),
+    }
+}
+
+/// Installs the handlers (signal-hook's) and the thread that acts on the signals. Called once
+/// by the binary; a library user keeps its own.
+pub fn install() -> io::Result<()> {
+    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP])?;
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let [wake_read, wake_write] = fds;
+    WAKE.store(wake_read, Ordering::Relaxed);
+    std::thread::Builder::new()
+        .name("logscrub-signals".to_string())
+        .spawn(move || {
+            for signal in signals.forever() {
+                on_signal(signal, wake_write);
+            }
+        })?;
+    Ok(())
+}
+
+fn on_signal(signal: libc::c_int, wake_write: libc::c_int) {
+    if signal == SIGHUP && !HUP_STOPS.load(Ordering::Relaxed) {
         REOPEN.store(true, Ordering::Relaxed);
         return;
     }
     let _ = SIGNAL.compare_exchange(0, signal, Ordering::Relaxed, Ordering::Relaxed);
-    if STOP.swap(true, Ordering::Relaxed) {
+    if STOP.swap(true, Ordering::SeqCst) {
         // A second stop signal (Ctrl-C twice) ends the process at once.
         for slot in &CLEANUP {
             let path = slot.load(Ordering::SeqCst);
@@ -116,61 +183,11 @@ extern "C" fn on_signal(signal: libc::c_int) {
                 unsafe { libc::unlink(path) };
             }
         }
-        // SAFETY: _exit is async-signal-safe and ends the process without unwinding.
+        // SAFETY: _exit ends the process without unwinding or running destructors, which
+        // is the point: the work in flight is abandoned.
         unsafe { libc::_exit(128 + signal) }
     }
-}
-
-/// Installs the handlers. Called once by the binary; a library user keeps its own.
-///
-/// A signal that lands just before the reader enters `read` interrupts nothing, and the reader
-/// would then wait for input that may never come. So a watchdog thread (which never receives
-/// these signals itself) sends SIGUSR1, a no-op wake-up, to the process every 50 ms once a stop
-/// was asked for, until the process has exited.
-pub fn install() {
-    block_in_this_thread();
-    std::thread::spawn(|| loop {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        if stop_requested() {
-            // SAFETY: kill and getpid have no memory-safety preconditions.
-            unsafe { libc::kill(libc::getpid(), libc::SIGUSR1) };
-        }
-    });
-    unblock_in_this_thread();
-    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
-        // SAFETY: the handler only performs atomic operations, unlink and _exit, which are
-        // async-signal-safe; the sigaction struct is fully initialised (zeroed, then the
-        // handler and an empty mask).
-        unsafe {
-            let mut action: libc::sigaction = std::mem::zeroed();
-            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
-            libc::sigemptyset(&mut action.sa_mask);
-            action.sa_flags = 0;
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
-    }
-}
-
-/// Blocks the handled signals in the calling thread (and the threads it spawns afterwards), so
-/// that they are delivered to the one thread that reads and can be woken from its `read`.
-pub fn block_in_this_thread() {
-    set_mask(libc::SIG_BLOCK);
-}
-
-/// Lets the handled signals reach the calling thread again.
-pub fn unblock_in_this_thread() {
-    set_mask(libc::SIG_UNBLOCK);
-}
-
-fn set_mask(how: libc::c_int) {
-    // SAFETY: the signal set is initialised by sigemptyset before use; pthread_sigmask only
-    // changes the calling thread's mask.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP, libc::SIGUSR1] {
-            libc::sigaddset(&mut set, signal);
-        }
-        libc::pthread_sigmask(how, &set, std::ptr::null_mut());
-    }
+    // Never drained: every reader waiting now or later sees it.
+    // SAFETY: one valid byte from a live buffer.
+    unsafe { libc::write(wake_write, b"x".as_ptr().cast(), 1) };
 }

@@ -1,4 +1,9 @@
-//! Counters of what a run did, merged across inputs (and, later, workers).
+//! Counters of what a run did, merged across inputs and workers, and their rendering for
+//! `--stats` and `--stats-json` ([`write_text`], [`write_json`]).
+
+mod report;
+
+pub use report::{write_json, write_text};
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
