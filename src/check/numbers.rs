@@ -88,11 +88,11 @@ fn phone_run(run: &[u8]) -> bool {
         .collect();
     // A `+` inside a run is a space (W3C, form encoding), not a new number.
     let intl = run.starts_with(b"+") || run.starts_with(b"(+");
-    // After a country code an area code may have one digit (`+33 1 …`); otherwise only the
-    // first group may be that short.
+    // After a country code an area code may have one digit (`+33 1 …`); otherwise every
+    // group has two or more.
     let later_groups_ok = groups
         .iter()
-        .skip(if intl { 2 } else { 1 })
+        .skip(if intl { 2 } else { 0 })
         .all(|g| g.len() >= 2);
     if !later_groups_ok {
         return false;

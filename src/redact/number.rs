@@ -210,9 +210,9 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
             && (i == 0 || !joined(i - 1))
             && (!after_slash || matches!(b, b'+' | b'(' | b'0'));
-        // An escaped space starts a word (`to%200151234567`).
-        if b == b'%' && s.get(i + 1..i + 3) == Some(b"20") {
-            if let Some(r) = find_at(s, i + 3) {
+        // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
+        if b == b'%' {
+            if let Some(r) = escaped_separator_len(&s[i..]).and_then(|n| find_at(s, i + n)) {
                 return Some(r);
             }
         }
@@ -230,6 +230,19 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// The length of the percent-escape at the start of `s` (`%20`, or `%2520` escaped twice) if it
+/// stands for a byte that parts words: not a letter, digit, joiner (`.`, `-`, `_`) or `%`.
+fn escaped_separator_len(s: &[u8]) -> Option<usize> {
+    let hex = |k: usize| s.get(k).and_then(|&b| char::from(b).to_digit(16));
+    let byte = |k: usize| Some(hex(k)? << 4 | hex(k + 1)?);
+    let (value, len) = match byte(1)? {
+        0x25 => (byte(3)?, 5),
+        v => (v, 3),
+    };
+    let b = u8::try_from(value).ok()?;
+    (!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'%'))).then_some(len)
 }
 
 /// A phone, card, IBAN or UUID starting at `s[i]` whatever stands before it: the text after a
@@ -447,6 +460,8 @@ mod tests {
             ("call 0171234567x", None),
             ("x +38040%2024%20567 y", Some("+38040%2024%20567")),
             ("@%20015095516-", Some("015095516")),
+            ("%25400808000080 x", Some("0808000080")),
+            ("%2E0808000080 x", None),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);
