@@ -90,9 +90,12 @@ pub fn email(text: &[u8]) -> bool {
             return false;
         }
         let tld = text_of(domain.rsplit(|&b| b == b'.').next().unwrap_or(b""));
+        // Top-level domains are letters; a hyphen only in their ASCII form (`xn--p1ai`).
         let tld_ok = tld.chars().count() >= 2
-            && tld.chars().all(|c| c.is_alphabetic() || c == '-')
-            && tld.chars().any(char::is_alphabetic);
+            && (tld.chars().all(char::is_alphabetic)
+                || (tld.starts_with("xn--")
+                    && tld.len() > 4
+                    && tld.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')));
         // `@2x.png`, `@1.5x.jpg`, `@2x-1024x512.jpg`.
         let digits = domain
             .iter()
@@ -444,6 +447,7 @@ mod tests {
         }
         for e in [
             "logo@2x.png",
+            "4@8.t-z",
             "banner@1.5x.jpg",
             "hero@2x-1024x512.jpg",
             "jquery@3.7.1",

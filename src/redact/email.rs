@@ -83,7 +83,11 @@ pub fn email_around(
     }
     let last_dot = memchr::memrchr(b'.', domain)?;
     let tld = &domain[last_dot + 1..];
-    if tld.len() < 2 || !tld.iter().all(|&b| b.is_ascii_alphabetic() || is_intl(b)) {
+    // Letters, or an internationalised top-level domain in its ASCII form (`xn--p1ai`).
+    let punycode = tld.len() > 4
+        && tld.starts_with(b"xn--")
+        && tld.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-');
+    if tld.len() < 2 || !(punycode || tld.iter().all(|&b| b.is_ascii_alphabetic() || is_intl(b))) {
         return None;
     }
     if is_resolution_suffix(domain) {
@@ -152,6 +156,8 @@ mod tests {
     fn finds_addresses() {
         let cases: &[(&str, Option<&str>)] = &[
             ("john@example.com", Some("john@example.com")),
+            ("ivan@mail.xn--p1ai y", Some("ivan@mail.xn--p1ai")),
+            ("4@8.t-z", None),
             (
                 "mailto:john.doe+x@mail.example.co.uk)",
                 Some("john.doe+x@mail.example.co.uk"),

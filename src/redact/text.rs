@@ -25,6 +25,9 @@ pub(crate) enum Scan {
     /// the values of `name=value` pairs (cookies, captured headers, `k=v&k=v` queries without
     /// their `?`) and `DOMAIN\user` logons. Numbers and `-` stay.
     FailSafe,
+    /// The name of a query parameter: [`Scan::Text`], where a product name with a version
+    /// (`Foo/1.2.3.4`) cannot stand, since the `?` or `&` before it opens a URL's query.
+    QueryName,
 }
 
 impl Scan {
@@ -290,8 +293,9 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool
         (if letters { n } else { 0 }, prev)
     };
     let (product, prev) = word(b"/");
-    let after_product =
-        product > 0 && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t');
+    let after_product = product > 0
+        && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t')
+        && !(mode == Scan::QueryName && product + 1 == start);
     let v = before.last().is_some_and(|&b| b == b'v' || b == b'V')
         && before
             .len()
@@ -381,8 +385,10 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
     let copied = copied.max(p.saturating_sub(16));
     let start = s[copied..p]
         .iter()
-        .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'))
+        .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.'))
         .map_or(copied, |k| copied + k + 1);
+    // A NetBIOS name, or a DNS domain's (`CORP.LOCAL\jdoe`); not the dot before it.
+    let start = start + s[start..p].iter().take_while(|&&b| b == b'.').count();
     let domain = &s[start..p];
     // `REDACTED\x`: an earlier pass's placeholder, not a domain.
     if domain.len() < 2
@@ -591,7 +597,7 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
         let item = &q[start..end];
         match memchr::memchr(b'=', item) {
             Some(eq) => {
-                scrub_text(cx, &item[..eq], Scan::Text, out);
+                scrub_text(cx, &item[..eq], Scan::QueryName, out);
                 out.push(b'=');
                 if is_blank_value(&item[eq + 1..]) {
                     out.extend_from_slice(&item[eq + 1..]);
@@ -768,6 +774,8 @@ mod tests {
             ("9:066226666 x", "9:REDACTED x"),
             ("#/::9+2242+29 4229 x", "#/::REDACTED x"),
             ("o0.0.0.7=abc x", "o0.0.0.0=REDACTED x"),
+            ("at CORP.LOCAL\\jdoe x", "at REDACTED x"),
+            ("x?z7./6.0.7.9=1 y", "x?z7./6.0.7.0=REDACTED y"),
             ("#x(]=@)\0) y", "#x(]=REDACTED)) y"),
             ("at ll=89.8444 x", "at ll=REDACTED x"),
             ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
