@@ -223,10 +223,13 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         if let Some(end) = candidate_at(s, i) {
             return Some(i..end);
         }
-        // Skip the rest of this word: a candidate only starts at a word's start.
+        // Skip the rest of this word: a candidate only starts at a word's start. After a `+`
+        // or `(` that starts none, the digits may (`+6281626816681626`: a card, not a phone).
         i += 1;
-        while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'-') {
-            i += 1;
+        if !matches!(b, b'+' | b'(') {
+            while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'-') {
+                i += 1;
+            }
         }
     }
     None
@@ -462,6 +465,7 @@ mod tests {
             ("@%20015095516-", Some("015095516")),
             ("%25400808000080 x", Some("0808000080")),
             ("%2E0808000080 x", None),
+            ("+628162681668162661++1", Some("628162681668162661")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);
