@@ -356,7 +356,16 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
     }
     while end > 0 {
         let candidate = &rest[..end];
-        if is_phone(candidate) || is_card(candidate) {
+        // Not cut off before `.` and a digit: the digits go on as a decimal or a dotted address
+        // (`23:07:02 192.168.16.1` holds no `02 192.168.16`).
+        let cut = rest.get(end) == Some(&b'.') && rest.get(end + 1).is_some_and(u8::is_ascii_digit);
+        // Dots part a number's groups only where nothing else does (`030.1234567`); beside
+        // spaces they are an address's (`23:07:02 192.168.16.11`).
+        let mixed = candidate.contains(&b'.')
+            && candidate
+                .iter()
+                .any(|&b| !b.is_ascii_digit() && !matches!(b, b'.' | b'+'));
+        if !cut && !mixed && (is_phone(candidate) || is_card(candidate)) {
             return Some(to_raw(end));
         }
         // Text before a number often runs into it (`tel 030 1234567 ext`, `+49301234567++1`):
@@ -466,6 +475,9 @@ mod tests {
             ("%25400808000080 x", Some("0808000080")),
             ("%2E0808000080 x", None),
             ("+628162681668162661++1", Some("628162681668162661")),
+            ("23:07:02 192.168.16.1 POST", None),
+            ("23:07:02 192.168.16.11 POST", None),
+            ("call 030.1234567 x", Some("030.1234567")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);
