@@ -358,19 +358,22 @@ fn rewrite_one(cfg: &Config, path: &Path, options: &Options, batch: Batch) -> Ou
     }
 }
 
-/// Parses `7d`, `12h`, `30m`, `90s` or `2w`.
+/// Parses `7d`, `12h`, `30m`, `90s` or `2w`: a number of seconds, minutes, hours, days or
+/// weeks. `None` for anything else and for durations past `u64` seconds.
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().ok()?;
+    use nom::character::complete::{one_of, u64 as number};
+    use nom::combinator::all_consuming;
+    use nom::Parser;
+
+    let (_, (n, unit)) = all_consuming((number::<&str, ()>, one_of("smhdw")))
+        .parse(text.trim())
+        .ok()?;
     let seconds = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        _ => return None,
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => 7 * 86_400,
     };
     Some(Duration::from_secs(n.checked_mul(seconds)?))
 }
@@ -391,6 +394,12 @@ mod tests {
             ("d", None),
             ("7x", None),
             ("-1d", None),
+            ("+7d", None),
+            ("7 d", None),
+            ("7dd", None),
+            (" 7d ", Some(7 * 86_400)),
+            ("300000000000000d", None),
+            ("99999999999999999999s", None),
         ];
         for (text, want) in cases {
             assert_eq!(parse_duration(text).map(|d| d.as_secs()), want, "{text}");
