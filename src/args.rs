@@ -9,11 +9,11 @@ use clap::CommandFactory;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use logscrub::config::CustomFormat;
-use logscrub::format::Role;
 use logscrub::pipeline::follow::FollowOptions;
 use logscrub::pipeline::in_place::Batch;
 use logscrub::pipeline::output::OnFull;
 use logscrub::pipeline::{Input, Options, Target};
+use logscrub::Role;
 use logscrub::{
     AgentPolicy, Config, ConfigBuilder, Format, HashFormat, IpPolicy, ReferrerPolicy,
     RequestPolicy, Rotation, UserPolicy,

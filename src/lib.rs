@@ -16,14 +16,17 @@
 pub mod check;
 pub mod config;
 pub mod error;
+#[cfg(feature = "fuzz")]
 pub mod format;
+#[cfg(not(feature = "fuzz"))]
+mod format;
 pub mod key;
 pub(crate) mod lines;
 pub mod pipeline;
-pub mod redact;
-pub mod scrub;
+pub(crate) mod redact;
+pub(crate) mod scrub;
 pub mod stats;
-pub mod vocab;
+pub(crate) mod vocab;
 
 pub use config::{
     AgentPolicy, Config, ConfigBuilder, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy,
@@ -34,3 +37,4 @@ pub use format::Format;
 pub use key::Key;
 pub use scrub::Scrubber;
 pub use stats::Stats;
+pub use vocab::Role;
