@@ -9,7 +9,7 @@ use crate::format::{clf, json, Field, Format, Role};
 use crate::lines;
 use crate::redact::memo::Memo;
 use crate::redact::text::Scan;
-use crate::redact::{host, text, url, user, Ctx, PLACEHOLDER};
+use crate::redact::{host, text, url, user, Ctx, Redaction, PLACEHOLDER};
 use crate::stats::Stats;
 
 /// Scrubs lines under one [`Config`]. Keep one per thread: it owns reusable scratch space and
@@ -242,7 +242,7 @@ fn passes_unchanged(role: Role, value: &[u8]) -> bool {
 fn write_escaped(cx: &mut Ctx, role: Role, raw: &[u8], scratch: &mut Scratch, out: &mut Vec<u8>) {
     if !json::decode(raw, &mut scratch.decoded) {
         // Not decodable, so not knowable: nothing of it may pass.
-        cx.stats.request_values += 1;
+        cx.count(Redaction::Value);
         return out.extend_from_slice(PLACEHOLDER);
     }
     scratch.redacted.clear();
@@ -352,14 +352,14 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {
             if crate::redact::personal::coarsen_coordinates(value, out) {
-                cx.stats.request_values += 1;
+                cx.count(Redaction::Value);
             }
         }
         Role::Secret => {
             if value.is_empty() || value == b"-" {
                 out.extend_from_slice(value);
             } else {
-                cx.stats.request_values += 1;
+                cx.count(Redaction::Value);
                 out.extend_from_slice(PLACEHOLDER);
             }
         }

@@ -6,7 +6,7 @@
 
 use super::ip::{self, HostAddr};
 use super::text::Scan;
-use super::{text, Ctx};
+use super::{text, Ctx, Redaction};
 use crate::config::IpPolicy;
 
 /// Writes the client field under the IP policy.
@@ -48,7 +48,7 @@ fn write_host_name(cx: &mut Ctx, name: &[u8], out: &mut Vec<u8>) {
         IpPolicy::Drop => out.push(b'-'),
         _ => write_provider(name, out),
     }
-    cx.stats.ips += 1;
+    cx.count(Redaction::Ip);
 }
 
 /// The `:` before a port of one to five digits at the end of `field`.

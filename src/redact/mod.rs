@@ -23,6 +23,21 @@ use self::pseudonym::{Date, HashOutput, LineKeys, Pseudonymizer};
 /// its format), and easy to grep for.
 pub const PLACEHOLDER: &[u8] = b"REDACTED";
 
+/// What a redaction replaced, for the counters of `--stats`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Redaction {
+    /// An IP address rewritten.
+    Ip,
+    /// An e-mail address replaced.
+    Email,
+    /// A referrer shortened or dropped.
+    Referrer,
+    /// A request value, path token, credential or number replaced.
+    Value,
+    /// A user dropped or pseudonymized.
+    User,
+}
+
 /// What every redactor needs: the policy, the counters, and scratch space reused across lines.
 pub(crate) struct Ctx<'c> {
     pub cfg: &'c Config,
@@ -60,6 +75,19 @@ impl<'c> Ctx<'c> {
         }
     }
 
+    /// Counts one redaction of `kind`: the one place the redactors touch the counters.
+    #[inline]
+    pub fn count(&mut self, kind: Redaction) {
+        let counter = match kind {
+            Redaction::Ip => &mut self.stats.ips,
+            Redaction::Email => &mut self.stats.emails,
+            Redaction::Referrer => &mut self.stats.referrers,
+            Redaction::Value => &mut self.stats.request_values,
+            Redaction::User => &mut self.stats.users,
+        };
+        *counter += 1;
+    }
+
     /// Prepares for a line dated by its own timestamp, selecting the pseudonym keys of its
     /// period.
     /// `date` is only called when key rotation needs it.
@@ -82,7 +110,7 @@ impl<'c> Ctx<'c> {
             // The operator's own networks (`--skip-private`, `--keep-networks`).
             return ip::write_addr(addr, out);
         }
-        self.stats.ips += 1;
+        self.count(Redaction::Ip);
         let pseudo = self.pseudo.as_mut().filter(|_| self.keyed);
         match (self.cfg.ip(), pseudo) {
             (IpPolicy::Hash, Some(p)) => match p.hash(addr, self.cfg.hash_format()) {

@@ -1,7 +1,7 @@
 //! Free text: IP addresses and e-mail addresses anywhere in a field, and, in the fail-safe mode
 //! used for lines that did not parse, every URL query value.
 
-use super::{email, ip, number, secret, Ctx, PLACEHOLDER};
+use super::{email, ip, number, secret, Ctx, Redaction, PLACEHOLDER};
 use crate::config::IpPolicy;
 use crate::vocab::may_hold_personal;
 use crate::vocab::names::{name_kind, NameKind};
@@ -91,7 +91,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         if let Some(r) = whole.cloned().filter(|r| r.start <= p) {
             out.extend_from_slice(&s[copied..r.start]);
             out.extend_from_slice(PLACEHOLDER);
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
             copied = r.end;
             pos = r.end.max(r.start + 1);
             continue;
@@ -107,12 +107,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             // `scheme://user:password@host` first: the password would read as an address's
             // local part and leave the user name behind.
             b'@' if userinfo_before(s, p).is_some() => userinfo_before(s, p).map(|start| {
-                cx.stats.request_values += 1;
+                cx.count(Redaction::Value);
                 userinfo_span(s, p, start, copied)
             }),
             b'@' => match email::email_around(s, p, 1, copied, joined(copied, out)) {
                 Some((start, end)) => {
-                    cx.stats.emails += 1;
+                    cx.count(Redaction::Email);
                     let start = if cx.plus_is_space {
                         // `Crawler;+mail+ops@example.net`: the words before are not its part.
                         memchr::memrchr(b'+', &s[start..p]).map_or(start, |k| start + k + 1)
@@ -122,14 +122,14 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                     Some((start, end, Replacement::Placeholder))
                 }
                 None => userinfo_before(s, p).map(|start| {
-                    cx.stats.request_values += 1;
+                    cx.count(Redaction::Value);
                     userinfo_span(s, p, start, copied)
                 }),
             },
             b'%' => encoded_at(s, p).and_then(|sep_len| {
                 email::email_around(s, p, sep_len, copied, joined(copied, out)).map(
                     |(start, end)| {
-                        cx.stats.emails += 1;
+                        cx.count(Redaction::Email);
                         (start, end, Replacement::Placeholder)
                     },
                 )
@@ -165,7 +165,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 Replacement::Placeholder => {
                     out.extend_from_slice(PLACEHOLDER);
                     if s[p] == b'=' || s[p] == b'\\' {
-                        cx.stats.request_values += 1;
+                        cx.count(Redaction::Value);
                     }
                 }
                 Replacement::Nothing => {}
@@ -529,11 +529,11 @@ pub(crate) fn scrub_written_line(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
         if let Some(start) = userinfo {
             let end = userinfo_end(out, p);
             out.drain(line + start..end);
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
             from = line + start;
         } else if let Some((start, end)) = email::email_around(written, at, sep_len, 0, false) {
             out.splice(line + start..line + end, PLACEHOLDER.iter().copied());
-            cx.stats.emails += 1;
+            cx.count(Redaction::Email);
             from = line + start;
         } else {
             from = p + 1;
@@ -603,12 +603,12 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
                     out.extend_from_slice(&item[eq + 1..]);
                 } else {
                     write_placeholder_for(&item[eq + 1..], out);
-                    cx.stats.request_values += 1;
+                    cx.count(Redaction::Value);
                 }
             }
             None if !is_blank_value(item) => {
                 write_placeholder_for(item, out);
-                cx.stats.request_values += 1;
+                cx.count(Redaction::Value);
             }
             None => out.extend_from_slice(item),
         }

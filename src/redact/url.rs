@@ -10,7 +10,7 @@ use super::personal::{
     coarsen_coordinates, looks_personal, may_contain_personal, name_kind, NameKind,
 };
 use super::text::Scan;
-use super::{host, secret, text, Ctx, PLACEHOLDER};
+use super::{host, secret, text, Ctx, Redaction, PLACEHOLDER};
 use crate::config::{ReferrerPolicy, RequestPolicy};
 
 /// How much of a URL survives.
@@ -64,7 +64,7 @@ pub(crate) fn redact_query(cx: &mut Ctx, query: &[u8], out: &mut Vec<u8>) {
             redact_params(cx, params, out);
         }
         RequestPolicy::Strip => {
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
             if mark.is_empty() {
                 out.push(b'-');
             }
@@ -88,7 +88,7 @@ pub(crate) fn redact_referrer(cx: &mut Ctx, referrer: &[u8], out: &mut Vec<u8>) 
         ReferrerPolicy::Keep => text::scrub_text(cx, referrer, Scan::Text, out),
     }
     if out[start..] != *referrer {
-        cx.stats.referrers += 1;
+        cx.count(Redaction::Referrer);
     }
 }
 
@@ -131,7 +131,7 @@ pub(crate) fn scrub_url(cx: &mut Ctx, url: &[u8], mode: UrlMode, out: &mut Vec<u
             // Userinfo (`user:password@`) is a credential; it never survives.
             let hostport = match memchr::memrchr(b'@', auth) {
                 Some(at) => {
-                    cx.stats.request_values += 1;
+                    cx.count(Redaction::Value);
                     &auth[at + 1..]
                 }
                 None => auth,
@@ -162,7 +162,7 @@ pub(crate) fn scrub_url(cx: &mut Ctx, url: &[u8], mode: UrlMode, out: &mut Vec<u
     }
     if mode == UrlMode::Strip {
         if tail.len() > 1 {
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
         }
         return;
     }
@@ -230,7 +230,7 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
         };
         if after_keyword && is_link_token(name) {
             out.extend_from_slice(PLACEHOLDER);
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
         } else {
             write_value(cx, name, false, out);
         }
@@ -255,12 +255,12 @@ fn write_value(cx: &mut Ctx, raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>)
     if has_coordinates(raw) {
         // `/maps/@48.137154,11.576124,15z`, `geo:48.2082,16.3738`: coarsened where they stand.
         coarsen_coordinates(raw, out);
-        cx.stats.request_values += 1;
+        cx.count(Redaction::Value);
     } else if is_file_name(raw) {
         text::scrub_text(cx, raw, Scan::FileName, out);
     } else if personal(cx, raw, plus_is_space) {
         out.extend_from_slice(PLACEHOLDER);
-        cx.stats.request_values += 1;
+        cx.count(Redaction::Value);
     } else {
         out.extend_from_slice(raw);
     }
@@ -406,7 +406,7 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
     let name_is_personal = personal(cx, name, true);
     if name_is_personal {
         out.extend_from_slice(PLACEHOLDER);
-        cx.stats.request_values += 1;
+        cx.count(Redaction::Value);
     } else {
         out.extend_from_slice(name);
     }
@@ -422,11 +422,11 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
     match kind {
         NameKind::Sensitive => {
             out.extend_from_slice(PLACEHOLDER);
-            cx.stats.request_values += 1;
+            cx.count(Redaction::Value);
         }
         NameKind::Geo => {
             if coarsen_coordinates(value, out) {
-                cx.stats.request_values += 1;
+                cx.count(Redaction::Value);
             }
         }
         NameKind::Version => text::scrub_text(cx, value, Scan::Version, out),
@@ -459,7 +459,7 @@ fn redact_encoded_url(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
     };
     if personal(cx, url, true) {
         out.extend_from_slice(PLACEHOLDER);
-        cx.stats.request_values += 1;
+        cx.count(Redaction::Value);
     } else {
         text::scrub_text(cx, url, Scan::Text, out);
     }
@@ -486,7 +486,7 @@ fn redact_encoded_url(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
                     || personal(cx, inner, true)
                 {
                     out.extend_from_slice(PLACEHOLDER);
-                    cx.stats.request_values += 1;
+                    cx.count(Redaction::Value);
                 } else {
                     out.extend_from_slice(inner);
                 }

@@ -1,6 +1,6 @@
 //! The authenticated user (`%u`, `cs-username`).
 
-use super::{text, Ctx};
+use super::{text, Ctx, Redaction};
 use crate::config::UserPolicy;
 
 /// Writes the user field under the policy. `-` and an empty value (no user) are kept as they
@@ -13,12 +13,12 @@ pub(crate) fn redact_user(cx: &mut Ctx, user: &[u8], out: &mut Vec<u8>) {
     match cx.cfg.user() {
         UserPolicy::Drop => {
             out.push(b'-');
-            cx.stats.users += 1;
+            cx.count(Redaction::User);
         }
         UserPolicy::Keep => text::scrub_text(cx, user, text::Scan::Text, out),
         UserPolicy::Hash => {
             cx.write_user_token(user, out);
-            cx.stats.users += 1;
+            cx.count(Redaction::User);
         }
     }
 }
