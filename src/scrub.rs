@@ -80,6 +80,7 @@ impl<'c> Scrubber<'c> {
         self.scrub_body(body, out);
         // The audit reads the line as written, across fields and rewrites.
         text::scrub_written_line(&mut self.cx, out, start);
+        self.cx.end_line();
         out.extend_from_slice(terminator);
         self.cx.stats.lines_out += 1;
     }
@@ -530,6 +531,43 @@ mod tests {
 
     /// Remembered values change nothing: a warm scrubber writes and counts what a fresh one
     /// does, under policies that pseudonymize and rotate keys too.
+    #[test]
+    fn every_line_is_counted_once_for_its_keys() {
+        let cfg = |format| {
+            Config::builder()
+                .format(format)
+                .ip(IpPolicy::Hash)
+                .rotation(crate::config::Rotation::Daily)
+                .build()
+                .unwrap()
+        };
+        // Lines read more than once (as the format, then fail-safe as common, then as the
+        // format again) count once: 31 February is no day.
+        let feb31 = "10.1.2.3 - - [31/Feb/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 5\n";
+        let cases: &[(Format, &str, u64)] = &[
+            (Format::Json, feb31, 1),
+            (Format::W3c, feb31, 1),
+            (Format::Auto, feb31, 1),
+            (Format::Auto, "garbage 10.1.2.3 line\n", 1),
+            (
+                Format::Json,
+                "10.1.2.3 - - [10/Oct/2023:13:55:36 +0200] \"GET / HTTP/1.1\" 200 5\n",
+                0,
+            ),
+            (Format::Json, "a\nb\n", 2),
+        ];
+        for &(format, input, unkeyed) in cases {
+            let cfg = cfg(format);
+            let mut scrubber = Scrubber::new(&cfg);
+            scrubber.scrub(input.as_bytes(), &mut Vec::new());
+            assert_eq!(
+                scrubber.stats().unkeyed_lines,
+                unkeyed,
+                "{format:?} {input}"
+            );
+        }
+    }
+
     #[test]
     fn remembered_values_change_nothing() {
         let input = [

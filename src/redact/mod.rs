@@ -57,6 +57,8 @@ pub(crate) struct Ctx<'c> {
     /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
     /// has no usable timestamp, or its period's key could not be had).
     keyed: bool,
+    /// The keys of the line being scrubbed, counted when it ends.
+    line_keys: Option<LineKeys>,
 }
 
 impl<'c> Ctx<'c> {
@@ -72,6 +74,7 @@ impl<'c> Ctx<'c> {
                 .key_source()
                 .map(|source| Pseudonymizer::new(source, cfg.rotation())),
             keyed: true,
+            line_keys: None,
         }
     }
 
@@ -91,15 +94,22 @@ impl<'c> Ctx<'c> {
     /// Prepares for a line dated by its own timestamp, selecting the pseudonym keys of its
     /// period.
     /// `date` is only called when key rotation needs it.
+    /// A line may be begun more than once (read as its format, then fail-safe); the keys of the
+    /// last reading count, once, at [`Ctx::end_line`].
     pub fn begin_line(&mut self, date: impl FnOnce() -> Option<Date>) {
         if let Some(pseudo) = &mut self.pseudo {
             let keys = pseudo.begin_line(date, &mut self.stats);
             self.keyed = keys == LineKeys::Keyed;
-            match keys {
-                LineKeys::Keyed => {}
-                LineKeys::Undated => self.stats.unkeyed_lines += 1,
-                LineKeys::Failed => self.stats.key_failed_lines += 1,
-            }
+            self.line_keys = Some(keys);
+        }
+    }
+
+    /// Counts the line begun last as unkeyed or as failed, if it was.
+    pub fn end_line(&mut self) {
+        match self.line_keys.take() {
+            Some(LineKeys::Undated) => self.stats.unkeyed_lines += 1,
+            Some(LineKeys::Failed) => self.stats.key_failed_lines += 1,
+            Some(LineKeys::Keyed) | None => {}
         }
     }
 
