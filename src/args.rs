@@ -185,7 +185,10 @@ pub fn inputs(files: &[PathBuf]) -> Vec<Input> {
 /// stderr, only when stderr is a terminal and every input is a file (the size of a pipe is
 /// unknown), and never under `--follow` (a followed file has no end to show progress towards).
 pub fn options(args: &RunArgs, inputs: &[Input]) -> (Options, Option<ProgressBar>) {
-    let mut options = Options::default();
+    let mut options = Options {
+        max_line: args.max_line_length,
+        ..Options::default()
+    };
     if let Some(threads) = args.threads {
         options.threads = threads as usize;
     }

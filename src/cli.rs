@@ -129,6 +129,8 @@ pub struct ScrubOnly {
     pub on_full: Option<String>,
     #[arg(long, hide = true, value_name = "N")]
     pub threads: Option<String>,
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub max_line_length: Option<String>,
     #[arg(long, hide = true)]
     pub stats: bool,
     #[arg(long, hide = true)]
@@ -154,6 +156,7 @@ impl ScrubOnly {
             (self.state.is_some(), "--state"),
             (self.on_full.is_some(), "--on-full"),
             (self.threads.is_some(), "--threads"),
+            (self.max_line_length.is_some(), "--max-line-length"),
             (self.stats, "--stats"),
             (self.stats_json, "--stats-json"),
             (self.key_file.is_some(), "--key-file"),
@@ -253,6 +256,13 @@ pub struct RunArgs {
     /// are rewritten at once. Every count gives the same output.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
+
+    /// Longest line kept whole, in bytes (suffixes K, M, G); a longer line is written as one
+    /// line `REDACTED`, which holds nothing of it (a line cut short could hold half an
+    /// address), and counted in --stats. Bounds memory against runaway input. Not applied
+    /// under --follow.
+    #[arg(long, value_name = "BYTES", default_value = "256M", value_parser = parse_line_length)]
+    pub max_line_length: usize,
 
     /// Print a summary (lines, fail-safe lines, redactions, bytes, throughput) on stderr at the end.
     #[arg(long)]
@@ -486,6 +496,14 @@ fn format_alias(name: &str) -> Option<&'static str> {
         "httplog" => "haproxy",
         _ => return None,
     })
+}
+
+fn parse_line_length(text: &str) -> Result<usize, String> {
+    logscrub::pipeline::reader::parse_size(text)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            "expected a positive number of bytes, optionally with K, M or G (e.g. 64M)".to_string()
+        })
 }
 
 fn parse_age(text: &str) -> Result<std::time::Duration, String> {

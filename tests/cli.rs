@@ -292,6 +292,36 @@ fn a_ten_megabyte_line_is_scrubbed_whole() {
 }
 
 #[test]
+fn lines_over_max_line_length_become_one_placeholder_line_each() {
+    let mut data = b"10.1.2.3 - - [t] \"GET / HTTP/1.1\" 200 1\n".to_vec();
+    let long_at = data.len();
+    data.extend(std::iter::repeat_n(b'7', 3 << 20));
+    data.extend_from_slice(b" jane@example.com\r\nnext 10.1.2.4\n");
+    data.extend(std::iter::repeat_n(b'8', 2 << 20));
+    for threads in ["1", "2"] {
+        let out = run(
+            &["--threads", threads, "--max-line-length", "1M", "--stats-json"],
+            &data,
+        );
+        assert!(out.status.success());
+        let mut want = b"10.1.2.0 - - [t] \"GET / HTTP/1.1\" 200 1\n".to_vec();
+        want.extend_from_slice(b"REDACTED\r\nnext 10.1.2.0\nREDACTED");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&want),
+            "threads {threads}"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("\"overlong_lines\":2"), "{err}");
+    }
+    // Under the default cap the same lines are scrubbed whole.
+    let out = run(&["--threads", "1"], &data);
+    assert!(out.status.success());
+    assert!(out.stdout[long_at..].starts_with(b"7777"));
+    assert_eq!(line_count(&out.stdout), 4);
+}
+
+#[test]
 fn stats_report_counts_not_content() {
     let out = run(&["--stats", "fixtures/combined.log"], b"");
     assert!(out.status.success());

@@ -190,6 +190,9 @@ pub struct Options {
     pub chunk_size: usize,
     /// Where to report reading progress, if anywhere.
     pub progress: Option<Progress>,
+    /// Longest line kept, in bytes; a longer one is written as one
+    /// [`reader::OVERLONG_LINE`] (files and standard input; `--follow` reads whole lines).
+    pub max_line: usize,
 }
 
 impl Default for Options {
@@ -199,6 +202,7 @@ impl Default for Options {
             threads: thread::available_parallelism().map_or(1, |n| n.get()),
             chunk_size: CHUNK_SIZE,
             progress: None,
+            max_line: reader::MAX_LINE_DEFAULT,
         }
     }
 }
@@ -384,6 +388,15 @@ struct Reading {
     formats: Vec<(String, Format)>,
     /// See [`Summary::incomplete`].
     incomplete: Option<String>,
+    /// Lines longer than [`Options::max_line`].
+    overlong: u64,
+}
+
+/// How the reader cuts its input.
+#[derive(Clone, Copy)]
+struct Cuts {
+    chunk_size: usize,
+    max_line: usize,
 }
 
 /// Reads `source` into `feed`. With `every_chunk`, each chunk carries the layout in effect
@@ -391,7 +404,7 @@ struct Reading {
 fn read_source(
     cfg: &Config,
     source: Source,
-    chunk_size: usize,
+    cuts: Cuts,
     progress: Option<&Progress>,
     every_chunk: bool,
     feed: &mut dyn Feed,
@@ -402,7 +415,7 @@ fn read_source(
             read_inputs(
                 cfg,
                 &inputs,
-                chunk_size,
+                cuts,
                 progress,
                 every_chunk,
                 feed,
@@ -412,8 +425,9 @@ fn read_source(
         }
         // Stopping is a follower's normal end.
         Source::Follow(mut follower) => Reading {
-            formats: read_followed(cfg, &mut follower, chunk_size, feed),
+            formats: read_followed(cfg, &mut follower, cuts.chunk_size, feed),
             incomplete: None,
+            overlong: 0,
         },
     }
 }
@@ -421,7 +435,7 @@ fn read_source(
 fn read_inputs(
     cfg: &Config,
     inputs: &[Input],
-    chunk_size: usize,
+    cuts: Cuts,
     progress: Option<&Progress>,
     every_chunk: bool,
     feed: &mut dyn Feed,
@@ -439,7 +453,7 @@ fn read_inputs(
         }
         let mut layout: Option<Layout> = None;
         let mut chunks = match input.open_counted(progress) {
-            Ok(rdr) => ChunkReader::new(rdr, chunk_size),
+            Ok(rdr) => ChunkReader::new(rdr, cuts.chunk_size).max_line(cuts.max_line),
             Err(err) => {
                 if !feed.send(Item::Failed(err)) {
                     return;
@@ -474,6 +488,7 @@ fn read_inputs(
                 }
                 Ok(false) => {
                     spare = Some(buf);
+                    reading.overlong += chunks.overlong();
                     let piped_logger_end = *input == Input::Stdin && n + 1 == inputs.len();
                     if chunks.stopped() && !piped_logger_end {
                         reading.incomplete = Some(input.name());
@@ -483,6 +498,7 @@ fn read_inputs(
                 }
                 Err(source) => {
                     spare = Some(buf);
+                    reading.overlong += chunks.overlong();
                     let err = Error::Read {
                         name: input.name(),
                         source,
@@ -714,10 +730,14 @@ fn run_serial(
         keep: keep_capacity(options.chunk_size),
         error: None,
     };
+    let cuts = Cuts {
+        chunk_size: options.chunk_size,
+        max_line: options.max_line,
+    };
     let reading = read_source(
         cfg,
         source,
-        options.chunk_size,
+        cuts,
         options.progress.as_ref(),
         every_chunk,
         &mut inline,
@@ -728,6 +748,7 @@ fn run_serial(
     inline.writer.finish()?;
     let mut stats = inline.stats;
     stats.merge(&inline.scrubber.take_stats());
+    stats.overlong_lines += reading.overlong;
     Ok(Summary {
         stats,
         formats: reading.formats,
@@ -807,6 +828,7 @@ fn run_parallel(
         .chunk_size
         .min((MEMORY_BUDGET / in_flight).max(MIN_PARALLEL_CHUNK));
     let keep = keep_capacity(chunk_size);
+    let max_line = options.max_line;
     let (free_tx, free_rx) = bounded::<Vec<u8>>(in_flight);
     for _ in 0..in_flight {
         free_tx
@@ -828,14 +850,11 @@ fn run_parallel(
                 done_tx,
                 seq: 0,
             };
-            read_source(
-                &cfg,
-                source,
+            let cuts = Cuts {
                 chunk_size,
-                progress.as_ref(),
-                true,
-                &mut channels,
-            )
+                max_line,
+            };
+            read_source(&cfg, source, cuts, progress.as_ref(), true, &mut channels)
         })
     };
     let cfg = Arc::new(cfg.clone());
@@ -882,6 +901,7 @@ fn run_parallel(
     if let Ok(reading) = reader.join() {
         summary.formats = reading.formats;
         summary.incomplete = reading.incomplete;
+        summary.stats.overlong_lines += reading.overlong;
     }
     for worker in workers {
         if let Ok(stats) = worker.join() {

@@ -35,7 +35,42 @@ pub struct ChunkReader<R> {
     /// error on the following call, so that a failing disk or a corrupt gzip member loses
     /// nothing that was read whole.
     failed: Option<io::Error>,
+    /// Longest line held whole; a longer one is replaced (see [`ChunkReader::max_line`]).
+    max_line: usize,
+    /// Discarding the rest of a line found too long, up to its terminator.
+    skipping: bool,
+    /// The last byte discarded was a `\r`, which may start a `\r\n` terminator.
+    skipped_cr: bool,
+    /// Lines found too long so far.
+    overlong: u64,
 }
+
+/// The default of `--max-line-length`: far beyond any real log line, low enough that a runaway
+/// writer (a binary file piped in, a logger that lost its newlines) cannot exhaust memory.
+pub const MAX_LINE_DEFAULT: usize = 256 << 20;
+
+/// Parses a byte count: digits, then nothing or `K`, `M`, `G` (binary: 1024, 1024², 1024³).
+pub fn parse_size(text: &str) -> Option<usize> {
+    use nom::character::complete::{one_of, u64 as number};
+    use nom::combinator::{all_consuming, opt};
+    use nom::Parser;
+
+    let (_, (n, unit)) = all_consuming((number::<&str, ()>, opt(one_of("KMGkmg"))))
+        .parse(text.trim())
+        .ok()?;
+    let shift = match unit.map(|u| u.to_ascii_uppercase()) {
+        None => 0,
+        Some('K') => 10,
+        Some('M') => 20,
+        _ => 30,
+    };
+    let bytes = n.checked_mul(1 << shift)?;
+    usize::try_from(bytes).ok()
+}
+
+/// What a line longer than the cap becomes: a line of its own that holds nothing of it. The
+/// reader cannot scrub what it does not keep, and a cut line could hold half an address.
+pub const OVERLONG_LINE: &[u8] = b"REDACTED";
 
 impl<R: Read> ChunkReader<R> {
     /// A reader aiming at `target`-byte chunks (at least 1). A line longer than that makes its
@@ -48,7 +83,44 @@ impl<R: Read> ChunkReader<R> {
             stopped: false,
             target: target.max(1),
             failed: None,
+            max_line: usize::MAX,
+            skipping: false,
+            skipped_cr: false,
+            overlong: 0,
         }
+    }
+
+    /// Caps the length of a line (terminator excluded) at `max` bytes (at least
+    /// [`OVERLONG_LINE`]'s length): a longer line comes out as [`OVERLONG_LINE`] with the line's
+    /// terminator, or without one if it was the unterminated last line, so that line counts
+    /// stay, and memory stays bounded by the cap plus a chunk, however long the line.
+    pub fn max_line(mut self, max: usize) -> Self {
+        self.max_line = max.max(OVERLONG_LINE.len());
+        self
+    }
+
+    /// How many lines were longer than the cap.
+    pub fn overlong(&self) -> u64 {
+        self.overlong
+    }
+
+    /// Replaces every line in `buf[from..]` longer than the cap by [`OVERLONG_LINE`]; if the
+    /// last, unfinished one is, the rest of it is skipped as it is read.
+    fn replace_overlong(&mut self, buf: &mut Vec<u8>, from: usize) {
+        let mut kept = buf[..from].to_vec();
+        for line in crate::lines::lines(&buf[from..]) {
+            let (body, terminator) = crate::lines::split_terminator(line);
+            if body.len() > self.max_line {
+                kept.extend_from_slice(OVERLONG_LINE);
+                kept.extend_from_slice(terminator);
+                self.skipping = terminator.is_empty();
+                self.skipped_cr = body.last() == Some(&b'\r');
+                self.overlong += 1;
+            } else {
+                kept.extend_from_slice(line);
+            }
+        }
+        *buf = kept;
     }
 
     /// Whether the input ended because a stop was requested rather than at its end: the
@@ -82,6 +154,8 @@ impl<R: Read> ChunkReader<R> {
             self.stopped = true;
         }
         let mut want = self.target.max(buf.len() * 2);
+        // Where the last line in `buf` starts: the carried part is one line's start.
+        let mut line_start = 0;
         loop {
             if self.eof {
                 return Ok(!buf.is_empty());
@@ -121,10 +195,47 @@ impl<R: Read> ChunkReader<R> {
                 self.eof = true;
                 continue;
             }
+            let mut fresh = start;
+            if self.skipping {
+                match memchr::memchr(b'\n', &buf[start..]) {
+                    // The terminator stays, with its `\r`, which may have come in a read of
+                    // its own.
+                    Some(0) => {
+                        if self.skipped_cr {
+                            buf.insert(start, b'\r');
+                        }
+                        self.skipping = false;
+                    }
+                    Some(k) => {
+                        let cr = usize::from(buf[start + k - 1] == b'\r');
+                        buf.drain(start..start + k - cr);
+                        self.skipping = false;
+                    }
+                    None => {
+                        self.skipped_cr = buf.last() == Some(&b'\r');
+                        buf.truncate(start);
+                    }
+                }
+            }
+            // Only where the bytes since the last line's start exceed the cap can a line; the
+            // new bytes alone are searched for where the last line starts, which keeps a long
+            // line read in many pieces linear.
+            if !self.skipping && buf.len() - line_start > self.max_line {
+                self.replace_overlong(buf, line_start);
+                fresh = line_start;
+            }
+            if let Some(k) = memchr::memrchr(b'\n', &buf[fresh..]) {
+                line_start = fresh + k + 1;
+            }
             let short = n < window;
             if short || buf.len() >= want {
-                if let Some(len) = lines::whole_len(&buf[start..]) {
-                    let cut = start + len;
+                // While a line is skipped, the lines before its marker are whole.
+                let whole = if self.skipping {
+                    (line_start > 0).then_some(line_start)
+                } else {
+                    lines::whole_len(&buf[fresh..]).map(|len| fresh + len)
+                };
+                if let Some(cut) = whole {
                     self.carry.extend_from_slice(&buf[cut..]);
                     buf.truncate(cut);
                     return Ok(true);
@@ -161,6 +272,57 @@ mod tests {
             got.push(buf.clone());
         }
         got
+    }
+
+    #[test]
+    fn sizes() {
+        let cases = [
+            ("1000", Some(1000)),
+            ("64K", Some(65_536)),
+            ("256M", Some(256 << 20)),
+            ("1g", Some(1 << 30)),
+            ("", None),
+            ("M", None),
+            ("1.5M", None),
+            ("-1", None),
+            ("10 M", None),
+            ("99999999999999999999", None),
+            ("20000000000G", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_size(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn lines_over_the_cap_become_one_marker_line_each() {
+        let long = "x".repeat(100);
+        let cases: Vec<(String, &str, u64)> = vec![
+            (format!("a\n{long}\nb\n"), "a\nREDACTED\nb\n", 1),
+            (format!("a\n{long}"), "a\nREDACTED", 1),
+            (format!("{long}\r\n{long}\n"), "REDACTED\r\nREDACTED\n", 2),
+            (format!("{}\r\nz\n", "x".repeat(63)), "REDACTED\r\nz\n", 1),
+            (format!("{}\nc\n", "y".repeat(10)), "yyyyyyyyyy\nc\n", 0),
+            (format!("{}\n", "y".repeat(11)), "REDACTED\n", 1),
+            (String::new(), "", 0),
+        ];
+        for (input, want, overlong) in &cases {
+            for step in [1, 3, 7, 64, 4096] {
+                for target in [1, 16, 1 << 20] {
+                    let data = input.as_bytes();
+                    let mut rdr = ChunkReader::new(Trickle { data, step }, target).max_line(10);
+                    let mut got = Vec::new();
+                    let mut buf = Vec::new();
+                    while rdr.next_chunk(&mut buf).unwrap() {
+                        assert!(!buf.is_empty());
+                        got.extend_from_slice(&buf);
+                    }
+                    let got = String::from_utf8(got).unwrap();
+                    assert_eq!(got, *want, "{input:?} step {step} target {target}");
+                    assert_eq!(rdr.overlong(), *overlong, "{input:?} step {step}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct Stats {
     pub lines_out: u64,
     /// Non-empty lines that did not parse as the format and went through the fail-safe scrub.
     pub fallback_lines: u64,
+    /// Lines longer than `--max-line-length`, written as one placeholder line each.
+    pub overlong_lines: u64,
     /// IP addresses (and client host names) rewritten.
     pub ips: u64,
     /// E-mail addresses replaced.
@@ -60,6 +62,7 @@ impl Stats {
         self.lines_in += other.lines_in;
         self.lines_out += other.lines_out;
         self.fallback_lines += other.fallback_lines;
+        self.overlong_lines += other.overlong_lines;
         self.ips += other.ips;
         self.emails += other.emails;
         self.referrers += other.referrers;

@@ -81,6 +81,13 @@ pub fn write_text(
         "{pad}lines: {} in, {} out, {} fail-safe (did not parse as the format)",
         s.lines_in, s.lines_out, s.fallback_lines
     )?;
+    if s.overlong_lines > 0 {
+        writeln!(
+            out,
+            "{pad}{} line(s) longer than --max-line-length written as REDACTED",
+            s.overlong_lines
+        )?;
+    }
     if summary.torn_lines_ended > 0 {
         writeln!(
             out,
@@ -129,6 +136,7 @@ pub fn write_json(
         lines_in: s.lines_in,
         lines_out: s.lines_out,
         fallback_lines: s.fallback_lines,
+        overlong_lines: s.overlong_lines,
         ips: s.ips,
         emails: s.emails,
         referrers: s.referrers,
@@ -172,6 +180,7 @@ struct StatsJson<'a> {
     lines_in: u64,
     lines_out: u64,
     fallback_lines: u64,
+    overlong_lines: u64,
     ips: u64,
     emails: u64,
     referrers: u64,
