@@ -300,7 +300,13 @@ fn lines_over_max_line_length_become_one_placeholder_line_each() {
     data.extend(std::iter::repeat_n(b'8', 2 << 20));
     for threads in ["1", "2"] {
         let out = run(
-            &["--threads", threads, "--max-line-length", "1M", "--stats-json"],
+            &[
+                "--threads",
+                threads,
+                "--max-line-length",
+                "1M",
+                "--stats-json",
+            ],
             &data,
         );
         assert!(out.status.success());

@@ -124,10 +124,10 @@ proptest! {
         let inputs = [Input::Path(path.clone())];
         let cfg = Config::default();
         let mut serial = Vec::new();
-        let one = Options { threads: 1, chunk_size, progress: None };
+        let one = Options { threads: 1, chunk_size, ..Options::default() };
         pipeline::run(&cfg, &inputs, &mut serial, &one, &mut |_| {}).unwrap();
         let mut parallel = Vec::new();
-        let many = Options { threads, chunk_size, progress: None };
+        let many = Options { threads, chunk_size, ..Options::default() };
         pipeline::run(&cfg, &inputs, &mut parallel, &many, &mut |_| {}).unwrap();
         std::fs::remove_file(&path).unwrap();
         prop_assert_eq!(line_count(&serial), line_count(data.as_bytes()));

@@ -989,6 +989,7 @@ mod tests {
                     threads,
                     chunk_size,
                     progress: None,
+                    ..Options::default()
                 };
                 let summary = run(&cfg, &inputs, &mut out, &options, &mut |_| errors += 1).unwrap();
                 assert_eq!(errors, 1);
@@ -1053,6 +1054,7 @@ mod tests {
                     threads,
                     chunk_size: CHUNK_SIZE,
                     progress: None,
+                    ..Options::default()
                 };
                 let mut out = Vec::new();
                 let summary =
