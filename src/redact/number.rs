@@ -197,6 +197,10 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
     let mut i = from;
     while i < s.len() {
         let b = s[i];
+        if !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'(' | b'%')) {
+            i += 1;
+            continue;
+        }
         // A joiner glues a number to the word before it (`ref-0800123456`, `img_0123456789`);
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
@@ -212,7 +216,12 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             && (!after_slash || matches!(b, b'+' | b'(' | b'0'));
         // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
         if b == b'%' {
-            if let Some(r) = escaped_separator_len(&s[i..]).and_then(|n| find_at(s, i + n)) {
+            let number = |n: usize| {
+                s.get(i + n)
+                    .is_some_and(|&d| d.is_ascii_digit() || d == b'+' || d == b'(')
+            };
+            let after = escaped_separator_len(&s[i..]).filter(|&n| number(n));
+            if let Some(r) = after.and_then(|n| find_at(s, i + n)) {
                 return Some(r);
             }
         }
@@ -226,7 +235,7 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // Skip the rest of this word: a candidate only starts at a word's start. After a `+`
         // or `(` that starts none, the digits may (`+6281626816681626`: a card, not a phone).
         i += 1;
-        if !matches!(b, b'+' | b'(') {
+        if !(matches!(b, b'+' | b'(') && s.get(i).is_some_and(u8::is_ascii_digit)) {
             while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'-') {
                 i += 1;
             }
@@ -296,17 +305,17 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         }
         return None;
     }
-    // Phones and cards: digits and separators, ending at the last digit. A `/` only after an
-    // area code (`030/1234567`): elsewhere in free text it separates timings (`0/0/1/16/18`),
-    // dates and ids.
-    // At most 32 bytes: no phone or card number is longer, and the bound keeps a line of
-    // digits and spaces linear to scan.
     // `+49%2030%201234567`: an escaped space between groups reads as a space. Such text is
-    // read through a decoded copy of its first bytes, whose ends map back to `rest`.
-    let mut buf = [0u8; 40];
-    let mut raw_end = [0usize; 40];
-    let escaped = memchr::memmem::find(&rest[..rest.len().min(40)], b"%20").is_some();
-    let rest = if escaped {
+    // read through a decoded copy of its first bytes, whose ends map back to `rest`; the copy
+    // is made only where the digits and separators run into one, as they rarely do.
+    let run = rest
+        .iter()
+        .take(32)
+        .take_while(|&&b| b.is_ascii_digit() || is_phone_sep(b))
+        .count();
+    if rest[run..].starts_with(b"%20") {
+        let mut buf = [0u8; 40];
+        let mut raw_end = [0usize; 40];
         let (mut n, mut k) = (0, 0);
         while n < buf.len() && k < rest.len() {
             let (b, width) = if rest[k..].starts_with(b"%20") {
@@ -319,11 +328,18 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
             raw_end[n] = k;
             n += 1;
         }
-        &buf[..n]
-    } else {
-        rest
-    };
-    let to_raw = |end: usize| i + if escaped { raw_end[end - 1] } else { end };
+        return phone_or_card_end(&buf[..n]).map(|end| i + raw_end[end - 1]);
+    }
+    phone_or_card_end(rest).map(|end| i + end)
+}
+
+/// The end of a phone or card number starting at `rest[0]`, if one does.
+fn phone_or_card_end(rest: &[u8]) -> Option<usize> {
+    // Phones and cards: digits and separators, ending at the last digit. A `/` only after an
+    // area code (`030/1234567`): elsewhere in free text it separates timings (`0/0/1/16/18`),
+    // dates and ids.
+    // At most 32 bytes: no phone or card number is longer, and the bound keeps a line of
+    // digits and spaces linear to scan.
     let area = rest.iter().take_while(|b| b.is_ascii_digit()).count();
     let area_slash = (rest[0] == b'0' && (2..=5).contains(&area)).then_some(area);
     let len = rest
@@ -366,7 +382,7 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
                 .iter()
                 .any(|&b| !b.is_ascii_digit() && !matches!(b, b'.' | b'+'));
         if !cut && !mixed && (is_phone(candidate) || is_card(candidate)) {
-            return Some(to_raw(end));
+            return Some(end);
         }
         // Text before a number often runs into it (`tel 030 1234567 ext`, `+49301234567++1`):
         // shorten from the end by one group.
