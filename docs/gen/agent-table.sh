@@ -13,13 +13,6 @@ for f in ../shared/corpus/real/*; do
     table="$table
 $row"
 done
-python3 - docs/detection.md "$table" <<'PY'
-import sys
-path, body = sys.argv[1], sys.argv[2]
-text = open(path).read()
-begin, end = "<!-- BEGIN agent-table -->", "<!-- END agent-table -->"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(path, "w").write(f"{head}{begin}\n{body}\n{end}{tail}")
-PY
+. docs/gen/markers.sh
+replace docs/detection.md agent-table "$table"
 echo "updated docs/detection.md"

@@ -23,17 +23,7 @@ print("]}")
 ' || true)
 clean=$("$bin" fixtures/combined.log | "$bin" check; echo "exit status $?")
 
-replace() { # replace the lines between <!-- BEGIN $1 --> and <!-- END $1 --> with $2
-    python3 - "$doc" "$1" "$2" <<'PY'
-import sys
-path, name, body = sys.argv[1], sys.argv[2], sys.argv[3]
-text = open(path).read()
-begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(path, "w").write(f"{head}{begin}\n{body}\n{end}{tail}")
-PY
-}
-replace check-text "$(printf '```\n$ logscrub check fixtures/combined.log\n%s\n$ logscrub fixtures/combined.log | logscrub check\n%s\n```' "$text" "$clean")"
-replace check-json "$(printf '```json\n%s\n```' "$json")"
+. docs/gen/markers.sh
+replace "$doc" check-text "$(printf '```\n$ logscrub check fixtures/combined.log\n%s\n$ logscrub fixtures/combined.log | logscrub check\n%s\n```' "$text" "$clean")"
+replace "$doc" check-json "$(printf '```json\n%s\n```' "$json")"
 echo "updated $doc"

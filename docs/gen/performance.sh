@@ -42,19 +42,9 @@ for bench, label in rows:
 PY
 )
 
-replace() { # replace the lines between <!-- BEGIN $1 --> and <!-- END $1 --> with $2
-    python3 - "$doc" "$1" "$2" <<'PY'
-import sys
-path, name, body = sys.argv[1], sys.argv[2], sys.argv[3]
-text = open(path).read()
-begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(path, "w").write(f"{head}{begin}\n{body}\n{end}{tail}")
-PY
-}
-replace hot-path-table "$hot"
+. docs/gen/markers.sh
+replace "$doc" hot-path-table "$hot"
 if [ "$run" = 1 ]; then
-    replace compare-table "$compare"
+    replace "$doc" compare-table "$compare"
 fi
 echo "updated $doc; now review the prose around the tables"
