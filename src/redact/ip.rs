@@ -6,6 +6,7 @@ use std::io::Write as _;
 use std::net::Ipv6Addr;
 
 use crate::config::Config;
+use crate::vocab::hex::percent_escape;
 
 /// An address literal found in a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,16 +165,9 @@ fn v4_may_start(s: &[u8], i: usize, prev: u8) -> bool {
 /// words: an address after it starts a word once the text is decoded.
 #[inline]
 fn after_escaped_separator(s: &[u8], i: usize) -> bool {
-    i >= 3 && s[i - 3] == b'%' && {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match (hex(s[i - 2]), hex(s[i - 1])) {
-            (Some(hi), Some(lo)) => {
-                let decoded = (hi << 4 | lo) as u8;
-                !(decoded.is_ascii_alphanumeric() || matches!(decoded, b'.' | b'_' | b'%'))
-            }
-            _ => false,
-        }
-    }
+    i >= 3
+        && percent_escape(&s[i - 3..i])
+            .is_some_and(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%')))
 }
 
 /// Whether an IPv6 literal may start at `s[i]`: at a word boundary (so `std::abc` is not an

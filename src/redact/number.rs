@@ -8,6 +8,8 @@
 
 use std::ops::Range;
 
+use crate::vocab::hex::percent_escape;
+
 /// Whether a whole value (decoded, `+` already read as a space in queries) is a phone number,
 /// a card number or an IBAN.
 pub fn is_personal_number(v: &[u8]) -> bool {
@@ -247,13 +249,11 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
 /// The length of the percent-escape at the start of `s` (`%20`, or `%2520` escaped twice) if it
 /// stands for a byte that parts words: not a letter, digit, joiner (`.`, `-`, `_`) or `%`.
 fn escaped_separator_len(s: &[u8]) -> Option<usize> {
-    let hex = |k: usize| s.get(k).and_then(|&b| char::from(b).to_digit(16));
-    let byte = |k: usize| Some(hex(k)? << 4 | hex(k + 1)?);
-    let (value, len) = match byte(1)? {
-        0x25 => (byte(3)?, 5),
-        v => (v, 3),
+    let (b, len) = match percent_escape(s)? {
+        // `%25` is the `%` of a second escape: `%2520` for `%20`.
+        b'%' => (percent_escape(&[b'%', *s.get(3)?, *s.get(4)?])?, 5),
+        b => (b, 3),
     };
-    let b = u8::try_from(value).ok()?;
     (!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'%'))).then_some(len)
 }
 

@@ -12,6 +12,7 @@ use super::personal::{
 use super::text::Scan;
 use super::{host, secret, text, Ctx, Redaction, PLACEHOLDER};
 use crate::config::{ReferrerPolicy, RequestPolicy};
+use crate::vocab::hex::percent_escape;
 
 /// How much of a URL survives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -544,11 +545,9 @@ fn may_be_personal(raw: &[u8]) -> bool {
     let mut i = 0;
     while i < raw.len() {
         let mut b = raw[i];
-        if b == b'%' && i + 2 < raw.len() {
-            if let (Some(hi), Some(lo)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
-                b = hi << 4 | lo;
-                i += 2;
-            }
+        if let Some(decoded) = percent_escape(&raw[i..]) {
+            b = decoded;
+            i += 2;
         }
         if b.is_ascii_digit() || matches!(b, b'@' | b'%' | b':') {
             return true;
@@ -578,26 +577,15 @@ pub(crate) fn decode<'a>(raw: &'a [u8], plus_is_space: bool, scratch: &'a mut Ve
     let mut i = 0;
     while i < raw.len() {
         let b = raw[i];
-        if b == b'%' && i + 2 < raw.len() {
-            if let (Some(hi), Some(lo)) = (hex(raw[i + 1]), hex(raw[i + 2])) {
-                scratch.push(hi << 4 | lo);
-                i += 3;
-                continue;
-            }
+        if let Some(decoded) = percent_escape(&raw[i..]) {
+            scratch.push(decoded);
+            i += 3;
+            continue;
         }
         scratch.push(if b == b'+' && plus_is_space { b' ' } else { b });
         i += 1;
     }
     scratch
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Hex digits as bytes, for what logscrub reads back that it or a user wrote as hex: keys and
-//! the `--state` file's fingerprints.
+//! Hex digits as bytes: keys and the `--state` file's fingerprints, which logscrub or a user
+//! wrote as hex, and the percent-escapes of URLs and log text.
 
 use nom::bytes::complete::take_while_m_n;
 use nom::combinator::{all_consuming, map_opt};
@@ -10,6 +10,27 @@ use nom::{IResult, Parser};
 /// `out`. False for anything else, with `out` unspecified.
 pub fn decode_into(text: &[u8], out: &mut [u8]) -> bool {
     all_consuming(fill(byte, out)).parse(text).is_ok()
+}
+
+/// The value of the hex digit `b` (either case).
+#[inline]
+pub fn digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The byte that the percent-escape at the start of `s` stands for (`%41` is `A`), if `s`
+/// starts with one.
+#[inline]
+pub fn percent_escape(s: &[u8]) -> Option<u8> {
+    match s {
+        [b'%', hi, lo, ..] => Some(digit(*hi)? << 4 | digit(*lo)?),
+        _ => None,
+    }
 }
 
 /// Two hex digits as a byte.
@@ -24,6 +45,22 @@ fn byte(s: &[u8]) -> IResult<&[u8], u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_escapes() {
+        let cases: &[(&[u8], Option<u8>)] = &[
+            (b"%41", Some(b'A')),
+            (b"%2fx", Some(b'/')),
+            (b"%2F", Some(b'/')),
+            (b"%4", None),
+            (b"%g1", None),
+            (b"41", None),
+            (b"", None),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(percent_escape(s), want, "{}", s.escape_ascii());
+        }
+    }
 
     #[test]
     fn decodes_exactly_two_digits_a_byte() {
