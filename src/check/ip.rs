@@ -361,10 +361,16 @@ fn find_v6(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
 fn find_dashed(text: &[u8], rules: &IpRules) -> bool {
     for c in dashed().captures_iter(text) {
         let whole = c.get(0).expect("match");
-        if whole.start() > 0 && text[whole.start() - 1].is_ascii_digit() {
+        let sep = c[2][0];
+        // Glued to digits, or after more groups of them (`05-5-010-4-5.example`): a number.
+        let before = &text[..whole.start()];
+        if before.last().is_some_and(u8::is_ascii_digit)
+            || before.len() >= 2
+                && before[before.len() - 1] == sep
+                && before[before.len() - 2].is_ascii_digit()
+        {
             continue;
         }
-        let sep = c[2][0];
         let bytes = &whole.as_bytes()[..whole.len() - 2];
         if bytes.iter().any(|&b| matches!(b, b'-' | b'_') && b != sep) {
             continue;

@@ -106,12 +106,13 @@ pub fn email(text: &[u8]) -> bool {
     })
 }
 
-/// `scheme://user[:password]@` with something in it.
+/// `scheme://user[:password]@` with something in it. An `&` or `=` is a query's, not a
+/// userinfo's (`?next=http://a.example&to=x@y`): what follows is a parameter.
 pub fn userinfo(text: &[u8]) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = re(
         &RE,
-        r#"(?i)[a-z][a-z0-9+.-]*://([^/?#@\s"'<>\\\[\]]*)@[a-z0-9\[]"#,
+        r#"(?i)[a-z][a-z0-9+.-]*://([^/?#@&=\s"'<>\\\[\]]*)@[a-z0-9\[]"#,
     );
     re.captures_iter(text)
         .any(|c| c[1].iter().any(|&b| b.is_ascii_alphanumeric() || b >= 0x80))
@@ -135,15 +136,21 @@ const TOKEN_FORMATS: &[(&str, &str)] = &[
     ("ghr_", r"^ghr_[A-Za-z0-9]{30,}"),
     ("github_pat_", r"^github_pat_[A-Za-z0-9_]{30,}"),
     ("glpat-", r"^glpat-[A-Za-z0-9_-]{20,}"),
+    ("glptt-", r"^glptt-[A-Za-z0-9_-]{20,}"),
     ("xoxa-", r"^xoxa-[0-9]+-[A-Za-z0-9-]{6,}"),
     ("xoxb-", r"^xoxb-[0-9]+-[A-Za-z0-9-]{6,}"),
     ("xoxp-", r"^xoxp-[0-9]+-[A-Za-z0-9-]{6,}"),
     ("xoxo-", r"^xoxo-[0-9]+-[A-Za-z0-9-]{6,}"),
     ("xoxs-", r"^xoxs-[0-9]+-[A-Za-z0-9-]{6,}"),
     ("xoxr-", r"^xoxr-[0-9]+-[A-Za-z0-9-]{6,}"),
+    ("xoxe-", r"^xoxe-[A-Za-z0-9_-]{10,}"),
+    ("xapp-", r"^xapp-[A-Za-z0-9_-]{10,}"),
     ("sk_live_", r"^sk_live_[A-Za-z0-9]{16,}"),
     ("rk_live_", r"^rk_live_[A-Za-z0-9]{16,}"),
     ("pk_live_", r"^pk_live_[A-Za-z0-9]{16,}"),
+    ("sk_test_", r"^sk_test_[A-Za-z0-9]{16,}"),
+    ("rk_test_", r"^rk_test_[A-Za-z0-9]{16,}"),
+    ("whsec_", r"^whsec_[A-Za-z0-9]{24,}"),
     ("AIza", r"^AIza[0-9A-Za-z_-]{35}"),
     ("ya29.", r"^ya29\.[0-9A-Za-z_-]{10,}"),
     ("npm_", r"^npm_[A-Za-z0-9]{36}"),

@@ -209,3 +209,27 @@ fn digest_credentials_are_found() {
         assert!(classes(&cfg, line).contains(&Class::Credential), "{line}");
     }
 }
+
+/// Where the audit and the scrubber disagreed under fuzzing (`check_scrub`, 2026-12-01) and
+/// the audit was the one to change: what it now reads as no finding, and the same shapes that
+/// are findings.
+#[test]
+fn shapes_settled_with_the_scrubber() {
+    let cfg = Config::default();
+    for line in [
+        // `&` and `=` are a query's, not a userinfo's.
+        "W://&A@A",
+        // A dashed quad after more groups of digits is a number.
+        "05-5-010-4-5.example",
+    ] {
+        assert_eq!(classes(&cfg, line), [], "{line}");
+    }
+    for (line, class) in [
+        ("http://bob:pw@host.example/", Class::Userinfo),
+        ("c-5-010-4-5.example", Class::Ip),
+        ("x whsec_abcdefghijklmnopqrstuvwx y", Class::Credential),
+        ("x xapp-1-A0123456789 y", Class::Credential),
+    ] {
+        assert!(classes(&cfg, line).contains(&class), "{line}");
+    }
+}

@@ -72,13 +72,18 @@ pub fn email_around(
         }
         end += 1;
     }
+    // Every label of a host name is non-empty: the domain ends before an empty one
+    // (`jo@mail.example..next` is `jo@mail.example`; `x@a..example` is no address).
+    if let Some(k) = memchr::memmem::find(&s[domain_start..end], b"..") {
+        end = domain_start + k;
+    }
     while end > domain_start && matches!(s[end - 1], b'.' | b'-') {
         end -= 1;
     }
     let domain = &s[domain_start..end];
-    // Every label of a host name is non-empty: `x@.example` and `x@a..example` are not
-    // addresses (and a placeholder next to an `@` must not turn into one).
-    if domain.first() == Some(&b'.') || domain.windows(2).any(|w| w == b"..") {
+    // `x@.example` is no address either (and a placeholder next to an `@` must not turn
+    // into one).
+    if domain.first() == Some(&b'.') {
         return None;
     }
     let last_dot = memchr::memrchr(b'.', domain)?;

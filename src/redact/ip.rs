@@ -161,13 +161,16 @@ fn v4_may_start(s: &[u8], i: usize, prev: u8) -> bool {
     (!prev.is_ascii_digit() && prev != b'.') || after_escaped_separator(s, i)
 }
 
-/// Whether `s[..i]` ends with a percent-escape (`%20`, `%2C`, `%3A`) of a byte that separates
-/// words: an address after it starts a word once the text is decoded.
+/// Whether `s[..i]` ends with a percent-escape (`%20`, `%2C`, `%3A`, or one escaped twice:
+/// `%2540`) of a byte that separates words: an address after it starts a word once the text
+/// is decoded.
 #[inline]
 fn after_escaped_separator(s: &[u8], i: usize) -> bool {
-    i >= 3
-        && percent_escape(&s[i - 3..i])
-            .is_some_and(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%')))
+    let separates = |b: u8| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%'));
+    let once = i >= 3 && percent_escape(&s[i - 3..i]).is_some_and(separates);
+    once || i >= 5
+        && s[i - 5..i - 2].eq_ignore_ascii_case(b"%25")
+        && percent_escape(&[b'%', s[i - 2], s[i - 1]]).is_some_and(separates)
 }
 
 /// Whether an IPv6 literal may start at `s[i]`: at a word boundary (so `std::abc` is not an
@@ -217,10 +220,9 @@ pub fn dashed_quad_before(s: &[u8], dot: usize, floor: usize) -> Option<(usize, 
     if label.len() < 7 || label.iter().filter(|&&b| b == sep).count() < 3 {
         return None;
     }
-    // A dashed quad starts at the label's start or after a dash, and ends at its end or
-    // before a dash (or the same with underscores: `host_192_0_2_44.example.net`); one that
-    // ends the label wins. It may also start at the label's first digit after letters
-    // (`ip68-100-12-34.ri.ri.cox.net`).
+    // A dashed quad starts at the label's start, after a dash or after letters
+    // (`ip68-100-12-34.ri.ri.cox.net`), and ends at its end or before a dash (or the same with
+    // underscores: `host_192_0_2_44.example.net`); one that ends the label wins.
     let quad_at = |start: usize| -> Option<(usize, u32)> {
         let mut v4 = 0u32;
         let mut i = start;
@@ -243,11 +245,27 @@ pub fn dashed_quad_before(s: &[u8], dot: usize, floor: usize) -> Option<(usize, 
         }
         (i == label.len() || label[i] == sep).then_some((i, v4))
     };
-    let first_digit = label.iter().position(u8::is_ascii_digit).unwrap_or(0);
+    // A quad inside a longer run of groups of digits (`005-4-5-005-5-25401`, `05-5-010-4-5`)
+    // is part of a number, not an address. One that ends the label is followed by a name's
+    // label, not by a dotted number (`8-8-3-3.8.8.8` holds `3.8.8.8`).
+    let all_digits = |g: &[u8]| !g.is_empty() && g.iter().all(u8::is_ascii_digit);
+    let quad_at = |start: usize| {
+        quad_at(start).filter(|&(end, _)| {
+            let head = &label[..start.saturating_sub(1)];
+            let group_before = &head[memchr::memrchr(sep, head).map_or(0, |k| k + 1)..];
+            let digits_before = start >= 2 && label[start - 1] == sep && all_digits(group_before);
+            let tail = label.get(end + 1..).unwrap_or_default();
+            let group_after = &tail[..memchr::memchr(sep, tail).unwrap_or(tail.len())];
+            let digits_after = end < label.len() && all_digits(group_after);
+            let dotted_after = end == label.len() && s.get(dot + 1).is_some_and(u8::is_ascii_digit);
+            !(digits_before || digits_after || dotted_after)
+        })
+    };
+    // Every digit that follows no digit: at the label's start, after a separator, or after
+    // letters (`4C2_5_5_5`).
     let starts = || {
-        [0, first_digit]
-            .into_iter()
-            .chain(memchr::memchr_iter(sep, label).map(|k| k + 1))
+        (0..label.len())
+            .filter(|&k| label[k].is_ascii_digit() && (k == 0 || !label[k - 1].is_ascii_digit()))
     };
     let found = starts()
         .filter_map(|start| quad_at(start).map(|(end, v4)| (start, end, v4)))
@@ -606,7 +624,13 @@ mod tests {
             ("ip-10-0-0-7.ec2.internal", Some("10-0-0-7")),
             ("www-2024-05-17.example.com", None),
             ("cdn-1-2.example.net", None),
-            ("a-1-2-3-4-5.example", Some("2-3-4-5")),
+            // Five groups of digits are a number, not an address in a name.
+            ("a-1-2-3-4-5.example", None),
+            ("005-4-5-005-5-25401.example", None),
+            ("05-5-010-4-5.example", None),
+            // Regression (fuzz): after letters; before a dotted address.
+            ("4C2_5_5_5.i", Some("2_5_5_5")),
+            ("8-8-3-3.8.8.8", None),
             ("x-300-1-2-3.example", None),
             ("host_192_0_2_44.example.net", Some("192_0_2_44")),
             ("ip68-100-12-34.ri.ri.cox.net", Some("68-100-12-34")),

@@ -148,13 +148,13 @@ fn luhn(digits: impl DoubleEndedIterator<Item = u8>) -> bool {
     sum % 10 == 0
 }
 
-/// An IBAN: a country code, two check digits and 11 to 30 letters and digits (spaces allowed
-/// between groups), whose mod-97 check holds.
+/// An IBAN: a country code, two check digits and 11 to 30 letters and digits (spaces, `+` or
+/// dashes allowed between groups), whose mod-97 check holds.
 pub fn is_iban(v: &[u8]) -> bool {
     let mut buf = [0u8; 34];
     let mut len = 0;
     for &b in v {
-        if b == b' ' {
+        if matches!(b, b' ' | b'+' | b'-') {
             continue;
         }
         if len == buf.len() || !b.is_ascii_alphanumeric() {
@@ -207,15 +207,23 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
         let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+        let iban_at = |k: usize| {
+            s.len() >= k + 4
+                && s[k..k + 2].iter().all(u8::is_ascii_uppercase)
+                && s[k + 2..k + 4].iter().all(u8::is_ascii_digit)
+        };
         let joined = |k: usize| {
             word(s[k]) || (matches!(s[k], b'.' | b'-' | b'_') && k > 0 && word(s[k - 1]))
         };
         // After a `/` only a phone number starts (`/call/+442079460958`): other digit runs there
         // are timings (`0/0/236/236 200 4586`) and path ids.
-        let after_slash = i > 0 && s[i - 1] == b'/';
+        // A card number may stand there too (`/cards/5555555555554444`).
+        let after_slash = i > 0 && s[i - 1] == b'/' && !matches!(b, b'+' | b'(' | b'0');
+        // An IBAN's country code may follow a joiner (`ref-DE89370400440532013000`): its
+        // check digits make a look-alike rare.
+        let iban_glued = i > 1 && matches!(s[i - 1], b'.' | b'-' | b'_') && iban_at(i);
         let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
-            && (i == 0 || !joined(i - 1))
-            && (!after_slash || matches!(b, b'+' | b'(' | b'0'));
+            && (i == 0 || !joined(i - 1) || iban_glued);
         // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
         if b == b'%' {
             let number = |n: usize| {
@@ -231,14 +239,19 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             i += 1;
             continue;
         }
-        if let Some(end) = candidate_at(s, i) {
+        if let Some(end) = candidate_at(s, i).filter(|&end| !after_slash || is_card(&s[i..end])) {
             return Some(i..end);
         }
         // Skip the rest of this word: a candidate only starts at a word's start. After a `+`
         // or `(` that starts none, the digits may (`+6281626816681626`: a card, not a phone).
+        // A dash glues only after a letter or digit: after another dash a word starts
+        // (`4--0884940440`).
         i += 1;
         if !(matches!(b, b'+' | b'(') && s.get(i).is_some_and(u8::is_ascii_digit)) {
-            while i < s.len() && (s[i].is_ascii_alphanumeric() || s[i] == b'-') {
+            while i < s.len()
+                && (s[i].is_ascii_alphanumeric()
+                    || s[i] == b'-' && s[i - 1].is_ascii_alphanumeric() && !iban_at(i + 1))
+            {
                 i += 1;
             }
         }
@@ -250,8 +263,15 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
 /// stands for a byte that parts words: not a letter, digit, joiner (`.`, `-`, `_`) or `%`.
 fn escaped_separator_len(s: &[u8]) -> Option<usize> {
     let (b, len) = match percent_escape(s)? {
-        // `%25` is the `%` of a second escape: `%2520` for `%20`.
-        b'%' => (percent_escape(&[b'%', *s.get(3)?, *s.get(4)?])?, 5),
+        // `%25` is the `%` of a second escape (`%2520` for `%20`), or a `%` of its own,
+        // which parts words too.
+        b'%' => match s
+            .get(3..5)
+            .and_then(|hex| percent_escape(&[b'%', hex[0], hex[1]]))
+        {
+            Some(b) => (b, 5),
+            None => return Some(3),
+        },
         b => (b, 3),
     };
     (!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'%'))).then_some(len)
@@ -284,7 +304,8 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
     {
         let mut end = 4;
         while end < rest.len().min(42) {
-            let grouping = rest[end] == b' '
+            // Grouped by spaces, by `+` (a space in a query or a W3C field) or by dashes.
+            let grouping = matches!(rest[end], b' ' | b'+' | b'-')
                 && rest.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
                 && end - 4 < 34;
             if !(rest[end].is_ascii_alphanumeric() || grouping) {
@@ -298,30 +319,34 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
                 return Some(i + cut);
             }
             // A word after the IBAN: try without the last group.
-            match rest[..cut].iter().rposition(|&b| b == b' ') {
+            match rest[..cut]
+                .iter()
+                .rposition(|&b| matches!(b, b' ' | b'+' | b'-'))
+            {
                 Some(sp) => cut = sp,
                 None => break,
             }
         }
         return None;
     }
-    // `+49%2030%201234567`: an escaped space between groups reads as a space. Such text is
-    // read through a decoded copy of its first bytes, whose ends map back to `rest`; the copy
-    // is made only where the digits and separators run into one, as they rarely do.
+    // `+49%2030%201234567`, `+600%280229`: an escaped separator between groups reads as the
+    // separator. Such text is read through a decoded copy of its first bytes, whose ends map
+    // back to `rest`; the copy is made only where the digits and separators run into an
+    // escape, as they rarely do.
     let run = rest
         .iter()
         .take(32)
         .take_while(|&&b| b.is_ascii_digit() || is_phone_sep(b))
         .count();
-    if rest[run..].starts_with(b"%20") {
+    let escaped_sep = |t: &[u8]| percent_escape(t).filter(|&b| is_phone_sep(b));
+    if escaped_sep(&rest[run..]).is_some() {
         let mut buf = [0u8; 40];
         let mut raw_end = [0usize; 40];
         let (mut n, mut k) = (0, 0);
         while n < buf.len() && k < rest.len() {
-            let (b, width) = if rest[k..].starts_with(b"%20") {
-                (b' ', 3)
-            } else {
-                (rest[k], 1)
+            let (b, width) = match escaped_sep(&rest[k..]) {
+                Some(sep) => (sep, 3),
+                None => (rest[k], 1),
             };
             buf[n] = b;
             k += width;

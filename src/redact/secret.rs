@@ -71,6 +71,8 @@ const RULES: &[(&str, Body)] = &[
     ("AIDA", Body::Exact(Alphabet::Upper, 16)),
     ("AROA", Body::Exact(Alphabet::Upper, 16)),
     ("ANPA", Body::Exact(Alphabet::Upper, 16)),
+    ("AIPA", Body::Exact(Alphabet::Upper, 16)),
+    ("ANVA", Body::Exact(Alphabet::Upper, 16)),
     ("ghp_", Body::AtLeast(Alphabet::Alnum, 30)),
     ("gho_", Body::AtLeast(Alphabet::Alnum, 30)),
     ("ghu_", Body::AtLeast(Alphabet::Alnum, 30)),
@@ -79,24 +81,28 @@ const RULES: &[(&str, Body)] = &[
     ("github_pat_", Body::AtLeast(Alphabet::Url, 22)),
     ("glpat-", Body::AtLeast(Alphabet::Url, 20)),
     ("glptt-", Body::AtLeast(Alphabet::Url, 20)),
-    ("xoxb-", Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxp-", Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxa-", Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxr-", Body::AtLeast(Alphabet::Url, 10)),
-    ("xoxs-", Body::AtLeast(Alphabet::Url, 10)),
+    ("xoxb-", Body::AtLeast(Alphabet::Url, 8)),
+    ("xoxp-", Body::AtLeast(Alphabet::Url, 8)),
+    ("xoxa-", Body::AtLeast(Alphabet::Url, 8)),
+    ("xoxr-", Body::AtLeast(Alphabet::Url, 8)),
+    ("xoxs-", Body::AtLeast(Alphabet::Url, 8)),
+    ("xoxo-", Body::AtLeast(Alphabet::Url, 8)),
     ("xoxe-", Body::AtLeast(Alphabet::Url, 10)),
     ("xapp-", Body::AtLeast(Alphabet::Url, 10)),
     ("sk_live_", Body::AtLeast(Alphabet::Alnum, 16)),
     ("rk_live_", Body::AtLeast(Alphabet::Alnum, 16)),
+    ("pk_live_", Body::AtLeast(Alphabet::Alnum, 16)),
     ("sk_test_", Body::AtLeast(Alphabet::Alnum, 16)),
     ("rk_test_", Body::AtLeast(Alphabet::Alnum, 16)),
     ("whsec_", Body::AtLeast(Alphabet::Alnum, 24)),
     ("AIza", Body::Exact(Alphabet::Url, 35)),
-    ("ya29.", Body::AtLeast(Alphabet::Url, 20)),
+    ("ya29.", Body::AtLeast(Alphabet::Url, 10)),
     ("npm_", Body::Exact(Alphabet::Alnum, 36)),
     ("hf_", Body::AtLeast(Alphabet::Alnum, 30)),
     ("shpat_", Body::Exact(Alphabet::Alnum, 32)),
     ("shpss_", Body::Exact(Alphabet::Alnum, 32)),
+    ("shpca_", Body::Exact(Alphabet::Alnum, 32)),
+    ("shppa_", Body::Exact(Alphabet::Alnum, 32)),
     ("SG.", Body::AtLeast(Alphabet::Url, 20)),
 ];
 
@@ -117,7 +123,9 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         let m = automaton().find(&s[at..])?;
         let (start, end) = (at + m.start(), at + m.end());
         let (_, body) = RULES[m.pattern().as_usize()];
-        let boundary = start == 0 || !is_token_byte(s[start - 1]);
+        // A prefix glued to a word is part of it (`task_live_…`); after `_` or `-` it starts
+        // a token of its own (`id_hf_…`), as a reader of the line takes it.
+        let boundary = start == 0 || !s[start - 1].is_ascii_alphanumeric();
         if boundary {
             if let Some(range) = body_of(s, start, end, body) {
                 return Some(range);
@@ -131,10 +139,6 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
 /// Whether `s` holds a secret anywhere.
 pub fn contains(s: &[u8]) -> bool {
     find(s, 0).is_some()
-}
-
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
 
 /// The range to replace for a prefix at `start..end` followed by `body`, if it is one.

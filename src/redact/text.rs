@@ -25,8 +25,9 @@ pub(crate) enum Scan {
     /// the values of `name=value` pairs (cookies, captured headers, `k=v&k=v` queries without
     /// their `?`) and `DOMAIN\user` logons. Numbers and `-` stay.
     FailSafe,
-    /// The name of a query parameter: [`Scan::Text`], where a product name with a version
-    /// (`Foo/1.2.3.4`) cannot stand, since the `?` or `&` before it opens a URL's query.
+    /// The name of a query parameter: [`Scan::Text`] and `DOMAIN\user` logons, where a
+    /// product name with a version (`Foo/1.2.3.4`) cannot stand, since the `?` or `&` before
+    /// it opens a URL's query.
     QueryName,
 }
 
@@ -141,7 +142,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             // A fragment with parameters (`#access_token=…`); a plain `#` is text.
             b'#' => {
                 let end = query_end(s, p + 1, cx.escaped);
-                memchr::memchr(b'=', &s[p + 1..end]).map(|_| (p + 1, end, Replacement::Query))
+                fragment_has_pairs(&s[p + 1..end]).then_some((p + 1, end, Replacement::Query))
             }
             b'=' => pair_value(s, p).map(|end| {
                 resume = end;
@@ -341,8 +342,10 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
     // A placeholder is no name, nor part of one: `REDACTED=v`, `REDACTED]1=v` are what an
     // earlier pass left after a secret, and a second pass must leave them as they are.
     let name = &s[name_start..p];
+    // A name longer than the look-back is a name all the same, letters or not in its end.
+    let long = name_start == floor && floor > 0 && is_pair_name(s[floor - 1]);
     if name.is_empty()
-        || !name.iter().any(u8::is_ascii_alphabetic)
+        || !(long || name.iter().any(u8::is_ascii_alphabetic))
         || memchr::memmem::find(name, PLACEHOLDER).is_some()
     {
         return None;
@@ -405,6 +408,10 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
         p + 1
     };
     let user = &s[user_start..];
+    // `D\REDACTED`: an earlier pass replaced what stood there.
+    if user.starts_with(PLACEHOLDER) {
+        return None;
+    }
     let len = user
         .iter()
         .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'$'))
@@ -435,14 +442,16 @@ fn next_rare(s: &[u8], from: usize, mode: Scan) -> usize {
     found.map_or(s.len(), |k| from + k)
 }
 
-/// In fail-safe mode, the next `=` or `\\` at or after `from`; `s.len()` if none or in another
-/// mode.
+/// In fail-safe mode, the next `=` or `\\` at or after `from`; in a query's name (`?TT\\pN=`),
+/// the next `\\`; `s.len()` if none or in another mode.
 #[inline]
 fn next_pair(s: &[u8], from: usize, mode: Scan) -> usize {
-    if mode != Scan::FailSafe {
-        return s.len();
-    }
-    memchr::memchr2(b'=', b'\\', &s[from..]).map_or(s.len(), |k| from + k)
+    let found = match mode {
+        Scan::FailSafe => memchr::memchr2(b'=', b'\\', &s[from..]),
+        Scan::QueryName => memchr::memchr(b'\\', &s[from..]),
+        _ => None,
+    };
+    found.map_or(s.len(), |k| from + k)
 }
 
 enum Replacement {
@@ -575,10 +584,35 @@ pub(crate) fn query_end(s: &[u8], start: usize, escaped: bool) -> usize {
         .map_or(s.len(), |n| start + n)
 }
 
-/// Whether a query value or item can identify no one: only `+`, spaces and punctuation.
-fn is_blank_value(v: &[u8]) -> bool {
-    v.iter()
-        .all(|&b| b.is_ascii_punctuation() && b != b'%' || b == b' ')
+/// Whether a fragment holds parameters (`#access_token=…`): its first `=` follows a name as
+/// [`pair_value`] reads one, which is not a placeholder. `#REDACTED=…` is what an earlier pass
+/// left of a number or secret, and the text after it was scanned as text then; and where a
+/// rewrite removed what ended the fragment (a `)`, a userinfo), the text that now runs on
+/// into it must not become a name.
+fn fragment_has_pairs(fragment: &[u8]) -> bool {
+    memchr::memchr(b'=', fragment).is_some_and(|eq| {
+        let name = &fragment[..eq];
+        let name = &name[memchr::memrchr2(b'&', b';', name).map_or(0, |k| k + 1)..];
+        name.iter().all(|&b| is_pair_name(b))
+            && name.iter().any(u8::is_ascii_alphabetic)
+            && memchr::memmem::find(name, PLACEHOLDER).is_none()
+    })
+}
+
+/// Whether a query value or item can identify no one: only `+`, spaces, punctuation, control
+/// bytes and placeholders (`REDACTEDREDACTED`: two rewrites side by side, which a second pass
+/// must not merge into one).
+fn is_blank_value(mut v: &[u8]) -> bool {
+    while let Some((&b, rest)) = v.split_first() {
+        v = match v.strip_prefix(PLACEHOLDER) {
+            Some(after) => after,
+            None if b.is_ascii_punctuation() && b != b'%' || b == b' ' || b.is_ascii_control() => {
+                rest
+            }
+            None => return false,
+        };
+    }
+    true
 }
 
 /// The placeholder for a query value, followed by the value's parentheses: [`query_end`] counts
@@ -776,7 +810,9 @@ mod tests {
             ("o0.0.0.7=abc x", "o0.0.0.0=REDACTED x"),
             ("at CORP.LOCAL\\jdoe x", "at REDACTED x"),
             ("x?z7./6.0.7.9=1 y", "x?z7./6.0.7.0=REDACTED y"),
-            ("#x(]=@)\0) y", "#x(]=REDACTED)) y"),
+            // A fragment whose first name is no parameter name holds no parameters.
+            ("#x(]=@)\0) y", "#x(]=@)\0) y"),
+            ("#tok=abc&b=1 y", "#tok=REDACTED&b=REDACTED y"),
             ("at ll=89.8444 x", "at ll=REDACTED x"),
             ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
         ];
@@ -829,5 +865,59 @@ mod tests {
             run(&cfg, "Chrome/118.0.0.0 x 10.0.0.1", false),
             "Chrome/118.0.0.0 x 0.0.0.0"
         );
+    }
+
+    // Regressions (fuzz, `check_scrub`, 2026-12-01): inputs on which `logscrub check` found
+    // something in the fail-safe output, or a second pass changed it.
+
+    #[test]
+    fn what_check_reads_is_replaced() {
+        let cfg = Config::default();
+        let hf = format!("_hf_{}", "Z".repeat(30));
+        let long_name = format!("R{}=4R", "1".repeat(64));
+        let cases: Vec<(&str, String)> = vec![
+            // An escaped `(` between a number's groups.
+            ("+600%280229 x", "REDACTED x".into()),
+            // A domain ends before an empty label.
+            ("4@4.yy..y", "REDACTED..y".into()),
+            // IBANs grouped by `+`, and glued to a word by a joiner.
+            ("DE89+3704+0044+0532+0130+00 x", "REDACTED x".into()),
+            ("ref-DE89370400440532013000 x", "ref-REDACTED x".into()),
+            // A token prefix after `_`.
+            (&hf, "_REDACTED".into()),
+            // A name longer than the look-back.
+            (&long_name, format!("R{}=REDACTED", "1".repeat(64))),
+            // Logons in a query's names.
+            ("?TT\\pN=", "?REDACTED=".into()),
+            // A card number in a path segment.
+            ("/5555555555554444 x", "/REDACTED x".into()),
+            // A lone `%25` parts words; a dash after a dash starts one.
+            ("%25+6887688 x", "%25REDACTED x".into()),
+            ("4--088494044 x", "4--REDACTED x".into()),
+            // An address after a twice-escaped `@`.
+            ("%2540114.14.1.5.x", "%2540114.14.1.0.x".into()),
+            // A dotted address after a dashed number; a dashed address after letters.
+            ("8-8-3-3.8.8.8 x", "8-8-3-3.8.8.0 x".into()),
+            ("4C2_5_5_5.example", "4C2_5_5_0.example".into()),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, true), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn a_second_pass_changes_nothing() {
+        let cfg = Config::default();
+        for input in [
+            "2P\\+3020513",
+            "#+29 26926=x y",
+            "#://)@=6",
+            "?://7)@",
+            "?://7)@\u{8}",
+            "k #:[8.5z:4.1++++2)9 269 26}=.+662++",
+        ] {
+            let once = run(&cfg, input, true);
+            assert_eq!(run(&cfg, &once, true), once, "{input}");
+        }
     }
 }
