@@ -15,6 +15,8 @@
 
 pub mod check;
 pub mod config;
+#[cfg(feature = "fuzz")]
+pub mod differential;
 pub mod error;
 #[cfg(feature = "fuzz")]
 pub mod format;
