@@ -339,15 +339,19 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
         .iter()
         .rposition(|&b| !is_pair_name(b))
         .map_or(floor, |k| floor + k + 1);
-    // A placeholder is no name, nor part of one: `REDACTED=v`, `REDACTED]1=v` are what an
-    // earlier pass left after a secret, and a second pass must leave them as they are.
+    // A placeholder is no name, nor part of one: it ends a name as a separator does.
+    // `REDACTED=v`, `REDACTED]1=v` are what an earlier pass left after a secret, and a second
+    // pass must leave them as they are; `xREDACTEDsid=v` names `sid`, as the audit reads it.
     let name = &s[name_start..p];
-    // A name longer than the look-back is a name all the same, letters or not in its end.
-    let long = name_start == floor && floor > 0 && is_pair_name(s[floor - 1]);
-    if name.is_empty()
-        || !(long || name.iter().any(u8::is_ascii_alphabetic))
-        || memchr::memmem::find(name, PLACEHOLDER).is_some()
-    {
+    let (name, long) = match memchr::memmem::rfind(name, PLACEHOLDER) {
+        Some(k) => (&name[k + PLACEHOLDER.len()..], false),
+        // A name longer than the look-back is a name all the same, letters or not in its end.
+        None => (
+            name,
+            name_start == floor && floor > 0 && is_pair_name(s[floor - 1]),
+        ),
+    };
+    if name.is_empty() || !(long || name.iter().any(u8::is_ascii_alphabetic)) {
         return None;
     }
     let end = s[p + 1..]
@@ -815,6 +819,8 @@ mod tests {
             ("#tok=abc&b=1 y", "#tok=REDACTED&b=REDACTED y"),
             ("at ll=89.8444 x", "at ll=REDACTED x"),
             ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
+            ("xREDACTEDsid=v x", "xREDACTEDsid=REDACTED x"),
+            ("REDACTED]1=v x", "REDACTED]1=v x"),
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, true), want, "{input}");
