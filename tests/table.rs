@@ -16,7 +16,8 @@ use logscrub::{Config, ConfigBuilder, IpPolicy, Key, ReferrerPolicy, Scrubber};
 /// `scrubs_to!(name, |builder| policy, input, expected)`: a test that scrubs `input` under
 /// the policy every way and compares each output with `expected`.
 macro_rules! scrubs_to {
-    ($name:ident, $policy:expr, $input:expr, $expected:expr) => {
+    ($(#[$doc:meta])* $name:ident, $policy:expr, $input:expr, $expected:expr) => {
+        $(#[$doc])*
         #[test]
         fn $name() {
             let policy: fn(ConfigBuilder) -> ConfigBuilder = $policy;
@@ -236,6 +237,20 @@ scrubs_to!(
     b"2024-03-05 10:00:00 10.0.0.0 GET /a q=REDACTED 443 - 203.0.113.0 ua - 200 0 0 31\n\
       #Fields: date time c-dns cs-uri-query\n\
       2024-03-05 10:00:01 corp.example email=REDACTED"
+);
+
+scrubs_to!(
+    /// A W3C log that starts with a `#Date:` directive: its first chunk may hold only that line.
+    w3c_date_directive_first,
+    |b| b,
+    b"#Date: 2024-03-05 10:00:00\n\
+      #Fields: date time c-dns c-ip cs-uri-query\n\
+      2024-03-05 10:00:01 laptop-jane.corp.example 192.0.2.8 email=jane@example.com\n\
+      #Remark: rotated\n",
+    b"#Date: 2024-03-05 10:00:00\n\
+      #Fields: date time c-dns c-ip cs-uri-query\n\
+      2024-03-05 10:00:01 corp.example 192.0.2.0 email=REDACTED\n\
+      #Remark: rotated\n"
 );
 
 scrubs_to!(
