@@ -298,6 +298,17 @@ scrubs_to!(
       198.51.100.0 - - [17/May/2015:10:05:04 +0000] \"GET /reset?token=REDACTED HTTP/1.1\" 200 5 \"-\" \"curl/8.0 (REDACTED)\"\r\n"
 );
 
+scrubs_to!(empty_input, |b| b, b"", b"");
+
+scrubs_to!(
+    /// Blank lines with either terminator, and a last line that ends in a `\r` but no `\n`:
+    /// every terminator is copied as it is.
+    odd_terminators,
+    |b| b,
+    b"\n\r\n192.0.2.77 x\r",
+    b"\n\r\n192.0.2.0 x\r"
+);
+
 scrubs_to!(
     json_lines,
     |b| b,
