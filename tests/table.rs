@@ -254,6 +254,22 @@ scrubs_to!(
 );
 
 scrubs_to!(
+    /// Blank lines first, which a pipe may hand over alone: they do not decide the format.
+    w3c_after_blank_lines,
+    |b| b,
+    b"\n\
+      \x20\t\r\n\
+      #Software: Microsoft Internet Information Services 10.0\n\
+      #Fields: date time c-dns cs-username\n\
+      2024-03-05 10:00:01 laptop-jane.corp.example jane\n",
+    b"\n\
+      \x20\t\r\n\
+      #Software: Microsoft Internet Information Services 10.0\n\
+      #Fields: date time c-dns cs-username\n\
+      2024-03-05 10:00:01 corp.example -\n"
+);
+
+scrubs_to!(
     combined_without_final_newline,
     |b| b,
     COMBINED,
@@ -347,4 +363,14 @@ scrubs_to!(
 {"time":"2023-10-10T13:55:37+02:00","remote_addr":"2001:db8::","remote_user":"-","request":"GET /profile?email=REDACTED HTTP/1.1","status":200,"http_referer":"","http_user_agent":"curl\/8.4.0","http_x_forwarded_for":""}
 {"ts":1696938936.123,"request":{"remote_ip":"203.0.113.0","client_ip":"::ffff:198.51.100.0","uri":"/reset?token=REDACTED&mail=REDACTED","headers":{"Referer":["https://example.com/account?user=REDACTED"]}},"user_id":"-"}
 "#
+);
+
+scrubs_to!(
+    /// A blank line first, which a pipe may hand over alone: it does not decide the format.
+    json_after_a_blank_line,
+    |b| b,
+    b"\n\
+      {\"time\":\"2023-10-10T13:55:36+02:00\",\"remote_addr\":\"203.0.113.61\",\"remote_user\":\"karl\",\"request\":\"GET /?email=karl@example.org HTTP/1.1\"}\n",
+    b"\n\
+      {\"time\":\"2023-10-10T13:55:36+02:00\",\"remote_addr\":\"203.0.113.0\",\"remote_user\":\"-\",\"request\":\"GET /?email=REDACTED HTTP/1.1\"}\n"
 );
