@@ -4,7 +4,10 @@
 //! precomputes what the hot path needs (the address masks). After that it is only read.
 
 use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
+
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::format::layout::Layout;
 use crate::format::template::Template;
@@ -155,8 +158,8 @@ impl std::error::Error for ConfigError {}
 
 /// A validated scrubbing policy.
 ///
-/// Invariant: `v4_keep` keeps exactly the high `32 - ipv4_mask` bits and `v6_keep` the high
-/// `128 - ipv6_mask` bits; under [`IpPolicy::Drop`] both are zero.
+/// Invariant: `v4_keep` and `v6_keep` are the netmasks of the networks addresses are cut to, a
+/// /(32 - `ipv4_mask`) and a /(128 - `ipv6_mask`); under [`IpPolicy::Drop`] both are zero.
 #[derive(Clone, Debug)]
 pub struct Config {
     format: Format,
@@ -640,15 +643,17 @@ impl ConfigBuilder {
     }
 }
 
-/// The mask that keeps the high `32 - zeroed` bits; `checked_shl` because a shift by the full
-/// width (`/0` prefix, 32 bits zeroed) would overflow.
+/// The netmask left when the low `zeroed` bits (at most 32) of an IPv4 address go: that of a
+/// /(32 - `zeroed`) network, so the default `--ipv4-mask 8` keeps a /24.
 fn keep_bits_v4(zeroed: u32) -> u32 {
-    u32::MAX.checked_shl(zeroed).unwrap_or(0)
+    let kept = Ipv4Net::new(Ipv4Addr::UNSPECIFIED, (32 - zeroed) as u8);
+    u32::from(kept.expect("a prefix of at most 32 bits").netmask())
 }
 
-/// The IPv6 counterpart of [`keep_bits_v4`].
+/// The IPv6 counterpart of [`keep_bits_v4`]: the default `--ipv6-mask 80` keeps a /48.
 fn keep_bits_v6(zeroed: u32) -> u128 {
-    u128::MAX.checked_shl(zeroed).unwrap_or(0)
+    let kept = Ipv6Net::new(Ipv6Addr::UNSPECIFIED, (128 - zeroed) as u8);
+    u128::from(kept.expect("a prefix of at most 128 bits").netmask())
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Property tests of the invariants, through the library: one output line per input line, no
-//! generated address with host bits survives wherever it is placed, lines keep their format.
+//! generated address with host bits survives wherever it is placed (in combined, W3C and JSON
+//! lines, under every address policy), lines keep their format, and any thread count and
+//! chunk size write what one thread writes.
 
 mod common;
 
@@ -8,8 +10,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use common::{has_host_bits, line_count, surviving};
 use logscrub::format::clf;
 use logscrub::pipeline::{self, Input, Options};
-use logscrub::{Config, Format, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy};
+use logscrub::{
+    Config, Format, IpPolicy, Key, ReferrerPolicy, RequestPolicy, Scrubber, UserPolicy,
+};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 fn scrub(cfg: &Config, input: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -76,7 +81,7 @@ proptest! {
 
     #[test]
     fn no_generated_address_survives((addrs, line) in line_with_addrs()) {
-        for cfg in policies() {
+        for cfg in policies().into_iter().chain(address_policies()) {
             let out = scrub(&cfg, line.as_bytes());
             let left = surviving(line.as_bytes(), &out);
             prop_assert!(left.is_empty(), "{:?} survive in {}", left, String::from_utf8_lossy(&out));
@@ -132,5 +137,210 @@ proptest! {
         std::fs::remove_file(&path).unwrap();
         prop_assert_eq!(line_count(&serial), line_count(data.as_bytes()));
         prop_assert!(serial == parallel);
+    }
+}
+
+/// Columns a generated `#Fields:` header may name, in any order; those with addresses get
+/// generated ones.
+const W3C_COLUMNS: [&str; 7] = [
+    "date",
+    "time",
+    "c-ip",
+    "s-ip",
+    "cs-uri-stem",
+    "cs(Referer)",
+    "cs-uri-query",
+];
+
+/// The columns a W3C row writes its five generated addresses in: the referrer takes two, in
+/// its host and its query.
+const ADDRESS_COLUMNS: [&str; 5] = ["c-ip", "s-ip", "cs(Referer)", "cs(Referer)", "cs-uri-query"];
+
+/// A W3C log: blocks of a `#Fields:` header and rows under it. A header that names no column
+/// (bare or with blanks) leaves the columns as they were, and the rows under it are written in
+/// those; before any columns, rows are written in all of [`W3C_COLUMNS`], which no reader
+/// takes as data. Terminators are `\n` or `\r\n`, and the last line may have none.
+fn w3c_log() -> impl Strategy<Value = (Vec<IpAddr>, String)> {
+    let header =
+        proptest::sample::subsequence(W3C_COLUMNS.to_vec(), 0..=W3C_COLUMNS.len()).prop_shuffle();
+    let rows = proptest::collection::vec(proptest::collection::vec(written_addr(), 5), 1..4);
+    let blocks = proptest::collection::vec((header, "[ \t]{0,2}", rows), 1..4);
+    (blocks, prop_oneof![Just("\n"), Just("\r\n")], any::<bool>()).prop_map(
+        |(blocks, eol, last_eol)| {
+            let mut generated = Vec::new();
+            let mut lines = Vec::new();
+            let mut columns: Option<Vec<&str>> = None;
+            for (header, blanks, rows) in blocks {
+                lines.push(format!("#Fields:{blanks}{}", header.join(" ")));
+                if !header.is_empty() {
+                    columns = Some(header);
+                }
+                let names = columns.as_deref().unwrap_or(&W3C_COLUMNS);
+                for row in rows {
+                    let t: Vec<&str> = row.iter().map(|(_, text)| text.as_str()).collect();
+                    let values: Vec<String> = names
+                        .iter()
+                        .map(|&name| match name {
+                            "date" => "2024-03-05".to_string(),
+                            "time" => "10:00:01".to_string(),
+                            "c-ip" => t[0].to_string(),
+                            "s-ip" => t[1].to_string(),
+                            "cs-uri-stem" => "/a/b.html".to_string(),
+                            "cs(Referer)" => format!("http://{}/p?ip={}", t[2], t[3]),
+                            _ => format!("from={}&x=1", t[4]),
+                        })
+                        .collect();
+                    lines.push(values.join(" "));
+                    let written = row.iter().zip(ADDRESS_COLUMNS);
+                    generated.extend(
+                        written
+                            .filter(|(_, column)| names.contains(column))
+                            .map(|((addr, _), _)| *addr),
+                    );
+                }
+            }
+            let mut log = lines.join(eol);
+            if last_eol {
+                log.push_str(eol);
+            }
+            (generated, log)
+        },
+    )
+}
+
+/// JSON lines with an address under a client, forwarding or unknown key, a user, a referrer
+/// and a request with addresses in them, some nested as Caddy nests them.
+fn json_log() -> impl Strategy<Value = (Vec<IpAddr>, String)> {
+    let line = (
+        prop_oneof![
+            Just("remote_addr"),
+            Just("ClientHost"),
+            Just("X-Forwarded-For"),
+            Just("peer_ip"),
+            Just("note"),
+        ],
+        prop_oneof![Just("remote_user"), Just("user_id"), Just("username")],
+        "[a-z]{1,8}",
+        prop_oneof![Just("http_referer"), Just("Referer"), Just("cs_referer")],
+        proptest::collection::vec(written_addr(), 5),
+        any::<bool>(),
+    )
+        .prop_map(|(addr_key, user_key, user, referrer_key, addrs, nested)| {
+            let t: Vec<&str> = addrs.iter().map(|(_, text)| text.as_str()).collect();
+            let fields = format!(
+                r#""{addr_key}":"{}","{user_key}":"{user}","{referrer_key}":"http://{}/p?ip={}","request":"GET /{}?from={} HTTP/1.1""#,
+                t[0], t[1], t[2], t[3], t[4]
+            );
+            let line = if nested {
+                format!(r#"{{"ts":1696938936.1,"request":{{{fields}}}}}"#)
+            } else {
+                format!(r#"{{"time":"2023-10-10T13:55:36+02:00",{fields}}}"#)
+            };
+            (addrs.into_iter().map(|(a, _)| a).collect::<Vec<_>>(), line)
+        });
+    proptest::collection::vec(line, 1..5).prop_map(|lines| {
+        let generated = lines.iter().flat_map(|(a, _)| a.clone()).collect();
+        let text: Vec<String> = lines.into_iter().map(|(_, l)| l).collect();
+        (generated, text.join("\n") + "\n")
+    })
+}
+
+/// The default and the address policies beside it: hashing (with a fixed key), wider masks,
+/// dropping, and a referrer kept (addresses in it are still scrubbed).
+fn address_policies() -> Vec<Config> {
+    let key = "6c6f677363727562206265636e63686d61726b206b65792c2033322062797465";
+    let key = Key::decode(key.as_bytes(), "test").unwrap();
+    let builders = [
+        Config::builder(),
+        Config::builder().ip(IpPolicy::Hash).key(key),
+        Config::builder().ipv4_mask(16),
+        Config::builder().ipv4_mask(32).ipv6_mask(128),
+        Config::builder().ip(IpPolicy::Drop),
+        Config::builder().referrer(ReferrerPolicy::Keep),
+    ];
+    builders.into_iter().map(|b| b.build().unwrap()).collect()
+}
+
+/// Scrubs `input` as the binary reads it: its format recognised from its start.
+fn scrub_as_read(cfg: &Config, input: &[u8]) -> Vec<u8> {
+    let mut scrubber = Scrubber::new(cfg);
+    scrubber.set_layout(cfg.layout_for(input));
+    let mut out = Vec::new();
+    scrubber.scrub(input, &mut out);
+    out
+}
+
+/// Under every address policy, `log` keeps its line count and none of its addresses with host
+/// bits, all of which were `generated`.
+fn no_address_survives(generated: &[IpAddr], log: &str) -> Result<(), TestCaseError> {
+    // The extractor must see what was generated, or the check below proves nothing.
+    let seen = common::addresses(log.as_bytes());
+    for addr in generated.iter().filter(|a| has_host_bits(a)) {
+        prop_assert!(seen.contains(addr), "extractor missed {}", addr);
+    }
+    for cfg in address_policies() {
+        let out = scrub_as_read(&cfg, log.as_bytes());
+        prop_assert_eq!(line_count(&out), line_count(log.as_bytes()));
+        let left = surviving(log.as_bytes(), &out);
+        prop_assert!(
+            left.is_empty(),
+            "{:?} survive {:?} in\n{}",
+            left,
+            cfg.ip(),
+            String::from_utf8_lossy(&out)
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn no_generated_address_survives_in_w3c((generated, log) in w3c_log()) {
+        no_address_survives(&generated, &log)?;
+    }
+
+    #[test]
+    fn no_generated_address_survives_in_json((generated, log) in json_log()) {
+        no_address_survives(&generated, &log)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// W3C and JSON logs under any address policy: 4 threads and small chunks (cutting a log
+    /// between a `#Fields:` header and its rows) write what 1 thread writes, in chunks of the
+    /// same size and in one chunk.
+    #[test]
+    fn w3c_and_json_parallel_output_equals_serial(
+        (_, log) in prop_oneof![w3c_log(), json_log()],
+        policy in 0..6usize,
+        chunk_size in 1usize..120,
+    ) {
+        let cfg = &address_policies()[policy];
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &log).unwrap();
+        let inputs = [Input::Path(file.path().to_path_buf())];
+        let run = |threads, chunk_size| {
+            let options = Options { threads, chunk_size, ..Options::default() };
+            let mut out = Vec::new();
+            pipeline::run(cfg, &inputs, &mut out, &options, &mut |_| {}).unwrap();
+            out
+        };
+        let serial = run(1, Options::default().chunk_size);
+        prop_assert_eq!(line_count(&serial), line_count(log.as_bytes()));
+        for threads in [1, 4] {
+            let out = run(threads, chunk_size);
+            prop_assert!(
+                out == serial,
+                "{} threads, chunks of {}:\n{}\nserial:\n{}",
+                threads,
+                chunk_size,
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&serial)
+            );
+        }
     }
 }

@@ -22,6 +22,8 @@ pub struct IpRules {
     pub active: bool,
     /// `--ip hash`: the pseudonym ranges 240.0.0.0/4 and fd00::/8 are allowed.
     hash: bool,
+    /// The netmasks the scrubber cuts addresses to (zero under `--ip drop`): what an address
+    /// may keep while `active`.
     v4_keep: u32,
     v6_keep: u128,
     kept: std::sync::Arc<crate::config::KeptNetworks>,
@@ -29,24 +31,12 @@ pub struct IpRules {
 
 impl IpRules {
     pub fn new(cfg: &Config) -> Self {
-        let (v4_bits, v6_bits) = match cfg.ip() {
-            IpPolicy::Drop => (32, 128),
-            _ => (cfg.ipv4_mask(), cfg.ipv6_mask()),
-        };
         IpRules {
             kept: std::sync::Arc::new(cfg.kept_networks().clone()),
             active: !matches!(cfg.ip(), IpPolicy::Keep | IpPolicy::Prefix),
             hash: cfg.ip() == IpPolicy::Hash,
-            v4_keep: if v4_bits >= 32 {
-                0
-            } else {
-                u32::MAX << v4_bits
-            },
-            v6_keep: if v6_bits >= 128 {
-                0
-            } else {
-                u128::MAX << v6_bits
-            },
+            v4_keep: cfg.v4_keep(),
+            v6_keep: cfg.v6_keep(),
         }
     }
 

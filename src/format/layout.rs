@@ -130,10 +130,9 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
     let Some(first) = lines().next() else {
         return Layout::Clf(Format::Auto);
     };
-    if first.starts_with(b"#") && lines().any(|line| line.starts_with(w3c::FIELDS))
-        || [&b"#Software:"[..], b"#Version:"]
-            .iter()
-            .any(|d| first.starts_with(d))
+    // One directive is enough: a piped or followed log's first chunk may be its first line.
+    if w3c::DIRECTIVES.iter().any(|d| first.starts_with(d))
+        || first.starts_with(b"#") && lines().any(|line| line.starts_with(w3c::FIELDS))
     {
         return Layout::W3c(None);
     }
@@ -240,6 +239,26 @@ mod tests {
             columns(&layout).as_deref(),
             Columns::from_names("date c-dns").as_ref()
         );
+    }
+
+    /// Regression: a W3C log whose first chunk held only a `#Date:` line (read from a pipe,
+    /// followed, or cut into small chunks) was read as common, and the lines of its host-name
+    /// column, not parsing as common, kept their client host names whole.
+    #[test]
+    fn one_directive_line_is_w3c() {
+        let cfg = Config::default();
+        for first in [
+            "#Date: 2024-03-05 10:00:00\n",
+            "#Start-Date: 2024-03-05 10:00:00\r\n",
+            "#Remark: rotated",
+            "#Version: 1.0\n",
+            "#Fields: date time c-dns\n",
+        ] {
+            let layout = detect(first.as_bytes(), &cfg);
+            assert!(matches!(layout, Layout::W3c(None)), "{first:?}: {layout:?}");
+        }
+        // A comment is not a directive.
+        assert!(matches!(detect(b"# x\n", &cfg), Layout::Clf(_)));
     }
 
     #[test]

@@ -30,6 +30,17 @@ pub struct Columns {
 /// The directive that names the columns.
 pub const FIELDS: &[u8] = b"#Fields:";
 
+/// The directives of the W3C working draft (WD-logfile); a log in the format starts with them.
+pub const DIRECTIVES: [&[u8]; 7] = [
+    b"#Version:",
+    FIELDS,
+    b"#Software:",
+    b"#Start-Date:",
+    b"#End-Date:",
+    b"#Date:",
+    b"#Remark:",
+];
+
 impl Columns {
     /// Reads a `#Fields:` line; `None` for any other line or a header without names.
     pub fn from_header(line: &[u8]) -> Option<Columns> {

@@ -213,7 +213,7 @@ pub struct Summary {
     /// Counters over all inputs.
     pub stats: Stats,
     /// The format each input was read in, by input name, in input order (inputs that could
-    /// not be opened or were empty are missing).
+    /// not be opened or held no more than blank lines are missing).
     pub formats: Vec<(String, Format)>,
     /// Inputs that could not be opened or read to the end.
     pub failed_inputs: usize,
@@ -466,6 +466,16 @@ fn read_inputs(
                 return;
             };
             match chunks.next_chunk(&mut buf) {
+                Ok(true) if layout.is_none() && only_blank_lines(&buf) => {
+                    let item = Item::Chunk {
+                        buf,
+                        layout: Some(cfg.layout()),
+                        mark: None,
+                    };
+                    if !feed.send(item) {
+                        return;
+                    }
+                }
                 Ok(true) => {
                     let first = layout.is_none();
                     let layout = layout.get_or_insert_with(|| {
@@ -513,6 +523,15 @@ fn read_inputs(
     }
 }
 
+/// Whether `chunk` holds only blank lines, which tell nothing of an input's format. A pipe or
+/// a followed file may hand them over alone, so an input is recognised from its first chunk
+/// with a line in it, and until then read as configured: a configured format is what the
+/// input is read in anyway, and under `--format auto` every layout recognition can pick writes
+/// blank lines as they are.
+fn only_blank_lines(chunk: &[u8]) -> bool {
+    chunk.iter().all(u8::is_ascii_whitespace)
+}
+
 /// Follows until SIGTERM or SIGINT, a read error, or the writing side is gone. Every chunk
 /// carries its layout (each file of a rotation is recognised on its own) and its mark.
 fn read_followed(
@@ -530,6 +549,15 @@ fn read_followed(
             return formats;
         };
         let item = match follower.next(&mut buf, chunk_size) {
+            Ok(Event::Chunk(mark))
+                if !layouts.contains_key(&mark.key) && only_blank_lines(&buf) =>
+            {
+                Item::Chunk {
+                    buf,
+                    layout: Some(cfg.layout()),
+                    mark: Some(mark),
+                }
+            }
             Ok(Event::Chunk(mark)) => {
                 let layout = layouts.entry(mark.key).or_insert_with(|| {
                     let layout = cfg.layout_for(&buf);
@@ -1002,6 +1030,30 @@ mod tests {
             }
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Regression: a piped JSON log whose first read held only a blank line was read as
+    /// common, for want of any line to recognise, and kept its user names.
+    #[test]
+    fn blank_lines_do_not_decide_the_format() {
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let line =
+            r#"{"remote_addr":"203.0.113.61","remote_user":"karl","request":"GET / HTTP/1.1"}"#;
+        std::fs::write(file.path(), format!("\n \r\n{line}\n")).unwrap();
+        let want = r#"{"remote_addr":"203.0.113.0","remote_user":"-","request":"GET / HTTP/1.1"}"#;
+        let inputs = [Input::Path(file.path().to_path_buf())];
+        for threads in [1, 2] {
+            let options = Options {
+                threads,
+                chunk_size: 1,
+                ..Options::default()
+            };
+            let mut out = Vec::new();
+            let summary =
+                run(&Config::default(), &inputs, &mut out, &options, &mut |_| {}).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\n \r\n{want}\n"));
+            assert_eq!(summary.formats[0].1, Format::Json, "{threads} threads");
+        }
     }
 
     /// Runs `f` on another thread and fails the test if it has not finished within `secs`,
