@@ -352,12 +352,18 @@ fn find_dashed(text: &[u8], rules: &IpRules) -> bool {
     for c in dashed().captures_iter(text) {
         let whole = c.get(0).expect("match");
         let sep = c[2][0];
-        // Glued to digits, or after more groups of them (`05-5-010-4-5.example`): a number.
+        // Glued to digits, or after another group of them (`05-5-010-4-5.example`, not
+        // `ec2-203-0-113-25.example`): a number.
         let before = &text[..whole.start()];
+        let group_before = before.strip_suffix(&[sep]).map(|head| {
+            let start = head
+                .iter()
+                .rposition(|&b| !b.is_ascii_alphanumeric())
+                .map_or(0, |k| k + 1);
+            &head[start..]
+        });
         if before.last().is_some_and(u8::is_ascii_digit)
-            || before.len() >= 2
-                && before[before.len() - 1] == sep
-                && before[before.len() - 2].is_ascii_digit()
+            || group_before.is_some_and(|g| !g.is_empty() && g.iter().all(u8::is_ascii_digit))
         {
             continue;
         }

@@ -227,6 +227,7 @@ fn shapes_settled_with_the_scrubber() {
     for (line, class) in [
         ("http://bob:pw@host.example/", Class::Userinfo),
         ("c-5-010-4-5.example", Class::Ip),
+        ("ec2-203-0-113-25.compute-1.example", Class::Ip),
         ("x whsec_abcdefghijklmnopqrstuvwx y", Class::Credential),
         ("x xapp-1-A0123456789 y", Class::Credential),
     ] {
