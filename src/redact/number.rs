@@ -203,6 +203,15 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             i += 1;
             continue;
         }
+        // Inside a word nothing starts (an escape is looked at below): the rest of its letters
+        // and digits are passed in one go, as most bytes of a line are.
+        if b != b'%' && i > 0 && s[i - 1].is_ascii_alphanumeric() {
+            i += 1;
+            while i < s.len() && s[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            continue;
+        }
         // A joiner glues a number to the word before it (`ref-0800123456`, `img_0123456789`);
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
@@ -217,8 +226,14 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         };
         // After a `/` only a phone number starts (`/call/+442079460958`): other digit runs there
         // are timings (`0/0/236/236 200 4586`) and path ids.
-        // A card number may stand there too (`/cards/5555555555554444`).
+        // A card number may stand there too (`/cards/5555555555554444`), grouped by four or
+        // not: a product's version (`Chrome/119.0`) is not looked at further.
         let after_slash = i > 0 && s[i - 1] == b'/' && !matches!(b, b'+' | b'(' | b'0');
+        let four_digits = || s.len() >= i + 4 && s[i..i + 4].iter().all(u8::is_ascii_digit);
+        if after_slash && !four_digits() {
+            i += 1;
+            continue;
+        }
         // An IBAN's country code may follow a joiner (`ref-DE89370400440532013000`): its
         // check digits make a look-alike rare.
         let iban_glued = i > 1 && matches!(s[i - 1], b'.' | b'-' | b'_') && iban_at(i);
