@@ -203,9 +203,10 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             i += 1;
             continue;
         }
-        // Inside a word nothing starts (an escape is looked at below): the rest of its letters
-        // and digits are passed in one go, as most bytes of a line are.
-        if b != b'%' && i > 0 && s[i - 1].is_ascii_alphanumeric() {
+        // Inside a word nothing starts: the rest of its letters and digits are passed in one
+        // go, as most bytes of a line are. (A `+`, `(` or escape glued to a word starts
+        // nothing either, but what follows it may: `1(0172227220`.)
+        if b.is_ascii_alphanumeric() && i > 0 && s[i - 1].is_ascii_alphanumeric() {
             i += 1;
             while i < s.len() && s[i].is_ascii_alphanumeric() {
                 i += 1;
@@ -237,7 +238,11 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // An IBAN's country code may follow a joiner (`ref-DE89370400440532013000`): its
         // check digits make a look-alike rare.
         let iban_glued = i > 1 && matches!(s[i - 1], b'.' | b'-' | b'_') && iban_at(i);
-        let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(')
+        // An escaped digit, `+` or `(` starts a number as the byte it stands for does.
+        let escaped_start = b == b'%'
+            && percent_escape(&s[i..])
+                .is_some_and(|d| d.is_ascii_digit() || d == b'+' || d == b'(');
+        let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(' || escaped_start)
             && (i == 0 || !joined(i - 1) || iban_glued);
         // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
         if b == b'%' {
@@ -344,8 +349,8 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         }
         return None;
     }
-    // `+49%2030%201234567`, `+600%280229`: an escaped separator between groups reads as the
-    // separator. Such text is read through a decoded copy of its first bytes, whose ends map
+    // `+49%2030%201234567`, `+600%280229`, `+%3349301234567`: an escaped separator or digit
+    // reads as what it stands for. Such text is read through a decoded copy of its first bytes, whose ends map
     // back to `rest`; the copy is made only where the digits and separators run into an
     // escape, as they rarely do.
     let run = rest
@@ -353,7 +358,8 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         .take(32)
         .take_while(|&&b| b.is_ascii_digit() || is_phone_sep(b))
         .count();
-    let escaped_sep = |t: &[u8]| percent_escape(t).filter(|&b| is_phone_sep(b));
+    let escaped_sep =
+        |t: &[u8]| percent_escape(t).filter(|&b| b.is_ascii_digit() || is_phone_sep(b));
     if escaped_sep(&rest[run..]).is_some() {
         let mut buf = [0u8; 40];
         let mut raw_end = [0usize; 40];

@@ -169,6 +169,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                         cx.count(Redaction::Value);
                     }
                 }
+                Replacement::Enclosed => write_placeholder_for(&s[start..end], out),
                 Replacement::Nothing => {}
                 // A kept network's address stays as it was written.
                 Replacement::Addr(addr) if cx.cfg.keeps(addr) => {
@@ -237,7 +238,11 @@ fn find_addr(
             *resume = (start + len).max(p + 1);
             None
         }
-        Ok((start, len, ip::Addr::V4(_))) if is_version(s, start, len, mode) => {
+        // The context that makes a version is read in what was not rewritten: a reader of the
+        // output sees `REDACTED:4.0.1.2` where `…\\rv:4.0.1.2` lost its `rv` to a logon.
+        Ok((start, len, ip::Addr::V4(_)))
+            if start >= copied && is_version(&s[copied..], start - copied, len, mode) =>
+        {
             *resume = (start + len).max(p + 1);
             None
         }
@@ -395,7 +400,13 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
         .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.'))
         .map_or(copied, |k| copied + k + 1);
     // A NetBIOS name, or a DNS domain's (`CORP.LOCAL\jdoe`); not the dot before it.
-    let start = start + s[start..p].iter().take_while(|&&b| b == b'.').count();
+    let mut start = start + s[start..p].iter().take_while(|&&b| b == b'.').count();
+    if p - start > 15 {
+        // A run longer than a domain name: the domain is its end, from a `-` or `.` on, as a
+        // reader takes `42-VVV-KKKKKKKKK\Ka`.
+        start = (p - 15..p)
+            .find(|&k| matches!(s[k - 1], b'-' | b'.') && s[k].is_ascii_alphanumeric())?;
+    }
     let domain = &s[start..p];
     // `REDACTED\x`: an earlier pass's placeholder, not a domain.
     if domain.len() < 2
@@ -460,6 +471,9 @@ fn next_pair(s: &[u8], from: usize, mode: Scan) -> usize {
 
 enum Replacement {
     Placeholder,
+    /// The placeholder and the span's parentheses: a query before it ends at the first `)`
+    /// that closes nothing (see [`query_end`]), and a second pass must find the same end.
+    Enclosed,
     /// An IPv4 address written with dashes, in a host name.
     DashedAddr(u32),
     /// An IPv4 address written backwards, in a reverse-DNS name.
@@ -476,7 +490,14 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
     let mut i = at;
     while i > 0 {
         match s[i - 1] {
-            b'/' => return (s[..i].ends_with(b"://") && i < at).then_some(i),
+            // Punctuation alone names no one: `://)@` is no userinfo, and removing it would
+            // join what stands around it.
+            b'/' => {
+                let named = s[i..at]
+                    .iter()
+                    .any(|&b| b.is_ascii_alphanumeric() || b >= 0x80);
+                return (s[..i].ends_with(b"://") && named).then_some(i);
+            }
             b if is_userinfo_stop(b) => return None,
             _ => i -= 1,
         }
@@ -485,15 +506,15 @@ pub(crate) fn userinfo_before(s: &[u8], at: usize) -> Option<usize> {
 }
 
 /// What replaces a userinfo starting at `start` whose `@` is at `at`: up to the authority's last
-/// `@`, as a URL parser reads it. If part of it is written already (an address in it was masked),
-/// the rest becomes the placeholder rather than nothing, so that the two sides cannot join into a
-/// new address (`::` + `7:`).
+/// `@`, as a URL parser reads it. If part of it is written already (an address in it was masked,
+/// a query before it ended inside it), the rest becomes the placeholder rather than nothing, so
+/// that the two sides cannot join into a new address (`::` + `7:`), with its parentheses.
 fn userinfo_span(s: &[u8], at: usize, start: usize, copied: usize) -> (usize, usize, Replacement) {
     let end = userinfo_end(s, at);
     if start >= copied {
         (start, end, Replacement::Nothing)
     } else {
-        (copied, end, Replacement::Placeholder)
+        (copied, end, Replacement::Enclosed)
     }
 }
 
@@ -703,16 +724,19 @@ mod tests {
             ),
             ("ftp://anon@localhost/", "ftp://localhost/"),
             ("a @ b, x/@y", "a @ b, x/@y"),
-            // Regression (fuzz): `::` taken as an address before a userinfo.
-            ("::://:@+", "::://+"),
-            ("x://\0\0@%@@/p", "x:///p"),
+            // Regression (fuzz): `::` taken as an address before a userinfo. Punctuation
+            // alone is no userinfo: nothing in it names anyone.
+            ("::://:@+", "::://:@+"),
+            ("x://\0\0@%@@/p", "x://\0\0@%@@/p"),
+            ("x://\0a@%@@/p", "x:///p"),
             ("x://a&b=@c", "x://a&b=@c"),
             // Regression (fuzz): the scheme is in text already rewritten.
             ("://5.@5.OOz.@5", "://5"),
             ("%4:4://::7@7:/7:74", "%4:4://::REDACTED7:/7:74"),
             ("z@4.@5.OOz@4.5.OOz", "z@REDACTEDREDACTED"),
             // Regression (fuzz): the userinfo is formed in the output only (`::1` became `::`).
-            ("\0::1//.@", "\0:://"),
+            ("\0::1//.@", "\0:://.@"),
+            ("\0::1//a.@", "\0:://"),
             // Regression (fuzz): an address left alone was found again, for ever.
             (".0:1.00.0.00..0:1.0000", ".0:1.00.0.00..0:1.0000"),
             ("/s?q=1", "/s?q=1"),
@@ -905,6 +929,12 @@ mod tests {
             // A dotted address after a dashed number; a dashed address after letters.
             ("8-8-3-3.8.8.8 x", "8-8-3-3.8.8.0 x".into()),
             ("4C2_5_5_5.example", "4C2_5_5_0.example".into()),
+            // Escaped digits; a number after `(` glued to a digit; a logon domain at the end
+            // of a longer run; a version whose `rv` a logon took.
+            ("+%33226222 x", "REDACTED x".into()),
+            ("1(017222722 x", "1(REDACTED x".into()),
+            ("42-VVV-KKKKKKKKK\\Ka x", "42-REDACTED x".into()),
+            ("x VV5.\\rv:4.0.1.2 x", "x REDACTED:4.0.1.0 x".into()),
         ];
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, true), want, "{input}");
@@ -921,6 +951,8 @@ mod tests {
             "?://7)@",
             "?://7)@\u{8}",
             "k #:[8.5z:4.1++++2)9 269 26}=.+662++",
+            "?://)@4",
+            "?x&u=http://a)b@host y",
         ] {
             let once = run(&cfg, input, true);
             assert_eq!(run(&cfg, &once, true), once, "{input}");
