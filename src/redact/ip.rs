@@ -179,6 +179,10 @@ fn after_escaped_separator(s: &[u8], i: usize) -> bool {
 #[inline]
 fn v6_may_start(s: &[u8], i: usize) -> bool {
     let prev = if i == 0 { b' ' } else { s[i - 1] };
+    // After a `%` two hex digits are an escape's (`%2540::` holds `::`, not `2540::`).
+    if prev == b'%' && percent_escape(&s[i - 1..]).is_some() {
+        return false;
+    }
     if !(prev.is_ascii_alphanumeric() || matches!(prev, b':' | b'.' | b'_'))
         || after_escaped_separator(s, i)
     {

@@ -953,6 +953,7 @@ mod tests {
             "k #:[8.5z:4.1++++2)9 269 26}=.+662++",
             "?://)@4",
             "?x&u=http://a)b@host y",
+            "%25408:: x",
         ] {
             let once = run(&cfg, input, true);
             assert_eq!(run(&cfg, &once, true), once, "{input}");
