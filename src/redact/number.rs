@@ -250,9 +250,14 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
                 s.get(i + n)
                     .is_some_and(|&d| d.is_ascii_digit() || d == b'+' || d == b'(')
             };
-            let after = escaped_separator_len(&s[i..]).filter(|&n| number(n));
-            if let Some(r) = after.and_then(|n| find_at(s, i + n)) {
-                return Some(r);
+            // `%25` is a `%` of its own as well as the start of a second escape (`%2502…`): a
+            // reader decoding once sees the digits right after it.
+            let lone_percent = s[i..].len() >= 3 && s[i + 1..i + 3].eq_ignore_ascii_case(b"25");
+            let lens = [escaped_separator_len(&s[i..]), lone_percent.then_some(3)];
+            for n in lens.into_iter().flatten().filter(|&n| number(n)) {
+                if let Some(r) = find_at(s, i + n) {
+                    return Some(r);
+                }
             }
         }
         if !starts {
