@@ -217,11 +217,7 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
         let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-        let iban_at = |k: usize| {
-            s.len() >= k + 4
-                && s[k..k + 2].iter().all(u8::is_ascii_uppercase)
-                && s[k + 2..k + 4].iter().all(u8::is_ascii_digit)
-        };
+        let iban_at = |k: usize| iban_prefix(&s[k..]);
         let joined = |k: usize| {
             word(s[k]) || (matches!(s[k], b'.' | b'-' | b'_') && k > 0 && word(s[k - 1]))
         };
@@ -239,20 +235,20 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // check digits make a look-alike rare.
         let iban_glued = i > 1 && matches!(s[i - 1], b'.' | b'-' | b'_') && iban_at(i);
         // An escaped digit, `+` or `(` starts a number as the byte it stands for does.
-        let escaped_start = b == b'%'
-            && percent_escape(&s[i..])
-                .is_some_and(|d| d.is_ascii_digit() || d == b'+' || d == b'(');
+        let escape = if b == b'%' {
+            percent_escape(&s[i..])
+        } else {
+            None
+        };
+        let escaped_start = escape.is_some_and(starts_number);
         let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(' || escaped_start)
             && (i == 0 || !joined(i - 1) || iban_glued);
         // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
         if b == b'%' {
-            let number = |n: usize| {
-                s.get(i + n)
-                    .is_some_and(|&d| d.is_ascii_digit() || d == b'+' || d == b'(')
-            };
+            let number = |n: usize| s.get(i + n).is_some_and(|&d| starts_number(d));
             // `%25` is a `%` of its own as well as the start of a second escape (`%2502…`): a
             // reader decoding once sees the digits right after it.
-            let lone_percent = s[i..].len() >= 3 && s[i + 1..i + 3].eq_ignore_ascii_case(b"25");
+            let lone_percent = escape == Some(b'%');
             let lens = [escaped_separator_len(&s[i..]), lone_percent.then_some(3)];
             for n in lens.into_iter().flatten().filter(|&n| number(n)) {
                 if let Some(r) = find_at(s, i + n) {
@@ -282,6 +278,18 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// A digit, `+` or `(`: what a phone or card number starts with, written or escaped.
+fn starts_number(b: u8) -> bool {
+    b.is_ascii_digit() || b == b'+' || b == b'('
+}
+
+/// Whether `s` starts as an IBAN does: two upper-case letters (the country) and two digits.
+fn iban_prefix(s: &[u8]) -> bool {
+    s.len() >= 4
+        && s[..2].iter().all(u8::is_ascii_uppercase)
+        && s[2..4].iter().all(u8::is_ascii_digit)
 }
 
 /// The length of the percent-escape at the start of `s` (`%20`, or `%2520` escaped twice) if it
@@ -323,10 +331,7 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
         return Some(i + 36);
     }
     // An IBAN, possibly grouped by four with single spaces: at most 42 bytes.
-    if rest.len() >= 15
-        && rest[..2].iter().all(u8::is_ascii_uppercase)
-        && rest[2..4].iter().all(u8::is_ascii_digit)
-    {
+    if rest.len() >= 15 && iban_prefix(rest) {
         let mut end = 4;
         while end < rest.len().min(42) {
             // Grouped by spaces, by `+` (a space in a query or a W3C field) or by dashes.
