@@ -1,4 +1,7 @@
-//! E-mail addresses, plain (`john@example.com`) or percent-encoded (`john%40example.com`).
+//! E-mail addresses, plain (`john@example.com`) or escaped in part or whole
+//! (`john%40example.com`, `j\x40ex%61mple.com`).
+
+use crate::vocab::hex::unescape;
 
 /// Bytes allowed in the local part. `%` is included so that encoded local parts
 /// (`john%2Bnews%40example.com`) are taken whole.
@@ -9,19 +12,53 @@ pub fn is_local(b: u8) -> bool {
 
 /// Non-ASCII bytes (internationalised addresses, `zoë.martin@café.example`, in raw UTF-8) and
 /// the backslash of the `\xc3\xab` escapes Apache and nginx write for them: taken into the
-/// address, so that it is replaced whole, never in part.
+/// local part, so that it is replaced whole, never in part.
 #[inline]
 fn is_intl(b: u8) -> bool {
     b >= 0x80 || b == b'\\'
 }
 
+/// A byte of a domain once decoded: `%65` and `\x65` are the `e` of `ex%61mple.com` as much as
+/// a plain one, since the audit reads domains decoded.
 #[inline]
 fn is_domain(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-') || is_intl(b)
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-') || b >= 0x80
 }
 
-/// Given a separator (`@` or `%40`) at `s[at..at + sep_len]`, returns the byte range of the
-/// e-mail address around it, or `None` if it is not one.
+/// The length of the `@` at `s[p]`: the sign itself, or an escape of it (`%40`, `\x40`, or
+/// twice escaped `%2540`).
+#[inline]
+pub fn at_sign(s: &[u8], p: usize) -> Option<usize> {
+    match s.get(p)? {
+        b'@' => Some(1),
+        b'%' | b'\\' => unescape(&s[p..]).and_then(|(b, len)| (b == b'@').then_some(len)),
+        _ => None,
+    }
+}
+
+/// The bytes of a domain from `s[from]` on, each decoded with the offset after it; ends at a
+/// byte that is no domain's or at `limit`. Domains are read decoded so that an escaped letter
+/// (`j@%65xample.com`) or dot (`example%2Ecom`) does not hide the address.
+fn domain_bytes(s: &[u8], from: usize, limit: usize) -> impl Iterator<Item = (u8, usize)> + '_ {
+    let mut i = from;
+    std::iter::from_fn(move || {
+        if i >= limit {
+            return None;
+        }
+        let (b, len) = match s[i] {
+            b'%' | b'\\' => unescape(&s[i..])?,
+            b => (b, 1),
+        };
+        if !is_domain(b) {
+            return None;
+        }
+        i += len;
+        Some((b, i))
+    })
+}
+
+/// Given a separator (`@` or an escape of it, see [`at_sign`]) at `s[at..at + sep_len]`,
+/// returns the byte range of the e-mail address around it, or `None` if it is not one.
 ///
 /// The local part is not extended below `floor` (bytes already written out). The domain needs
 /// a dot and an alphabetic top-level label of two or more letters. `logo@2x.png`, the usual
@@ -55,47 +92,47 @@ pub fn email_around(
         }
     }
     let domain_start = at + sep_len;
-    let mut end = domain_start;
-    while end < s.len().min(domain_start + 1024) && is_domain(s[end]) {
-        if s[end] == b'\\' {
-            // Only the escape of a non-ASCII byte (`\xc3`) goes on in a domain; `\x22` (a
-            // quote) or `\"` ends it.
-            let high = s.get(end + 1) == Some(&b'x')
-                && s.get(end + 2)
-                    .is_some_and(|b| matches!(b, b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'))
-                && s.get(end + 3).is_some_and(u8::is_ascii_hexdigit);
-            if !high {
-                break;
-            }
-            end += 4;
-            continue;
-        }
-        end += 1;
-    }
-    // Every label of a host name is non-empty: the domain ends before an empty one
+    let limit = s.len().min(domain_start + 1024);
+    // The domain ends after its last letter or digit (a dot or dash after it is the text's),
+    // and before an empty label: every label of a host name has something in it
     // (`jo@mail.example..next` is `jo@mail.example`; `x@a..example` is no address).
-    if let Some(k) = memchr::memmem::find(&s[domain_start..end], b"..") {
-        end = domain_start + k;
+    let mut end = domain_start;
+    let mut first = None;
+    let mut prev = 0;
+    let mut last_dot = None;
+    let mut tld_start = None;
+    for (b, next) in domain_bytes(s, domain_start, limit) {
+        if b == b'.' && prev == b'.' {
+            break;
+        }
+        first.get_or_insert(b);
+        match b {
+            b'.' => last_dot = Some(next),
+            b'-' => {}
+            _ => {
+                end = next;
+                tld_start = last_dot;
+            }
+        }
+        prev = b;
     }
-    while end > domain_start && matches!(s[end - 1], b'.' | b'-') {
-        end -= 1;
-    }
-    let domain = &s[domain_start..end];
     // `x@.example` is no address either (and a placeholder next to an `@` must not turn
     // into one).
-    if domain.first() == Some(&b'.') {
+    if first == Some(b'.') {
         return None;
     }
-    let last_dot = memchr::memrchr(b'.', domain)?;
-    let tld = &domain[last_dot + 1..];
+    let tld_start = tld_start?;
+    let tld = || domain_bytes(s, tld_start, end).map(|(b, _)| b);
     // Letters, or an internationalised top-level domain in its ASCII form (`xn--p1ai`).
-    let punycode = tld.len() > 4
-        && tld.starts_with(b"xn--")
-        && tld.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-');
-    if tld.len() < 2 || !(punycode || tld.iter().all(|&b| b.is_ascii_alphabetic() || is_intl(b))) {
+    let len = tld().count();
+    let letters = tld().all(|b| b.is_ascii_alphabetic() || b >= 0x80);
+    let punycode = len > 4
+        && tld().take(4).eq(*b"xn--")
+        && tld().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if len < 2 || !(letters || punycode) {
         return None;
     }
-    if is_resolution_suffix(domain) {
+    if is_resolution_suffix(domain_bytes(s, domain_start, end).map(|(b, _)| b)) {
         return None;
     }
     Some((start, end))
@@ -103,17 +140,22 @@ pub fn email_around(
 
 /// What follows the `@` of the image naming convention: `2x`, `1.5x`, `2x-1024x512`, then the
 /// end, a dot, a dash or an underscore.
-fn is_resolution_suffix(after_at: &[u8]) -> bool {
-    let digits = after_at
-        .iter()
-        .take_while(|b| b.is_ascii_digit() || **b == b'.')
-        .count();
-    digits > 0
-        && after_at[0].is_ascii_digit()
-        && matches!(after_at.get(digits), Some(b'x' | b'X'))
-        && after_at
-            .get(digits + 1)
-            .map_or(true, |b| matches!(b, b'.' | b'-' | b'_'))
+fn is_resolution_suffix(mut after_at: impl Iterator<Item = u8>) -> bool {
+    let mut first = None;
+    loop {
+        match after_at.next() {
+            Some(b) if b.is_ascii_digit() || b == b'.' => {
+                first.get_or_insert(b);
+            }
+            Some(b'x' | b'X') => {
+                return first.is_some_and(|b| b.is_ascii_digit())
+                    && after_at
+                        .next()
+                        .map_or(true, |b| matches!(b, b'.' | b'-' | b'_'));
+            }
+            _ => return false,
+        }
+    }
 }
 
 /// Whether `s` has an `@` that joins a name to a host: userinfo (`admin:secret@intranet`) or an
@@ -130,26 +172,14 @@ pub fn has_personal_at(s: &[u8]) -> bool {
             || after
                 .first()
                 .is_some_and(|b| b.is_ascii_digit() || *b == b'-')
-            || is_resolution_suffix(after))
+            || is_resolution_suffix(after.iter().copied()))
     })
 }
 
 /// Whether `s` contains an e-mail address in either form.
 pub fn contains_email(s: &[u8]) -> bool {
-    for at in memchr::memchr_iter(b'@', s) {
-        if email_around(s, at, 1, 0, false).is_some() {
-            return true;
-        }
-    }
-    // memchr on `%` rather than a memmem search: building a searcher costs more than these
-    // short values take to scan.
-    memchr::memchr_iter(b'%', s).any(|at| {
-        let sep_len = match &s[at + 1..] {
-            rest if rest.starts_with(b"40") => 3,
-            rest if rest.starts_with(b"2540") => 5,
-            _ => return false,
-        };
-        email_around(s, at, sep_len, 0, false).is_some()
+    memchr::memchr3_iter(b'@', b'%', b'\\', s).any(|at| {
+        at_sign(s, at).is_some_and(|sep_len| email_around(s, at, sep_len, 0, false).is_some())
     })
 }
 
@@ -189,12 +219,24 @@ mod tests {
             ("john@example.c0m", None),
             ("L@.REDACTED", None),
             ("a@b..example", None),
+            // Escaped in part: the audit decodes, so the scrubber reads them decoded too.
+            (r"j\x40example.com", Some(r"j\x40example.com")),
+            ("j@ex%61mple.com.", Some("j@ex%61mple.com")),
+            ("j@example%2Ecom%2E", Some("j@example%2Ecom")),
+            (
+                "j%2540ex%2561mple.c%256Fm",
+                Some("j%2540ex%2561mple.c%256Fm"),
+            ),
+            (r"j@\x65xample.com", Some(r"j@\x65xample.com")),
+            ("J@%50.pg", Some("J@%50.pg")),
+            ("a@%32x.png", None),
+            ("x@y%2Ez", None),
+            ("x@y.%2D%2D", None),
         ];
         for &(text, want) in cases {
             let bytes = text.as_bytes();
-            let found = memchr::memchr(b'@', bytes)
-                .map(|at| (at, 1))
-                .or_else(|| memchr::memmem::find(bytes, b"%40").map(|at| (at, 3)))
+            let found = (0..bytes.len())
+                .find_map(|at| at_sign(bytes, at).map(|len| (at, len)))
                 .and_then(|(at, len)| email_around(bytes, at, len, 0, false))
                 .map(|(s, e)| &text[s..e]);
             assert_eq!(found, want, "{text:?}");

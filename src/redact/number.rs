@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::vocab::hex::percent_escape;
+use crate::vocab::hex::{percent_escape, unescape};
 
 /// Whether a whole value (decoded, `+` already read as a space in queries) is a phone number,
 /// a card number or an IBAN.
@@ -295,19 +295,16 @@ fn iban_prefix(s: &[u8]) -> bool {
 /// The length of the percent-escape at the start of `s` (`%20`, or `%2520` escaped twice) if it
 /// stands for a byte that parts words: not a letter, digit, joiner (`.`, `-`, `_`) or `%`.
 fn escaped_separator_len(s: &[u8]) -> Option<usize> {
-    let (b, len) = match percent_escape(s)? {
-        // `%25` is the `%` of a second escape (`%2520` for `%20`), or a `%` of its own,
-        // which parts words too.
-        b'%' => match s
-            .get(3..5)
-            .and_then(|hex| percent_escape(&[b'%', hex[0], hex[1]]))
-        {
-            Some(b) => (b, 5),
-            None => return Some(3),
-        },
-        b => (b, 3),
-    };
-    (!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'%'))).then_some(len)
+    if s.first() != Some(&b'%') {
+        return None;
+    }
+    match unescape(s)? {
+        // A `%25` before no second escape is a `%` of its own, which parts words too.
+        (b'%', 3) => Some(3),
+        (b, len) => {
+            (!(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'%'))).then_some(len)
+        }
+    }
 }
 
 /// A phone, card, IBAN or UUID starting at `s[i]` whatever stands before it: the text after a

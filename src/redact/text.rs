@@ -35,6 +35,10 @@ impl Scan {
     fn queries(self) -> bool {
         matches!(self, Scan::Agent | Scan::FailSafe)
     }
+
+    fn logons(self) -> bool {
+        matches!(self, Scan::FailSafe | Scan::QueryName)
+    }
 }
 
 /// Whether [`scrub_text`] writes `s` back unchanged without looking further: a short value
@@ -91,7 +95,13 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
         };
         if let Some(r) = whole.cloned().filter(|r| r.start <= p) {
             out.extend_from_slice(&s[copied..r.start]);
-            out.extend_from_slice(PLACEHOLDER);
+            if mode == Scan::QueryName {
+                // A query ends at a `)` that closes nothing (see [`query_end`]): a name that
+                // lost the `(` of `000(000000)` would end its query early in a second pass.
+                write_placeholder_for(&s[r.clone()], out);
+            } else {
+                out.extend_from_slice(PLACEHOLDER);
+            }
             cx.count(Redaction::Value);
             copied = r.end;
             pos = r.end.max(r.start + 1);
@@ -127,14 +137,22 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                     userinfo_span(s, p, start, copied)
                 }),
             },
-            b'%' => encoded_at(s, p).and_then(|sep_len| {
-                email::email_around(s, p, sep_len, copied, joined(copied, out)).map(
-                    |(start, end)| {
-                        cx.count(Redaction::Email);
+            // An escaped `@` (`%40`, `\x40`) first; a `\\` that is none may stand in a logon.
+            b'%' | b'\\' => match email::at_sign(s, p)
+                .and_then(|sep_len| email::email_around(s, p, sep_len, copied, joined(copied, out)))
+            {
+                Some((start, end)) => {
+                    cx.count(Redaction::Email);
+                    Some((start, end, Replacement::Placeholder))
+                }
+                None if s[p] == b'\\' && mode.logons() => {
+                    logon_around(s, p, copied).map(|(start, end)| {
+                        resume = end;
                         (start, end, Replacement::Placeholder)
-                    },
-                )
-            }),
+                    })
+                }
+                None => None,
+            },
             b'?' => {
                 let end = query_end(s, p + 1, cx.escaped);
                 Some((p + 1, end, Replacement::Query))
@@ -147,10 +165,6 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             b'=' => pair_value(s, p).map(|end| {
                 resume = end;
                 (p + 1, end, Replacement::Placeholder)
-            }),
-            b'\\' => logon_around(s, p, copied).map(|(start, end)| {
-                resume = end;
-                (start, end, Replacement::Placeholder)
             }),
             b'.' if ip_on => match ip::dashed_quad_before(s, p, copied) {
                 // `c-192-0-2-44.hsd1.example.net`: the address in a host name's label.
@@ -319,18 +333,6 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool
         || s.get(start + len).is_some_and(u8::is_ascii_alphabetic)
 }
 
-/// The separator length of an encoded `@` at `s[p]`: `%40`, or `%2540` encoded twice.
-fn encoded_at(s: &[u8], p: usize) -> Option<usize> {
-    let rest = &s[p + 1..];
-    if rest.starts_with(b"40") {
-        Some(3)
-    } else if rest.starts_with(b"2540") {
-        Some(5)
-    } else {
-        None
-    }
-}
-
 /// Where the value of a `name=value` pair whose `=` is at `p` ends, if the value is to be
 /// replaced: the name is a word (`sessionid`, `user[email]`, `X-Token`), the value runs to the
 /// next separator, and only values that identify no one stay: empty, `-`, or a short number
@@ -447,17 +449,18 @@ fn joined(copied: usize, out: &[u8]) -> bool {
     copied > 0 && out.last().is_some_and(|&b| email::is_local(b))
 }
 
-/// The next `%` (and, where queries are scanned, `?` or `#`) at or after `from`; `s.len()`
-/// if none.
+/// The next `%` or `\\` (an escape, maybe of an `@`) and, where queries are scanned, `?` or
+/// `#`, at or after `from`; `s.len()` if none.
 #[inline]
 fn next_rare(s: &[u8], from: usize, mode: Scan) -> usize {
     let rest = &s[from..];
-    let found = if mode.queries() {
-        memchr::memchr3(b'%', b'?', b'#', rest)
+    let at = |found: Option<usize>| found.map_or(s.len(), |k| from + k);
+    let escape = at(memchr::memchr2(b'%', b'\\', rest));
+    if mode.queries() {
+        escape.min(at(memchr::memchr2(b'?', b'#', &rest[..escape - from])))
     } else {
-        memchr::memchr(b'%', rest)
-    };
-    found.map_or(s.len(), |k| from + k)
+        escape
+    }
 }
 
 /// In fail-safe mode, the next `=` or `\\` at or after `from`; in a query's name (`?TT\\pN=`),
@@ -547,16 +550,12 @@ fn userinfo_end(s: &[u8], at: usize) -> usize {
 /// with the placeholder as its local part, as the audit reads it.
 pub(crate) fn scrub_written_line(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
     let mut from = line;
-    while let Some(k) = memchr::memchr2(b'@', b'%', &out[from..]) {
+    while let Some(k) = memchr::memchr3(b'@', b'%', b'\\', &out[from..]) {
         let p = from + k;
         let (written, at) = (&out[line..], p - line);
-        let sep_len = match out[p] {
-            b'@' => 1,
-            _ if out[p + 1..].starts_with(b"40") => 3,
-            _ => {
-                from = p + 1;
-                continue;
-            }
+        let Some(sep_len) = email::at_sign(written, at) else {
+            from = p + 1;
+            continue;
         };
         let userinfo = if sep_len == 1 {
             userinfo_before(written, at)
@@ -865,6 +864,8 @@ mod tests {
             ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
             ("/x? y", "/x? y"),
             ("what?", "what?"),
+            // A number in a name keeps its parentheses, which decide where the query ends.
+            ("?\u{1}000(000000)=", "?\u{1}REDACTED()="),
             (
                 "/cb#access_token=abc&x issue #5",
                 "/cb#access_token=REDACTED&REDACTED issue #5",
@@ -959,6 +960,8 @@ mod tests {
             "?x&u=http://a)b@host y",
             "%25408:: x",
             "k=://|k@x",
+            "?\u{1}000(000000)=",
+            "bot j\\x40ex%61mple.c%256Fm.",
         ] {
             let once = run(&cfg, input, true);
             assert_eq!(run(&cfg, &once, true), once, "{input}");

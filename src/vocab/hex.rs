@@ -33,6 +33,27 @@ pub fn percent_escape(s: &[u8]) -> Option<u8> {
     }
 }
 
+/// The byte that the escape at the start of `s` stands for, and the escape's length: a
+/// percent-escape (`%41`) or the `\x41` that Apache and nginx write, decoded a second time
+/// when it stands for a `%` before two more hex digits (`%2541`, `\x2541`), as text escaped
+/// twice is read.
+#[inline]
+pub fn unescape(s: &[u8]) -> Option<(u8, usize)> {
+    let (b, len) = match s {
+        [b'%', ..] => (percent_escape(s)?, 3),
+        [b'\\', b'x', hi, lo, ..] => (digit(*hi)? << 4 | digit(*lo)?, 4),
+        _ => return None,
+    };
+    if b == b'%' {
+        if let [hi, lo, ..] = s[len..] {
+            if let (Some(hi), Some(lo)) = (digit(hi), digit(lo)) {
+                return Some((hi << 4 | lo, len + 2));
+            }
+        }
+    }
+    Some((b, len))
+}
+
 /// Two hex digits as a byte.
 fn byte(s: &[u8]) -> IResult<&[u8], u8> {
     map_opt(
@@ -59,6 +80,27 @@ mod tests {
         ];
         for &(s, want) in cases {
             assert_eq!(percent_escape(s), want, "{}", s.escape_ascii());
+        }
+    }
+
+    #[test]
+    fn escapes_once_or_twice() {
+        let cases: &[(&[u8], Option<(u8, usize)>)] = &[
+            (b"%40x", Some((b'@', 3))),
+            (b"%2540", Some((b'@', 5))),
+            (b"%25", Some((b'%', 3))),
+            (b"%25g0", Some((b'%', 3))),
+            (b"%252540", Some((b'%', 5))),
+            (br"\x40", Some((b'@', 4))),
+            (br"\x2540", Some((b'@', 6))),
+            (br"\xc3\xa9", Some((0xc3, 4))),
+            (br"\X40", None),
+            (br"\x4", None),
+            (b"%4g", None),
+            (b"40", None),
+        ];
+        for &(s, want) in cases {
+            assert_eq!(unescape(s), want, "{}", s.escape_ascii());
         }
     }
 
