@@ -386,11 +386,12 @@ fn a_failed_reopen_keeps_writing_to_the_old_file_and_retries() {
 
         // Removed with its file (kept readable here), SIGHUP fails, recreated, SIGHUP.
         let second = File::open(&log).unwrap();
+        let held = |file: &File| memchr_count(&read_held(file));
+        // Counted before any more lines go in: all 3,000 so far are written.
+        let before = held(&second);
         fs::remove_dir_all(&dir).unwrap();
         p.signal(libc::SIGHUP);
         p.send(&lines(3000..3500));
-        let held = |file: &File| memchr_count(&read_held(file));
-        let before = held(&second);
         wait_until("lines in the removed file", || {
             held(&second) == before + 500
         });

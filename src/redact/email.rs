@@ -1,7 +1,7 @@
 //! E-mail addresses, plain (`john@example.com`) or escaped in part or whole
 //! (`john%40example.com`, `j\x40ex%61mple.com`).
 
-use crate::vocab::hex::unescape;
+use crate::vocab::hex::{unescape, unescape_once};
 
 /// Bytes allowed in the local part. `%` is included so that encoded local parts
 /// (`john%2Bnews%40example.com`) are taken whole.
@@ -36,18 +36,33 @@ pub fn at_sign(s: &[u8], p: usize) -> Option<usize> {
     }
 }
 
-/// The bytes of a domain from `s[from]` on, each decoded with the offset after it; ends at a
-/// byte that is no domain's or at `limit`. Domains are read decoded so that an escaped letter
-/// (`j@%65xample.com`) or dot (`example%2Ecom`) does not hide the address.
-fn domain_bytes(s: &[u8], from: usize, limit: usize) -> impl Iterator<Item = (u8, usize)> + '_ {
+/// How the bytes after an `@` are read. The audit looks for addresses in a text as written,
+/// decoded once and decoded twice, so an address in any of these readings is one: `a@b.cd%AA0`
+/// as written, `x@%61.bc%25410` decoded once, `j%2540ex%2561mple.com` decoded twice.
+#[derive(Clone, Copy)]
+enum Reading {
+    Written,
+    Once,
+    Twice,
+}
+
+/// The bytes of a domain from `s[from]` on, each as `reading` reads it, with the offset after
+/// it; ends at a byte that is no domain's or at `limit`.
+fn domain_bytes(
+    s: &[u8],
+    from: usize,
+    limit: usize,
+    reading: Reading,
+) -> impl Iterator<Item = (u8, usize)> + '_ {
     let mut i = from;
     std::iter::from_fn(move || {
         if i >= limit {
             return None;
         }
-        let (b, len) = match s[i] {
-            b'%' | b'\\' => unescape(&s[i..])?,
-            b => (b, 1),
+        let (b, len) = match (s[i], reading) {
+            (b'%' | b'\\', Reading::Once) => unescape_once(&s[i..])?,
+            (b'%' | b'\\', Reading::Twice) => unescape(&s[i..])?,
+            (b, _) => (b, 1),
         };
         if !is_domain(b) {
             return None;
@@ -93,15 +108,26 @@ pub fn email_around(
     }
     let domain_start = at + sep_len;
     let limit = s.len().min(domain_start + 1024);
-    // The domain ends after its last letter or digit (a dot or dash after it is the text's),
-    // and before an empty label: every label of a host name has something in it
-    // (`jo@mail.example..next` is `jo@mail.example`; `x@a..example` is no address).
+    // The longest domain of the three readings: the span covers whatever the audit reads.
+    [Reading::Written, Reading::Once, Reading::Twice]
+        .into_iter()
+        .filter_map(|reading| domain_end(s, domain_start, limit, reading))
+        .max()
+        .map(|end| (start, end))
+}
+
+/// Where the domain that starts at `s[domain_start]` ends, read as `reading` reads it, if it is
+/// an address's: a dot and an alphabetic top-level label of two or more letters, and no image
+/// resolution suffix. The domain ends after its last letter or digit (a dot or dash after it is
+/// the text's), and before an empty label: every label of a host name has something in it
+/// (`jo@mail.example..next` is `jo@mail.example`; `x@a..example` is no address).
+fn domain_end(s: &[u8], domain_start: usize, limit: usize, reading: Reading) -> Option<usize> {
     let mut end = domain_start;
     let mut first = None;
     let mut prev = 0;
     let mut last_dot = None;
     let mut tld_start = None;
-    for (b, next) in domain_bytes(s, domain_start, limit) {
+    for (b, next) in domain_bytes(s, domain_start, limit, reading) {
         if b == b'.' && prev == b'.' {
             break;
         }
@@ -122,7 +148,7 @@ pub fn email_around(
         return None;
     }
     let tld_start = tld_start?;
-    let tld = || domain_bytes(s, tld_start, end).map(|(b, _)| b);
+    let tld = || domain_bytes(s, tld_start, end, reading).map(|(b, _)| b);
     // Letters, or an internationalised top-level domain in its ASCII form (`xn--p1ai`).
     let len = tld().count();
     let letters = tld().all(|b| b.is_ascii_alphabetic() || b >= 0x80);
@@ -132,10 +158,8 @@ pub fn email_around(
     if len < 2 || !(letters || punycode) {
         return None;
     }
-    if is_resolution_suffix(domain_bytes(s, domain_start, end).map(|(b, _)| b)) {
-        return None;
-    }
-    Some((start, end))
+    let domain = domain_bytes(s, domain_start, end, reading).map(|(b, _)| b);
+    (!is_resolution_suffix(domain)).then_some(end)
 }
 
 /// What follows the `@` of the image naming convention: `2x`, `1.5x`, `2x-1024x512`, then the
@@ -232,6 +256,10 @@ mod tests {
             ("a@%32x.png", None),
             ("x@y%2Ez", None),
             ("x@y.%2D%2D", None),
+            // The longest of the readings as written, decoded once and decoded twice.
+            ("A@a.AA%AA0", Some("A@a.AA")),
+            ("x@%61.bc%25410", Some("x@%61.bc")),
+            ("x@%61.bc%2541", Some("x@%61.bc%2541")),
         ];
         for &(text, want) in cases {
             let bytes = text.as_bytes();

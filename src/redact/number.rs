@@ -264,11 +264,13 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             return Some(i..end);
         }
         // Skip the rest of this word: a candidate only starts at a word's start. After a `+`
-        // or `(` that starts none, the digits may (`+6281626816681626`: a card, not a phone).
+        // or `(` that starts none, the digits may (`+6281626816681626`: a card, not a phone),
+        // and after an escaped digit that starts none, the digits as written
+        // (`%38112811381127`, Diners Club as written, nothing decoded).
         // A dash glues only after a letter or digit: after another dash a word starts
         // (`4--0884940440`).
         i += 1;
-        if !(matches!(b, b'+' | b'(') && s.get(i).is_some_and(u8::is_ascii_digit)) {
+        if !(matches!(b, b'+' | b'(' | b'%') && s.get(i).is_some_and(u8::is_ascii_digit)) {
             while i < s.len()
                 && (s[i].is_ascii_alphanumeric()
                     || s[i] == b'-' && s[i - 1].is_ascii_alphanumeric() && !iban_at(i + 1))
@@ -547,6 +549,8 @@ mod tests {
             ("23:07:02 192.168.16.1 POST", None),
             ("23:07:02 192.168.16.11 POST", None),
             ("call 030.1234567 x", Some("030.1234567")),
+            // Regression (fuzz): no number decoded (`8112…`), one as written (Diners Club).
+            ("%38112811381127", Some("38112811381127")),
         ];
         for &(text, want) in cases {
             let got = find(text.as_bytes(), 0).map(|r| &text[r]);

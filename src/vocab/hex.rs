@@ -34,16 +34,21 @@ pub fn percent_escape(s: &[u8]) -> Option<u8> {
 }
 
 /// The byte that the escape at the start of `s` stands for, and the escape's length: a
-/// percent-escape (`%41`) or the `\x41` that Apache and nginx write, decoded a second time
-/// when it stands for a `%` before two more hex digits (`%2541`, `\x2541`), as text escaped
-/// twice is read.
+/// percent-escape (`%41`) or the `\x41` that Apache and nginx write.
+#[inline]
+pub fn unescape_once(s: &[u8]) -> Option<(u8, usize)> {
+    match s {
+        [b'%', ..] => Some((percent_escape(s)?, 3)),
+        [b'\\', b'x', hi, lo, ..] => Some((digit(*hi)? << 4 | digit(*lo)?, 4)),
+        _ => None,
+    }
+}
+
+/// [`unescape_once`], decoded a second time when the escape stands for a `%` before two more
+/// hex digits (`%2541`, `\x2541`), as text escaped twice is read.
 #[inline]
 pub fn unescape(s: &[u8]) -> Option<(u8, usize)> {
-    let (b, len) = match s {
-        [b'%', ..] => (percent_escape(s)?, 3),
-        [b'\\', b'x', hi, lo, ..] => (digit(*hi)? << 4 | digit(*lo)?, 4),
-        _ => return None,
-    };
+    let (b, len) = unescape_once(s)?;
     if b == b'%' {
         if let [hi, lo, ..] = s[len..] {
             if let (Some(hi), Some(lo)) = (digit(hi), digit(lo)) {
@@ -101,6 +106,13 @@ mod tests {
         ];
         for &(s, want) in cases {
             assert_eq!(unescape(s), want, "{}", s.escape_ascii());
+            let once = unescape_once(s);
+            assert_eq!(once.is_some(), want.is_some(), "{}", s.escape_ascii());
+            assert!(
+                once.map_or(true, |(_, len)| len <= 4),
+                "{}",
+                s.escape_ascii()
+            );
         }
     }
 
