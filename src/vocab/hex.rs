@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn escapes_once_or_twice() {
-        let cases: &[(&[u8], Option<(u8, usize)>)] = &[
+        type Decoded = Option<(u8, usize)>;
+        let cases: &[(&[u8], Decoded)] = &[
             (b"%40x", Some((b'@', 3))),
             (b"%2540", Some((b'@', 5))),
             (b"%25", Some((b'%', 3))),
