@@ -289,41 +289,50 @@ fn agent(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
     }
 }
 
-/// Free text with HAProxy header captures (`{www.example.com|Mozilla/5.0 (…)}`): scrubbed
-/// fail-safe, then every captured value that is a browser's user agent is reduced or dropped
-/// (left empty, as HAProxy writes a missing header) under the agent policy.
-fn captured_agents(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
-    let mut scrubbed = std::mem::take(&mut cx.agent);
-    scrubbed.clear();
-    text::scrub_text(cx, value, Scan::FailSafe, &mut scrubbed);
-    let mut depth = 0;
-    let mut item_start = 0;
-    for (i, &b) in scrubbed.iter().enumerate() {
-        match b {
-            b'{' if depth == 0 => {
-                depth = 1;
-                out.extend_from_slice(&scrubbed[item_start..=i]);
-                item_start = i + 1;
+/// Free text with HAProxy header captures (`{www.example.com|Mozilla/5.0 (…)}`): each captured
+/// value is scrubbed fail-safe on its own, so that a query in one
+/// (`{www.example.com|https://www.google.com/search?q=jane+doe}`) ends with it and the `|` and
+/// `}` after it stay; a captured browser user agent is then reduced or dropped (left empty, as
+/// HAProxy writes a missing header) under the agent policy. Text outside the braces is
+/// scrubbed fail-safe as it comes.
+fn captures(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
+    let mut rest = value;
+    while let Some(open) = memchr(b'{', rest) {
+        text::scrub_text(cx, &rest[..open], Scan::FailSafe, out);
+        out.push(b'{');
+        rest = &rest[open + 1..];
+        loop {
+            let Some(k) = memchr::memchr2(b'|', b'}', rest) else {
+                // Not closed: what follows is one item to the end.
+                return captured(cx, rest, out);
+            };
+            captured(cx, &rest[..k], out);
+            out.push(rest[k]);
+            let closed = rest[k] == b'}';
+            rest = &rest[k + 1..];
+            if closed {
+                break;
             }
-            b'|' | b'}' if depth == 1 => {
-                let item = &scrubbed[item_start..i];
-                if item.starts_with(b"Mozilla/") || item.starts_with(b"Opera/") {
-                    match cx.cfg.agent() {
-                        AgentPolicy::Drop => {}
-                        _ => crate::redact::agent::reduce(item, out),
-                    }
-                } else {
-                    out.extend_from_slice(item);
-                }
-                out.push(b);
-                item_start = i + 1;
-                depth = usize::from(b == b'|');
-            }
-            _ => {}
         }
     }
-    out.extend_from_slice(&scrubbed[item_start..]);
-    cx.agent = scrubbed;
+    text::scrub_text(cx, rest, Scan::FailSafe, out);
+}
+
+/// One captured header value: scrubbed fail-safe, and reduced or dropped under the agent
+/// policy if it is a browser's user agent.
+fn captured(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
+    let browser = item.starts_with(b"Mozilla/") || item.starts_with(b"Opera/");
+    match cx.cfg.agent() {
+        AgentPolicy::Drop if browser => {}
+        AgentPolicy::Reduce if browser => {
+            let mut scrubbed = std::mem::take(&mut cx.agent);
+            scrubbed.clear();
+            text::scrub_text(cx, item, Scan::FailSafe, &mut scrubbed);
+            crate::redact::agent::reduce(&scrubbed, out);
+            cx.agent = scrubbed;
+        }
+        _ => text::scrub_text(cx, item, Scan::FailSafe, out),
+    }
 }
 
 /// Writes one field's value by its role.
@@ -346,9 +355,7 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         // `name=value` pairs, but their queries and addresses are still scrubbed.
         Role::Plain => text::scrub_text(cx, value, Scan::Agent, out),
         // HAProxy's captured headers (`{host|agent}`) may hold the user agent.
-        Role::Text if cx.cfg.agent() != AgentPolicy::Keep && memchr(b'{', value).is_some() => {
-            captured_agents(cx, value, out)
-        }
+        Role::Text if memchr(b'{', value).is_some() => captures(cx, value, out),
         Role::Text | Role::Addrs => text::scrub_text(cx, value, Scan::FailSafe, out),
         Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {

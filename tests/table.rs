@@ -11,7 +11,7 @@
 mod common;
 
 use logscrub::pipeline::{self, Input, Options};
-use logscrub::{Config, ConfigBuilder, IpPolicy, Key, ReferrerPolicy, Scrubber};
+use logscrub::{Config, ConfigBuilder, Format, IpPolicy, Key, ReferrerPolicy, Scrubber};
 
 /// `scrubs_to!(name, |builder| policy, input, expected)`: a test that scrubs `input` under
 /// the policy every way and compares each output with `expected`.
@@ -373,4 +373,13 @@ scrubs_to!(
       {\"time\":\"2023-10-10T13:55:36+02:00\",\"remote_addr\":\"203.0.113.61\",\"remote_user\":\"karl\",\"request\":\"GET /?email=karl@example.org HTTP/1.1\"}\n",
     b"\n\
       {\"time\":\"2023-10-10T13:55:36+02:00\",\"remote_addr\":\"203.0.113.0\",\"remote_user\":\"-\",\"request\":\"GET /?email=REDACTED HTTP/1.1\"}\n"
+);
+
+scrubs_to!(
+    /// A URL with a query in a HAProxy header capture: the query ends with the captured value,
+    /// and the `}` and the captures after it stay.
+    haproxy_capture_with_a_query,
+    |b| b.format(Format::Haproxy),
+    b"Oct 10 13:55:36 lb01 haproxy[12345]: 84.17.45.203:52344 [10/Oct/2023:13:55:36.123] https-in~ web_backend/web01 0/0/1/16/18 200 4586 - - ---- 12/12/0/0/0 0/0 {https://www.google.com/search?q=jane+doe|www.example.com} {text/html} \"GET /index.html HTTP/1.1\"\n",
+    b"Oct 10 13:55:36 lb01 haproxy[12345]: 84.17.45.0:52344 [10/Oct/2023:13:55:36.123] https-in~ web_backend/web01 0/0/1/16/18 200 4586 - - ---- 12/12/0/0/0 0/0 {https://www.google.com/search?q=REDACTED|www.example.com} {text/html} \"GET /index.html HTTP/1.1\"\n"
 );

@@ -272,14 +272,19 @@ pub fn mod97(iban: &[u8]) -> bool {
     rem == 1
 }
 
-/// `8-4-4-4-12` hex.
+/// `8-4-4-4-12` hex, but not in an AWS resource name (`arn:aws:acm:…:certificate/<uuid>`,
+/// the certificate an ALB chose): it names the operator's resource, not a visitor.
 pub fn uuid(text: &[u8]) -> bool {
     static RUN: OnceLock<Regex> = OnceLock::new();
+    static ARN: OnceLock<Regex> = OnceLock::new();
     let run = re(
         &RUN,
         r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}",
     );
-    run.find_iter(text).any(|m| alone(text, m.start(), m.end()))
+    // The ARN's word runs from a boundary up to the match without a space or quote.
+    let arn = re(&ARN, r#"(?:^|[\s"',=])arn:aws[a-z-]*:[^\s"',=]*$"#);
+    run.find_iter(text)
+        .any(|m| alone(text, m.start(), m.end()) && !arn.is_match(&text[..m.start()]))
 }
 
 /// Whether `value` holds a number with three or more decimals (a coordinate not coarsened).
@@ -403,5 +408,8 @@ mod tests {
     fn uuids() {
         assert!(uuid(b"/x/3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b/"));
         assert!(!uuid(b"1a2b3c4d-5e6f"));
+        let arn = b"x arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012 y";
+        assert!(!uuid(arn));
+        assert!(uuid(b"x/warn:x/12345678-1234-1234-1234-123456789012"));
     }
 }

@@ -368,11 +368,21 @@ pub fn contains_addr(s: &[u8]) -> bool {
         }
         match addr_near(s, pos + k, 0) {
             Ok((start, len, addr)) if is_network(s, start + len, addr, 24, 64) => pos = start + len,
+            // `v1.2.3.4`, a version segment (`/api/v1.2.3.4/status`), as in free text.
+            Ok((start, len, Addr::V4(_))) if after_version_v(s, start) => pos = start + len,
             Ok(_) => return true,
             Err(next) => pos = next,
         }
     }
     false
+}
+
+/// Whether `s[start]` follows a lone `v` or `V`, which makes the dotted numbers after it a
+/// version (`v1.2.3.4`, not `dev1.2.3.4`).
+fn after_version_v(s: &[u8], start: usize) -> bool {
+    start >= 1
+        && matches!(s[start - 1], b'v' | b'V')
+        && (start == 1 || !s[start - 2].is_ascii_alphanumeric())
 }
 
 /// Whether the address ending at `s[end]` is written as a network (`2002::/16`,
@@ -591,6 +601,22 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(masked(input, &c), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn addresses_in_segments() {
+        let cases = [
+            ("1.2.3.4", true),
+            ("dev1.2.3.4", true),
+            ("v1.2.3.4", false),
+            ("V10.0.0.1", false),
+            ("v1.2.3.4-10.1.2.3", true),
+            ("192.0.2.0/24", false),
+            ("2001:db8::1", true),
+        ];
+        for (text, want) in cases {
+            assert_eq!(contains_addr(text.as_bytes()), want, "{text}");
         }
     }
 

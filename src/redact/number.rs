@@ -195,7 +195,11 @@ pub fn is_uuid(v: &[u8]) -> bool {
 /// The first phone number, card number, IBAN or UUID in free text at or after `from`, as a
 /// byte range. Candidates start at a `+` before a digit, at a digit, or at an upper-case
 /// country code, where no word goes on before them; they end where the shape's characters do.
-pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
+///
+/// With `slash_ids`, a UUID or IBAN may also stand right after a `/` (`/api/users/<uuid>`), as
+/// in free text, where the audit reads them; without, as in a URL kept on request, only a
+/// card number does.
+pub fn find(s: &[u8], from: usize, slash_ids: bool) -> Option<Range<usize>> {
     let mut i = from;
     while i < s.len() {
         let b = s[i];
@@ -227,7 +231,8 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         // not: a product's version (`Chrome/119.0`) is not looked at further.
         let after_slash = i > 0 && s[i - 1] == b'/' && !matches!(b, b'+' | b'(' | b'0');
         let four_digits = || s.len() >= i + 4 && s[i..i + 4].iter().all(u8::is_ascii_digit);
-        if after_slash && !four_digits() {
+        let uuid = || s.get(i..i + 36).is_some_and(is_uuid);
+        if after_slash && !four_digits() && !(slash_ids && (uuid() || iban_at(i))) {
             i += 1;
             continue;
         }
@@ -241,8 +246,9 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             None
         };
         let escaped_start = escape.is_some_and(starts_number);
-        let starts = (b.is_ascii_alphanumeric() || b == b'+' || b == b'(' || escaped_start)
-            && (i == 0 || !joined(i - 1) || iban_glued);
+        let starts =
+            (b.is_ascii_alphanumeric() || b == b'+' || opens_number(s, i) || escaped_start)
+                && (i == 0 || !joined(i - 1) || iban_glued);
         // An escaped separator starts a word (`to%200151234567`, `%2540` for `@`).
         if b == b'%' {
             let number = |n: usize| s.get(i + n).is_some_and(|&d| starts_number(d));
@@ -260,7 +266,14 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
             i += 1;
             continue;
         }
-        if let Some(end) = candidate_at(s, i).filter(|&end| !after_slash || is_card(&s[i..end])) {
+        // After a `/` a card number, IBAN or UUID (`/api/users/<uuid>`); not a UUID in a cloud
+        // resource's name (`arn:aws:acm:…:certificate/<uuid>`), which names no visitor.
+        let fits = |end: usize| {
+            let v = &s[i..end];
+            let id = is_iban(v) || (is_uuid(v) && !in_resource_name(s, i));
+            !after_slash || is_card(v) || (slash_ids && id)
+        };
+        if let Some(end) = candidate_at(s, i).filter(|&end| fits(end)) {
             return Some(i..end);
         }
         // Skip the rest of this word: a candidate only starts at a word's start. After a `+`
@@ -280,6 +293,28 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         }
     }
     None
+}
+
+/// Whether `s[i]` is inside an AWS resource name (`arn:aws:…`): one word, without spaces,
+/// quotes or separators of pairs, that starts with `arn:aws` at most 200 bytes before.
+fn in_resource_name(s: &[u8], i: usize) -> bool {
+    let floor = i.saturating_sub(200);
+    let boundary = |b: &u8| b.is_ascii_whitespace() || matches!(b, b'"' | b'\'' | b',' | b'=');
+    let start = match s[floor..i].iter().rposition(boundary) {
+        Some(k) => floor + k + 1,
+        None if floor == 0 => 0,
+        None => return false,
+    };
+    s[start..i].starts_with(b"arn:aws")
+}
+
+/// Whether the `(` at `s[i]` may open a phone number: one bracket before the digits or the
+/// `+` (`(030) 1234567`, `(+49) 30 1234567`); a run of brackets opens none, and a number read
+/// from the last of them on stays the same when a second pass reads it after a placeholder.
+fn opens_number(s: &[u8], i: usize) -> bool {
+    s[i] == b'('
+        && s.get(i + 1)
+            .is_some_and(|&b| b.is_ascii_digit() || b == b'+')
 }
 
 /// A digit, `+` or `(`: what a phone or card number starts with, written or escaped.
@@ -313,7 +348,7 @@ fn escaped_separator_len(s: &[u8]) -> Option<usize> {
 /// replacement, which starts a word in the output (`::9+2242+29 4229` becomes `::+2242…`).
 pub fn find_at(s: &[u8], i: usize) -> Option<Range<usize>> {
     let b = *s.get(i)?;
-    if !(b.is_ascii_alphanumeric() || b == b'+' || b == b'(') {
+    if !(b.is_ascii_alphanumeric() || b == b'+' || opens_number(s, i)) {
         return None;
     }
     candidate_at(s, i).map(|end| i..end)
@@ -533,7 +568,10 @@ mod tests {
             ("~0440444/00@", None),
             ("01/02/2024", None),
             ("0/0/0/236/236 200 4586 -", None),
-            ("/p/d37f693e-45d3-4973-92e7-c0f3e769a0a9/", None),
+            (
+                "/p/d37f693e-45d3-4973-92e7-c0f3e769a0a9/",
+                Some("d37f693e-45d3-4973-92e7-c0f3e769a0a9"),
+            ),
             ("tel +49+30+1234567 x", Some("+49+30+1234567")),
             ("x +62681662++122)", Some("+62681662")),
             ("v1.502.502.5420", None),
@@ -551,9 +589,25 @@ mod tests {
             ("call 030.1234567 x", Some("030.1234567")),
             // Regression (fuzz): no number decoded (`8112…`), one as written (Diners Club).
             ("%38112811381127", Some("38112811381127")),
+            (
+                "x/12345678-1234-1234-1234-123456789012 y",
+                Some("12345678-1234-1234-1234-123456789012"),
+            ),
+            (
+                "arn:aws:acm:eu-west-1:1:certificate/12345678-1234-1234-1234-123456789012",
+                None,
+            ),
+            // Regression (fuzz): a run of brackets opens no number.
+            ("((((((((((((((((((((((((0000000000000000001=", None),
+            ("((((((((0301234567", Some("(0301234567")),
+            ("x //BA654444440JJJJJ", Some("BA654444440JJJJJ")),
+            (
+                "/u/3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b/",
+                Some("3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b"),
+            ),
         ];
         for &(text, want) in cases {
-            let got = find(text.as_bytes(), 0).map(|r| &text[r]);
+            let got = find(text.as_bytes(), 0, true).map(|r| &text[r]);
             assert_eq!(got, want, "{text}");
         }
     }

@@ -202,7 +202,7 @@ fn scan(v: &[u8], seen: &mut Seen) -> bool {
             }
         }
     }
-    number::is_personal_number(v) || number::find(v, 0).is_some()
+    number::is_personal_number(v) || number::find(v, 0, false).is_some()
 }
 
 /// `8-4-4-4-12` hex digits anywhere in the value.

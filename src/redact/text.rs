@@ -66,7 +66,9 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
     let mut rare = next_rare(s, 0, mode);
     let mut pair = next_pair(s, 0, mode);
     let mut secret = secret::find(s, 0);
-    let mut number = number::find(s, 0);
+    // UUIDs and IBANs after a `/` where the audit reads them: agents and fail-safe text.
+    let slash_ids = matches!(mode, Scan::Agent | Scan::FailSafe);
+    let mut number = number::find(s, 0, slash_ids);
     // Like `rare`, kept until the scan passes it: searching again from every position would
     // make a line of `%40%40…` quadratic.
     let mut common = memchr::memchr3(b'.', b':', b'@', s).unwrap_or(s.len());
@@ -81,7 +83,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             secret = secret::find(s, pos);
         }
         if number.as_ref().is_some_and(|r| r.start < pos) {
-            number = number::find(s, pos);
+            number = number::find(s, pos, slash_ids);
         }
         if common < pos {
             common = memchr::memchr3(b'.', b':', b'@', &s[pos..]).map_or(s.len(), |k| pos + k);
