@@ -5,7 +5,7 @@ use memchr::memchr;
 
 use crate::config::{AgentPolicy, Config};
 use crate::format::layout::{self, Layout};
-use crate::format::{clf, json, Field, Format, Role};
+use crate::format::{clf, json, w3c, Field, Format, Role};
 use crate::lines;
 use crate::redact::memo::Memo;
 use crate::redact::text::Scan;
@@ -103,6 +103,9 @@ impl<'c> Scrubber<'c> {
         } else if self.layout.directive(body) {
             // Kept as they are, but scrubbed fail-safe: a `#Remark:` may say anything.
             self.cx.begin_line(|| None);
+            if body.starts_with(w3c::FIELDS) {
+                return scrub_names(&mut self.cx, body, out);
+            }
             return text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
         } else if self.layout.parse(body, &mut self.fields) {
             let fields = &self.fields;
@@ -150,6 +153,26 @@ impl<'c> Scrubber<'c> {
                 text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
             }
         }
+    }
+}
+
+/// A `#Fields:` line, scrubbed fail-safe one name at a time, as its columns are read: a
+/// replacement across names (`+ 0000000` read as a phone) would change how many columns the
+/// lines after it have.
+fn scrub_names(cx: &mut Ctx, line: &[u8], out: &mut Vec<u8>) {
+    let mut rest = line;
+    while !rest.is_empty() {
+        let word = rest
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t')
+            .unwrap_or(rest.len());
+        text::scrub_text(cx, &rest[..word], Scan::FailSafe, out);
+        let blanks = rest[word..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        out.extend_from_slice(&rest[word..word + blanks]);
+        rest = &rest[word + blanks..];
     }
 }
 

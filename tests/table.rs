@@ -383,3 +383,12 @@ scrubs_to!(
     b"Oct 10 13:55:36 lb01 haproxy[12345]: 84.17.45.203:52344 [10/Oct/2023:13:55:36.123] https-in~ web_backend/web01 0/0/1/16/18 200 4586 - - ---- 12/12/0/0/0 0/0 {https://www.google.com/search?q=jane+doe|www.example.com} {text/html} \"GET /index.html HTTP/1.1\"\n",
     b"Oct 10 13:55:36 lb01 haproxy[12345]: 84.17.45.0:52344 [10/Oct/2023:13:55:36.123] https-in~ web_backend/web01 0/0/1/16/18 200 4586 - - ---- 12/12/0/0/0 0/0 {https://www.google.com/search?q=REDACTED|www.example.com} {text/html} \"GET /index.html HTTP/1.1\"\n"
 );
+
+scrubs_to!(
+    /// A `#Fields:` line is scrubbed one name at a time: two names that read as a phone
+    /// number together (`+49 301234567`) stay two columns.
+    w3c_field_names_one_at_a_time,
+    |b| b,
+    b"#Fields: c-ip cs(X) +49 301234567\n203.0.113.7 a b c\n",
+    b"#Fields: c-ip cs(X) +49 301234567\n203.0.113.0 a b c\n"
+);

@@ -302,6 +302,13 @@ impl<'c> Auditor<'c> {
             return self.free(line, Scope::Text, found);
         }
         if layout.directive(line) {
+            // Column names are read one by one, as the columns are.
+            if line.starts_with(crate::format::w3c::FIELDS) {
+                for name in line.split(|&b| b == b' ' || b == b'\t') {
+                    self.free(name, Scope::Text, found);
+                }
+                return;
+            }
             return self.free(line, Scope::Text, found);
         }
         let mut fields = std::mem::take(&mut self.fields);

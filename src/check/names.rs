@@ -127,6 +127,14 @@ const THING_KEYS: &[&str] = &[
 
 /// Words that name a person's data by themselves.
 const PERSONAL_WORDS: &[&str] = &[
+    // A device's own identifiers follow its owner.
+    "deviceid",
+    "udid",
+    "imei",
+    "imsi",
+    "idfa",
+    "gaid",
+    "adid",
     "email",
     "mail",
     "phone",
@@ -271,6 +279,10 @@ pub fn kind(name: &[u8]) -> NameKind {
             return true;
         }
         let next = words.get(i + 1).map(String::as_str);
+        // `DeviceId`, `device_id`, `advertising_id`, `android_id`.
+        if matches!(w.as_str(), "device" | "advertising" | "android") && next == Some("id") {
+            return true;
+        }
         if w == "name" {
             // `name` alone, or after a person's word; not a thing's (`file_name`).
             return i == 0 && next.is_none() || i > 0 && is(&words[i - 1], NAME_WORDS);
@@ -310,6 +322,10 @@ mod tests {
             "user",
             "vorname",
             "nom",
+            "DeviceId",
+            "http_x_client_device_id",
+            "advertising_id",
+            "imei",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Personal, "{name}");
         }
@@ -345,6 +361,9 @@ mod tests {
             "tab",
             "spin",
             "signal",
+            "device",
+            "DeviceType",
+            "device_name",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Other, "{name}");
         }

@@ -21,7 +21,7 @@ pub enum Layout {
     Json(Arc<json::Keys>),
     /// W3C with the columns of the latest `#Fields:` header, or before the first one those of
     /// `--w3c-fields`; `None` for neither, where lines of IIS's default shape are read by its
-    /// default columns ([`w3c::parse_default`]).
+    /// default columns, and others by the order of IIS's columns ([`w3c::parse_headerless`]).
     W3c(Option<Arc<Columns>>),
 }
 
@@ -44,7 +44,7 @@ impl Layout {
             Layout::Templates(_, templates) => templates.iter().any(|t| t.parse(line, fields)),
             Layout::Json(keys) => json::parse(line, keys, fields),
             Layout::W3c(Some(columns)) => columns.parse(line, fields),
-            Layout::W3c(None) => w3c::parse_default(line, fields),
+            Layout::W3c(None) => w3c::parse_headerless(line, fields),
         }
     }
 
@@ -140,10 +140,10 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
         return Layout::Json(cfg.json_keys());
     }
     let mut fields = Vec::new();
-    // IIS lines without their `#Fields:` header (a piece of a log), in its default columns:
-    // more specific than any candidate, so it wins ties.
+    // IIS lines without their `#Fields:` header (a piece of a log), in its default columns or
+    // read by the order of its columns: more specific than any candidate, so it wins ties.
     let iis = lines()
-        .filter(|line| w3c::parse_default(line, &mut fields))
+        .filter(|line| w3c::parse_headerless(line, &mut fields))
         .count();
     let mut best = (iis, Format::W3c, None);
     for format in CANDIDATES {
@@ -269,8 +269,11 @@ mod tests {
         // IIS 7, without the referrer.
         let iis7 = IIS.replace(" ua - 200", " ua 200");
         assert!(matches!(detect(iis7.as_bytes(), &cfg), Layout::W3c(None)));
-        // Lines of another shape do not make it W3C.
+        // Other columns, read by the order of IIS's columns (a server name for its address).
         sample = IIS.replace("10.0.0.5", "server");
+        assert!(matches!(detect(sample.as_bytes(), &cfg), Layout::W3c(None)));
+        // Lines without a port, a user and an address in a row do not make it W3C.
+        sample = IIS.replace(" 443 ", " https ");
         assert!(matches!(detect(sample.as_bytes(), &cfg), Layout::Clf(_)));
         let mut fields = Vec::new();
         assert!(Layout::W3c(None).parse(IIS.trim_end().as_bytes(), &mut fields));

@@ -140,9 +140,23 @@ fn spec(name: &[u8]) -> Spec {
         | "upstream_header_time"
         | "upstream_cache_status"
         | "pid" => Spec::new(Role::Plain),
-        "ssl_client_s_dn" | "ssl_client_raw_cert" | "ssl_client_cert" => Spec::new(Role::Secret),
+        _ if names_certificate_holder(name.as_bytes()) => Spec::new(Role::Secret),
         _ => Spec::new(Role::Text),
     }
+}
+
+/// nginx's variables of a client certificate that name or single out its holder: the
+/// subject (`$ssl_client_s_dn`, `CN=Jane Doe,O=…`), the certificate itself, its serial and
+/// fingerprint. JSON access logs take the same names as keys. Not the issuer's name nor the
+/// verification result and validity dates, which are the same for many holders.
+pub(crate) fn names_certificate_holder(name: &[u8]) -> bool {
+    name.strip_prefix(b"ssl_client_").is_some_and(|rest| {
+        rest.starts_with(b"s_dn")
+            || matches!(
+                rest,
+                b"cert" | b"raw_cert" | b"escaped_cert" | b"serial" | b"fingerprint" | b"email"
+            )
+    })
 }
 
 #[cfg(test)]

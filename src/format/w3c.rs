@@ -8,7 +8,8 @@
 //!
 //! Before any `#Fields:` line (a chunk of a log cut by `tail`, a Kafka partition, a Spark
 //! split), the columns are those given with `--w3c-fields`, or else IIS's default field sets
-//! ([`parse_default`]), for lines that have their shape.
+//! ([`parse_default`]) for lines that have their shape, or else what the order IIS writes its
+//! columns in tells ([`parse_positional`]).
 
 use std::net::IpAddr;
 use std::sync::OnceLock;
@@ -169,6 +170,92 @@ pub fn parse_default(line: &[u8], fields: &mut Vec<Field>) -> bool {
                     .all(|&i| is_digits(value(i)))
         }
     })
+}
+
+/// Parses a line read before any `#Fields:` line: by IIS's default columns
+/// ([`parse_default`]) or else by the order of IIS's columns ([`parse_positional`]).
+pub fn parse_headerless(line: &[u8], fields: &mut Vec<Field>) -> bool {
+    parse_default(line, fields) || parse_positional(line, fields)
+}
+
+/// Parses a line read before any `#Fields:` line whose columns are not IIS's defaults, by the
+/// order IIS writes the columns it logs in, whichever are chosen (`date time s-sitename
+/// s-computername s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs-version
+/// cs(User-Agent) cs(Cookie) cs(Referer) cs-host sc-status …`): where a port, one column and
+/// an address follow one another, they are `s-port cs-username c-ip`; after a method come
+/// the stem and, unless the port follows at once, the query; after the client, a URL is the
+/// referrer. Every other column is free text (scrubbed fail-safe), the first two are the date
+/// and time. False for a line without a date, a time and that run.
+pub fn parse_positional(line: &[u8], fields: &mut Vec<Field>) -> bool {
+    if !starts_with_timestamp(line) || !split_columns(line, fields) {
+        return false;
+    }
+    let value = |fields: &[Field], i: usize| &line[fields[i].range.clone()];
+    let Some(client) =
+        (2..fields.len()).find(|&i| is_addr(value(fields, i)) && is_port(value(fields, i - 2)))
+    else {
+        return false;
+    };
+    fields[0].role = Role::Time;
+    fields[1].role = Role::Time;
+    fields[client].role = Role::Client;
+    fields[client - 1].role = Role::User;
+    fields[client - 2].role = Role::Plain;
+    if let Some(method) = (2..client - 2).find(|&i| is_method(value(fields, i))) {
+        fields[method].role = Role::Plain;
+        if method + 1 < client - 2 {
+            fields[method + 1].role = Role::Url;
+        }
+        if method + 2 < client - 2 {
+            fields[method + 2].role = Role::Query;
+        }
+    }
+    for field in &mut fields[client + 1..] {
+        let v = &line[field.range.clone()];
+        if v.starts_with(b"http://") || v.starts_with(b"https://") {
+            field.role = Role::Referrer;
+        }
+    }
+    true
+}
+
+/// Splits a data line into blank-separated (or quoted) columns, each free text.
+fn split_columns(line: &[u8], fields: &mut Vec<Field>) -> bool {
+    fields.clear();
+    let mut pos = 0;
+    loop {
+        while pos < line.len() && is_blank(line[pos]) {
+            pos += 1;
+        }
+        if pos == line.len() {
+            return true;
+        }
+        let (range, next) = if line[pos] == b'"' {
+            match closing_quote(line, pos + 1) {
+                Some(close) if close + 1 == line.len() || is_blank(line[close + 1]) => {
+                    (pos + 1..close, close + 1)
+                }
+                _ => return false,
+            }
+        } else {
+            let end = memchr::memchr2(b' ', b'\t', &line[pos..]).map_or(line.len(), |n| pos + n);
+            (pos..end, end)
+        };
+        fields.push(Field::new(range, Role::Text));
+        pos = next;
+    }
+}
+
+/// A TCP port: 1 to 65535, digits only.
+fn is_port(value: &[u8]) -> bool {
+    (1..=5).contains(&value.len())
+        && is_digits(value)
+        && std::str::from_utf8(value).is_ok_and(|v| v.parse::<u16>().is_ok_and(|p| p > 0))
+}
+
+/// An HTTP method as IIS writes it: upper-case letters (`GET`, `PROPFIND`, `RPC_IN_DATA`).
+fn is_method(value: &[u8]) -> bool {
+    (3..=16).contains(&value.len()) && value.iter().all(|&b| b.is_ascii_uppercase() || b == b'_')
 }
 
 /// `YYYY-MM-DD HH:MM:SS` and a blank.
@@ -358,6 +445,47 @@ mod tests {
             "",
         ] {
             assert!(!parse_default(other.as_bytes(), &mut fields), "{other}");
+        }
+    }
+
+    #[test]
+    fn other_headerless_lines_by_the_order_of_iis_columns() {
+        use Role::*;
+        let roles = |line: &str| {
+            let mut fields = Vec::new();
+            parse_positional(line.as_bytes(), &mut fields).then(|| {
+                fields
+                    .iter()
+                    .map(|f| (line[f.range.clone()].to_string(), f.role))
+                    .collect::<Vec<_>>()
+            })
+        };
+        // Every column IIS offers, in its order.
+        let all = r"2023-10-10 00:01:01 W3SVC1 WEB01 10.0.0.5 GET /Account/Orders id=7 443 jdoe 84.17.45.203 HTTP/2 Mozilla/5.0+(Windows+NT+10.0) ASP.NET_SessionId=abc https://www.contoso.com/?q=x www.contoso.com 200 0 0 5512 1211 31";
+        let got = roles(all).unwrap();
+        assert_eq!(got.len(), 22);
+        assert_eq!(got[0].1, Time);
+        assert_eq!(got[5], ("GET".into(), Plain));
+        assert_eq!(got[6], ("/Account/Orders".into(), Url));
+        assert_eq!(got[7], ("id=7".into(), Query));
+        assert_eq!(got[9], ("jdoe".into(), User));
+        assert_eq!(got[10], ("84.17.45.203".into(), Client));
+        assert_eq!(got[13].1, Text);
+        assert_eq!(got[14], ("https://www.contoso.com/?q=x".into(), Referrer));
+        // No query column: the port follows the stem.
+        let got = roles(r"2023-10-10 00:01:01 GET /a 80 CONTOSO\jane 2001:db8::7 200").unwrap();
+        assert_eq!(
+            (got[3].1, got[4].1, got[5].1, got[6].1),
+            (Url, Plain, User, Client)
+        );
+        for other in [
+            // No port before the address, no date, a word for the port.
+            "2023-10-10 00:01:01 84.17.45.203 jdoe GET /a 200",
+            "00:01:01 GET /a 443 jdoe 84.17.45.203 200",
+            "2023-10-10 00:01:01 GET /a https jdoe 84.17.45.203 200",
+            "2023-10-10 00:01:01 GET /a 70000 jdoe 84.17.45.203 200",
+        ] {
+            assert_eq!(roles(other), None, "{other}");
         }
     }
 }

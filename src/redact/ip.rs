@@ -198,7 +198,8 @@ fn v6_may_start(s: &[u8], i: usize) -> bool {
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
         .count();
     let word = &word[word.len() - len..];
-    !word.is_empty() && word.iter().any(|b| !b.is_ascii_hexdigit())
+    // A hex group has at most four digits (`0000000000:0::` holds `0::`).
+    !word.is_empty() && (word.len() > 4 || word.iter().any(|b| !b.is_ascii_hexdigit()))
 }
 
 /// Finds an IPv4 address written with dashes in the host-name label that ends at the `.` at
@@ -741,6 +742,9 @@ mod tests {
             ("from%2010.1.2.3", 7, Some("10.1.2.3")),
             ("to%2Cfe80::1", 5, Some("fe80::1")),
             ("%3110.1.2.3", 3, None),
+            // After a word of more hex digits than a group has.
+            ("0000000000:0::", 11, Some("0::")),
+            ("abcd:0::", 5, None),
         ];
         for &(text, i, want) in cases {
             let got = addr_at(text.as_bytes(), i).map(|(_, len)| &text[i..i + len]);

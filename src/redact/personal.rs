@@ -360,6 +360,10 @@ mod tests {
             "s",
             "oauth_signature",
             "user_email",
+            "DeviceId",
+            "http_x_client_device_id",
+            "advertising_id",
+            "imei",
         ] {
             assert!(is_sensitive_name(name.as_bytes()), "{name}");
         }
@@ -372,6 +376,9 @@ mod tests {
             "format",
             "size",
             "product",
+            "device",
+            "DeviceType",
+            "device_name",
         ] {
             assert!(!is_sensitive_name(name.as_bytes()), "{name}");
         }

@@ -176,6 +176,14 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
             _ if !ip_on => None,
             _ => find_addr(cx.cfg, s, p, copied, pos, mode, &mut resume),
         };
+        // A replacement further on in a run (`:000000000:0::` holds `0::`) is taken after the
+        // number that starts before it, or copying up to it would pass the number by.
+        if let (Some(w), Some((start, ..))) = (pending, &found) {
+            if copied <= w && w < *start {
+                pos = w;
+                continue;
+            }
+        }
         if let Some((start, end, what)) = found {
             out.extend_from_slice(&s[copied..start]);
             match what {
@@ -257,7 +265,8 @@ fn find_addr(
         // The context that makes a version is read in what was not rewritten: a reader of the
         // output sees `REDACTED:4.0.1.2` where `…\\rv:4.0.1.2` lost its `rv` to a logon.
         Ok((start, len, ip::Addr::V4(_)))
-            if start >= copied && is_version(&s[copied..], start - copied, len, mode) =>
+            if start >= copied
+                && is_version(&s[copied..], start - copied, len, mode, copied > 0) =>
         {
             *resume = (start + len).max(p + 1);
             None
@@ -299,7 +308,10 @@ fn find_addr(
 /// path is not one), after `rv:` or a `v` (`v1.2.3.4`), or running on into letters
 /// (`1.0.0.21C62`); in a file name also glued to a word by `-` or `_` (`setup-2.4.1.7.exe`);
 /// and always in a field that names a version.
-pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool {
+///
+/// With `cut`, `s` starts right after a replacement, which ends in a letter or digit: a word
+/// that reaches the start of `s` goes on into it (`/0.1.1.0.U/0.1.1.1` names no product `U`).
+pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bool) -> bool {
     let before = &s[..start];
     let word = |sep: &[u8]| {
         let Some(head) = before.strip_suffix(sep) else {
@@ -310,7 +322,11 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool
             .rev()
             .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             .count();
-        let prev = head.len().checked_sub(n + 1).map_or(b' ', |k| head[k]);
+        let prev = match head.len().checked_sub(n + 1) {
+            Some(k) => head[k],
+            None if cut => 0,
+            None => b' ',
+        };
         let letters = head[head.len() - n..].iter().any(u8::is_ascii_alphabetic);
         (if letters { n } else { 0 }, prev)
     };
@@ -322,7 +338,7 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan) -> bool
         && before
             .len()
             .checked_sub(2)
-            .map_or(true, |k| !before[k].is_ascii_alphanumeric());
+            .map_or(!cut, |k| !before[k].is_ascii_alphanumeric());
     let glued = mode == Scan::FileName
         && before.last().is_some_and(|&b| b == b'-' || b == b'_')
         && before.len() >= 2
@@ -372,6 +388,24 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
             )
         })
         .map_or(s.len(), |n| p + 1 + n);
+    // The common name of a certificate's subject (`/O=Example GmbH/CN=Jane Doe/…`,
+    // `CN=Jane Mary Doe,O=…`) is a person's name, spaces and all: it runs to the next `/` or
+    // `,` that starts another attribute.
+    let end = if name.eq_ignore_ascii_case(b"CN")
+        && (name_start == 0 || matches!(s[name_start - 1], b'/' | b',' | b' ' | b'"'))
+    {
+        s[p + 1..]
+            .iter()
+            .position(|&b| {
+                matches!(
+                    b,
+                    b'/' | b',' | b'"' | b'\'' | b';' | b'|' | b'\t' | b'<' | b'>'
+                )
+            })
+            .map_or(s.len(), |n| p + 1 + n)
+    } else {
+        end
+    };
     let value = &s[p + 1..end];
     // A short number is a timing or a count, except under a coordinate's name (`lat=48.1371`),
     // where more than two decimals place someone to within a street.
@@ -856,6 +890,23 @@ mod tests {
     }
 
     #[test]
+    fn certificate_subjects_lose_the_whole_name() {
+        let cfg = Config::default();
+        let cases = [
+            (
+                "/C=DE/O=Example GmbH/CN=Jane Doe/emailAddress=jane@example.org x",
+                "/C=REDACTED GmbH/CN=REDACTED/emailAddress=REDACTED x",
+            ),
+            ("CN=Jane Mary Doe-Smith,O=Example", "CN=REDACTED,O=REDACTED"),
+            ("ACN=ab cd", "ACN=REDACTED cd"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(run(&cfg, input, true), want, "{input}");
+            assert_eq!(run(&cfg, want, true), want, "{want}");
+        }
+    }
+
+    #[test]
     fn fail_safe_redacts_queries() {
         let cfg = Config::default();
         let cases = [
@@ -914,6 +965,9 @@ mod tests {
         let cases: Vec<(&str, String)> = vec![
             // An escaped `(` between a number's groups.
             ("+600%280229 x", "REDACTED x".into()),
+            // A word that runs into a replaced address names no product.
+            ("/0.1.1.1.U/0.1.1.1", "/0.1.1.0.U/0.1.1.0".into()),
+            ("x U/0.1.1.1", "x U/0.1.1.1".into()),
             // A domain ends before an empty label.
             ("4@4.yy..y", "REDACTED..y".into()),
             // IBANs grouped by `+`, and glued to a word by a joiner.
@@ -964,6 +1018,9 @@ mod tests {
             "k=://|k@x",
             "?\u{1}000(000000)=",
             "bot j\\x40ex%61mple.c%256Fm.",
+            "/0.1.1.1.U/0.1.1.1",
+            "x 1.2.3.4.U/5.6.7.8",
+            ":000000000:0::",
         ] {
             let once = run(&cfg, input, true);
             assert_eq!(run(&cfg, &once, true), once, "{input}");

@@ -20,6 +20,12 @@ pub enum NameKind {
 /// Words that make a name sensitive wherever they stand in it, after the name is split into
 /// words (`shipping_first_name`, `user[email]`, `newEmail`, `billing.address`).
 const PERSONAL_WORDS: &[&[u8]] = &[
+    b"udid",
+    b"imei",
+    b"imsi",
+    b"idfa",
+    b"gaid",
+    b"adid",
     b"address",
     b"addr",
     b"adresse",
@@ -90,6 +96,10 @@ const PERSONAL_WORDS: &[&[u8]] = &[
 /// Fragments that make a name sensitive wherever they occur in its letters (`access_token`,
 /// `PHPSESSID`, `_wpnonce`, `X-Amz-Signature`, `oauth_verifier`).
 const SECRET_PARTS: &[&[u8]] = &[
+    // Identifiers of one device, which follow its owner (`DeviceId`, `advertising_id`).
+    b"deviceid",
+    b"advertisingid",
+    b"androidid",
     b"apikey",
     b"auth",
     b"credential",

@@ -1,6 +1,6 @@
 //! Key → role: the user-named keys and the built-in tables of known keys.
 
-use super::super::header;
+use super::super::{header, nginx};
 use super::Role;
 use crate::vocab::names as personal;
 
@@ -106,6 +106,10 @@ pub(super) fn builtin_role(key: &[u8]) -> Role {
     let mut buf = [0; NAME_CAP];
     if let Some(role) = normalized(key, &mut buf).and_then(table) {
         return role;
+    }
+    // `ssl_client_s_dn` and the like, under nginx's names.
+    if normalized(key, &mut buf).is_some_and(nginx::names_certificate_holder) {
+        return Role::Secret;
     }
     if let Some(rest) = PREFIXES.iter().find_map(|prefix| strip_prefix(key, prefix)) {
         let known = header::known(rest).or_else(|| normalized(rest, &mut buf).and_then(table));
@@ -358,6 +362,10 @@ mod tests {
             (
                 Secret,
                 &[
+                    "ssl_client_s_dn",
+                    "ssl_client_s_dn_legacy",
+                    "ssl_client_escaped_cert",
+                    "ssl_client_fingerprint",
                     "cookie",
                     "Cookie",
                     "Cookies",
@@ -424,6 +432,7 @@ mod tests {
             (
                 Text,
                 &[
+                    "ssl_client_i_dn",
                     "WWW-Authenticate",
                     "skip",
                     "tooltip",
