@@ -160,19 +160,13 @@ impl<'c> Scrubber<'c> {
 /// replacement across names (`+ 0000000` read as a phone) would change how many columns the
 /// lines after it have.
 fn scrub_names(cx: &mut Ctx, line: &[u8], out: &mut Vec<u8>) {
-    let mut rest = line;
-    while !rest.is_empty() {
-        let word = rest
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .unwrap_or(rest.len());
-        text::scrub_text(cx, &rest[..word], Scan::FailSafe, out);
-        let blanks = rest[word..]
-            .iter()
-            .take_while(|&&b| b == b' ' || b == b'\t')
-            .count();
-        out.extend_from_slice(&rest[word..word + blanks]);
-        rest = &rest[word + blanks..];
+    for piece in line.split_inclusive(|&b| w3c::is_blank(b)) {
+        let name = match piece.split_last() {
+            Some((&last, name)) if w3c::is_blank(last) => name,
+            _ => piece,
+        };
+        text::scrub_text(cx, name, Scan::FailSafe, out);
+        out.extend_from_slice(&piece[name.len()..]);
     }
 }
 

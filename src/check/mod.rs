@@ -18,7 +18,7 @@ mod url;
 
 use crate::config::{Config, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
 use crate::format::layout::Layout;
-use crate::format::{clf, json, Field, Format, Role};
+use crate::format::{clf, json, w3c, Field, Format, Role};
 
 pub use files::{check_input, check_inputs};
 pub use report::{verdict, write_json, write_text, Report, Verdict};
@@ -303,8 +303,8 @@ impl<'c> Auditor<'c> {
         }
         if layout.directive(line) {
             // Column names are read one by one, as the columns are.
-            if line.starts_with(crate::format::w3c::FIELDS) {
-                for name in line.split(|&b| b == b' ' || b == b'\t') {
+            if line.starts_with(w3c::FIELDS) {
+                for name in line.split(|&b| w3c::is_blank(b)) {
                     self.free(name, Scope::Text, found);
                 }
                 return;

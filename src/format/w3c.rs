@@ -70,32 +70,39 @@ impl Columns {
         fields.clear();
         let mut pos = 0;
         for &role in &self.roles {
-            while pos < line.len() && is_blank(line[pos]) {
-                pos += 1;
-            }
-            if pos == line.len() {
+            pos = skip_blanks(line, pos);
+            let Some((range, next)) = column_at(line, pos) else {
                 return false;
-            }
-            if line[pos] == b'"' {
-                let Some(close) = closing_quote(line, pos + 1) else {
-                    return false;
-                };
-                if close + 1 < line.len() && !is_blank(line[close + 1]) {
-                    return false;
-                }
-                fields.push(Field::new(
-                    pos + 1..close,
-                    time::checked(role, &line[pos + 1..close]),
-                ));
-                pos = close + 1;
-                continue;
-            }
-            let end = memchr::memchr2(b' ', b'\t', &line[pos..]).map_or(line.len(), |n| pos + n);
-            fields.push(Field::new(pos..end, time::checked(role, &line[pos..end])));
-            pos = end;
+            };
+            fields.push(Field::new(range.clone(), time::checked(role, &line[range])));
+            pos = next;
         }
         line[pos..].iter().all(|&b| is_blank(b))
     }
+}
+
+/// `pos` moved past the blanks there.
+fn skip_blanks(line: &[u8], mut pos: usize) -> usize {
+    while pos < line.len() && is_blank(line[pos]) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The value that starts at `line[pos]` (a run of non-blanks, or `"…"` without its quotes) and
+/// where it ends; `None` at the end of the line or for a quoted value that does not close
+/// before a blank or the end.
+fn column_at(line: &[u8], pos: usize) -> Option<(std::ops::Range<usize>, usize)> {
+    if pos == line.len() {
+        return None;
+    }
+    if line[pos] == b'"' {
+        let close = closing_quote(line, pos + 1)?;
+        return (close + 1 == line.len() || is_blank(line[close + 1]))
+            .then_some((pos + 1..close, close + 1));
+    }
+    let end = memchr::memchr2(b' ', b'\t', &line[pos..]).map_or(line.len(), |n| pos + n);
+    Some((pos..end, end))
 }
 
 /// The quote that closes a quoted value starting at `from`; `""` inside is an escaped quote.
@@ -128,7 +135,8 @@ fn roles(s: &[u8], is_sep: fn(u8) -> bool) -> IResult<&[u8], Vec<Role>> {
     .parse(s)
 }
 
-fn is_blank(b: u8) -> bool {
+/// A byte that separates W3C values and `#Fields:` names.
+pub(crate) fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
@@ -222,28 +230,15 @@ pub fn parse_positional(line: &[u8], fields: &mut Vec<Field>) -> bool {
 /// Splits a data line into blank-separated (or quoted) columns, each free text.
 fn split_columns(line: &[u8], fields: &mut Vec<Field>) -> bool {
     fields.clear();
-    let mut pos = 0;
-    loop {
-        while pos < line.len() && is_blank(line[pos]) {
-            pos += 1;
-        }
-        if pos == line.len() {
-            return true;
-        }
-        let (range, next) = if line[pos] == b'"' {
-            match closing_quote(line, pos + 1) {
-                Some(close) if close + 1 == line.len() || is_blank(line[close + 1]) => {
-                    (pos + 1..close, close + 1)
-                }
-                _ => return false,
-            }
-        } else {
-            let end = memchr::memchr2(b' ', b'\t', &line[pos..]).map_or(line.len(), |n| pos + n);
-            (pos..end, end)
+    let mut pos = skip_blanks(line, 0);
+    while pos < line.len() {
+        let Some((range, next)) = column_at(line, pos) else {
+            return false;
         };
         fields.push(Field::new(range, Role::Text));
-        pos = next;
+        pos = skip_blanks(line, next);
     }
+    true
 }
 
 /// A TCP port: 1 to 65535, digits only.

@@ -380,7 +380,7 @@ pub fn contains_addr(s: &[u8]) -> bool {
 
 /// Whether `s[start]` follows a lone `v` or `V`, which makes the dotted numbers after it a
 /// version (`v1.2.3.4`, not `dev1.2.3.4`).
-fn after_version_v(s: &[u8], start: usize) -> bool {
+pub fn after_version_v(s: &[u8], start: usize) -> bool {
     start >= 1
         && matches!(s[start - 1], b'v' | b'V')
         && (start == 1 || !s[start - 2].is_ascii_alphanumeric())

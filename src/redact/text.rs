@@ -334,11 +334,7 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bo
     let after_product = product > 0
         && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t')
         && !(mode == Scan::QueryName && product + 1 == start);
-    let v = before.last().is_some_and(|&b| b == b'v' || b == b'V')
-        && before
-            .len()
-            .checked_sub(2)
-            .map_or(!cut, |k| !before[k].is_ascii_alphanumeric());
+    let v = ip::after_version_v(before, start) && !(cut && start == 1);
     let glued = mode == Scan::FileName
         && before.last().is_some_and(|&b| b == b'-' || b == b'_')
         && before.len() >= 2

@@ -104,12 +104,14 @@ const PREFIXES: &[&[u8]] = &[
 /// make an address of any `…Ip` and a secret of any sensitive parameter name.
 pub(super) fn builtin_role(key: &[u8]) -> Role {
     let mut buf = [0; NAME_CAP];
-    if let Some(role) = normalized(key, &mut buf).and_then(table) {
-        return role;
-    }
-    // `ssl_client_s_dn` and the like, under nginx's names.
-    if normalized(key, &mut buf).is_some_and(nginx::names_certificate_holder) {
-        return Role::Secret;
+    if let Some(name) = normalized(key, &mut buf) {
+        if let Some(role) = table(name) {
+            return role;
+        }
+        // `ssl_client_s_dn` and the like, under nginx's names.
+        if nginx::names_certificate_holder(name) {
+            return Role::Secret;
+        }
     }
     if let Some(rest) = PREFIXES.iter().find_map(|prefix| strip_prefix(key, prefix)) {
         let known = header::known(rest).or_else(|| normalized(rest, &mut buf).and_then(table));
