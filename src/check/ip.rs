@@ -204,7 +204,7 @@ pub fn find_decoded(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     if !rules.active {
         return false;
     }
-    find_v4(text, raw, rules) || find_v6(text, raw, rules) || find_dashed(text, rules)
+    find_v4(text, raw, rules) || find_v6(text, raw, rules) || find_dashed(text, raw, rules)
 }
 
 /// [`find`] for IPv6 only: in version fields dotted quads are versions.
@@ -238,7 +238,7 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
             && raw
                 .windows(3)
                 .any(|w| w[0] == b'%' && w[1] == b'3' && w[2].is_ascii_digit());
-        if rules.v4_identifies(addr) && !glued_in_raw(raw, m.as_bytes()) && !escaped_digits {
+        if rules.v4_identifies(addr) && !glued_in_raw(raw, m.as_bytes(), b'.') && !escaped_digits {
             return true;
         }
     }
@@ -247,7 +247,8 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
 
 /// Whether `raw` holds `addr` only right after a digit (an escape's: `%245.1.2.3`), unless the
 /// digit closes an escape of a separator (`from%2010.1.2.3` is `from 10.1.2.3`).
-fn glued_in_raw(raw: &[u8], addr: &[u8]) -> bool {
+/// `sep` separates the address's parts (`.`, or a dashed quad's `-` or `_`).
+fn glued_in_raw(raw: &[u8], addr: &[u8], sep: u8) -> bool {
     static SEPARATOR: OnceLock<Regex> = OnceLock::new();
     let separator = SEPARATOR.get_or_init(|| {
         // Escapes of the bytes that end a word: controls, space and punctuation except `.`,
@@ -264,9 +265,9 @@ fn glued_in_raw(raw: &[u8], addr: &[u8]) -> bool {
             let from = at - 2;
             let len = raw[from..]
                 .iter()
-                .take_while(|&&b| b.is_ascii_digit() || b == b'.')
+                .take_while(|&&b| b.is_ascii_digit() || b == sep)
                 .count();
-            let parts: Vec<&[u8]> = raw[from..from + len].split(|&b| b == b'.').collect();
+            let parts: Vec<&[u8]> = raw[from..from + len].split(|&b| b == sep).collect();
             quad(&parts[..parts.len().min(4)]).is_none()
         };
         if at > 0 && raw[at - 1].is_ascii_digit() && !word_start {
@@ -348,7 +349,7 @@ fn find_v6(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     false
 }
 
-fn find_dashed(text: &[u8], rules: &IpRules) -> bool {
+fn find_dashed(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
     for c in dashed().captures_iter(text) {
         let whole = c.get(0).expect("match");
         let sep = c[2][0];
@@ -373,7 +374,9 @@ fn find_dashed(text: &[u8], rules: &IpRules) -> bool {
         }
         let parts: Vec<&[u8]> = [1, 3, 4, 5].iter().map(|&i| &c[i]).collect();
         if let Some(addr) = quad(&parts) {
-            if rules.v4_identifies(addr) {
+            // As for dotted quads: one that raw holds only after an escape's digit
+            // (`%A247_229_150_160` decoded to `\xA247_229_150_160`) is read as raw has it.
+            if rules.v4_identifies(addr) && !glued_in_raw(raw, bytes, sep) {
                 return true;
             }
         }
@@ -480,6 +483,9 @@ mod tests {
             ("$5.189.207.0", "%245.189.207.0", false),
             ("15.189.207.152", "%3145.189.207.152", false),
             ("$1.69.45.172", "%241.69.45.172", false),
+            ("\u{a2}47_229_150_160.ii", "%A247_229_150_160.ii", false),
+            ("$7_229_150_160.ii", "%247_229_150_160.ii", false),
+            ("a 47_229_150_160.ii", "a%2047_229_150_160.ii", true),
         ] {
             let got = find_decoded(decoded.as_bytes(), raw.as_bytes(), &r);
             assert_eq!(got, found, "{raw}");

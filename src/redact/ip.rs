@@ -435,10 +435,24 @@ pub fn mask(addr: Addr, cfg: &Config) -> Addr {
 }
 
 /// Writes the canonical text: a dotted quad, or RFC 5952 IPv6 (lowercase, longest zero run
-/// compressed, mapped addresses with an IPv4 tail).
+/// compressed), with an IPv4 tail where the last 32 bits are an IPv4 address: mapped, NAT64
+/// (RFC 6052 writes `64:ff9b::192.0.2.0`) and the old IPv4-compatible form.
+///
+/// The tail stays dotted because a masked `::192.0.2.9` written `::c000:200` would end in a
+/// word: before `=` that word reads as a parameter's name, and a second pass would redact
+/// what the first kept.
 pub fn write_addr(addr: Addr, out: &mut Vec<u8>) {
     match addr {
         Addr::V4(v4) => write_v4(v4, out),
+        // A first octet of 0 is no IPv4 address (`::1:0` is not `::0.1.0.0`).
+        Addr::V6(v6) if (v6 as u32) >> 24 != 0 && v6 & MAPPED_MASK == NAT64_PREFIX => {
+            out.extend_from_slice(b"64:ff9b::");
+            write_v4(v6 as u32, out);
+        }
+        Addr::V6(v6) if (v6 as u32) >> 24 != 0 && v6 >> 32 == 0 => {
+            out.extend_from_slice(b"::");
+            write_v4(v6 as u32, out);
+        }
         Addr::V6(v6) => {
             // std's Display follows RFC 5952 and writes into the Vec without allocating.
             let _ = write!(out, "{}", Ipv6Addr::from(v6));
@@ -595,8 +609,11 @@ mod tests {
             ("::daA:0.0.4.00", "::"),
             ("2002:c000:0204::1", "2002:c000:200::"),
             ("2002:c000:02ff:1234::1", "2002:c000:200::"),
-            ("64:ff9b::192.0.2.9", "64:ff9b::c000:200"),
-            ("::192.0.2.9", "::c000:200"),
+            ("64:ff9b::192.0.2.9", "64:ff9b::192.0.2.0"),
+            ("64:ff9b::c000:209", "64:ff9b::192.0.2.0"),
+            ("::192.0.2.9", "::192.0.2.0"),
+            ("::c000:209", "::192.0.2.0"),
+            ("::1:0", "::1:0"),
             ("::1", "::"),
             ("::", "::"),
         ];
