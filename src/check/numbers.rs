@@ -65,7 +65,9 @@ pub fn phone(text: &[u8]) -> bool {
             if !text[e - 1].is_ascii_digit() || text.get(e).is_some_and(u8::is_ascii_digit) {
                 continue;
             }
-            if phone_run(&text[s..e]) {
+            // A path segment that is an ISBN-10 (`/dp/0306406152`) names a book.
+            let book = s > 0 && text[s - 1] == b'/' && isbn10(&text[s..e]);
+            if !book && phone_run(&text[s..e]) {
                 return true;
             }
         }
@@ -78,6 +80,19 @@ pub fn phone(text: &[u8]) -> bool {
     );
     nanp.find_iter(text)
         .any(|m| alone(text, m.start(), m.end()) && (m.start() == 0 || text[m.start() - 1] != b'/'))
+}
+
+/// Ten digits with a valid ISBN-10 check digit (weights 10 down to 1, sum divisible by 11).
+fn isbn10(run: &[u8]) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^\d{10}$").is_match(run)
+        && run
+            .iter()
+            .enumerate()
+            .map(|(k, &d)| (10 - k as u32) * u32::from(d - b'0'))
+            .sum::<u32>()
+            % 11
+            == 0
 }
 
 fn phone_run(run: &[u8]) -> bool {
@@ -353,6 +368,9 @@ mod tests {
             "0.00044 0.001702 0.00084",
             "200 4758732800",
             "101,102,103,104",
+            "/dp/0306406152",
+            "/img/0123456789.jpg",
+            "/invoice/0000123456",
         ] {
             assert!(!phone(p.as_bytes()), "{p}");
         }

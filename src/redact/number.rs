@@ -48,8 +48,10 @@ pub fn is_phone(v: &[u8]) -> bool {
     if v[..lead].contains(&b'+') {
         return (7..=15).contains(&digits);
     }
+    // A country code never starts with 0: `000…` is a zero-padded id (`0000123456`).
     if first.starts_with(b"00") {
-        return (9..=15).contains(&digits);
+        let third = v.iter().filter(|b| b.is_ascii_digit()).nth(2);
+        return (9..=15).contains(&digits) && third != Some(&b'0');
     }
     if first.starts_with(b"0") {
         return (9..=12).contains(&digits);
@@ -59,6 +61,18 @@ pub fn is_phone(v: &[u8]) -> bool {
 
 fn is_phone_sep(b: u8) -> bool {
     matches!(b, b'+' | b' ' | b'(' | b')' | b'.' | b'/' | b'-')
+}
+
+/// Ten digits whose weighted sum (10 × the first … 1 × the last) is a multiple of 11.
+pub fn is_isbn10(v: &[u8]) -> bool {
+    v.len() == 10
+        && v.iter().all(u8::is_ascii_digit)
+        && v.iter()
+            .zip((1..=10u32).rev())
+            .map(|(&d, w)| w * u32::from(d - b'0'))
+            .sum::<u32>()
+            % 11
+            == 0
 }
 
 /// `555-123-4567`, `555.123.4567`, `(555) 123-4567`: three, three and four digits.
@@ -268,10 +282,13 @@ pub fn find(s: &[u8], from: usize, slash_ids: bool) -> Option<Range<usize>> {
         }
         // After a `/` a card number, IBAN or UUID (`/api/users/<uuid>`); not a UUID in a cloud
         // resource's name (`arn:aws:acm:…:certificate/<uuid>`), which names no visitor.
+        // A path segment of ten digits with a valid ISBN-10 check digit is a book's number
+        // (`/dp/0306406152`), even where it reads as a trunk-`0` phone number.
         let fits = |end: usize| {
             let v = &s[i..end];
             let id = is_iban(v) || (is_uuid(v) && !in_resource_name(s, i));
-            !after_slash || is_card(v) || (slash_ids && id)
+            let book = i > 0 && s[i - 1] == b'/' && is_isbn10(v);
+            !book && (!after_slash || is_card(v) || (slash_ids && id))
         };
         if let Some(end) = candidate_at(s, i).filter(|&end| fits(end)) {
             return Some(i..end);
@@ -463,15 +480,19 @@ fn phone_or_card_end(rest: &[u8]) -> Option<usize> {
     while end > 0 {
         let candidate = &rest[..end];
         // Not cut off before `.` and a digit: the digits go on as a decimal or a dotted address
-        // (`23:07:02 192.168.16.1` holds no `02 192.168.16`).
-        let cut = rest.get(end) == Some(&b'.') && rest.get(end + 1).is_some_and(u8::is_ascii_digit);
+        // (`23:07:02 192.168.16.1` holds no `02 192.168.16`). Before `.` and a letter they name
+        // a file (`0123456789.jpg`), which a phone number does not.
+        let dot_then =
+            |f: fn(&u8) -> bool| rest.get(end) == Some(&b'.') && rest.get(end + 1).is_some_and(f);
+        let cut = dot_then(u8::is_ascii_digit);
+        let file = dot_then(u8::is_ascii_alphabetic) && !is_card(candidate);
         // Dots part a number's groups only where nothing else does (`030.1234567`); beside
         // spaces they are an address's (`23:07:02 192.168.16.11`).
         let mixed = candidate.contains(&b'.')
             && candidate
                 .iter()
                 .any(|&b| !b.is_ascii_digit() && !matches!(b, b'.' | b'+'));
-        if !cut && !mixed && (is_phone(candidate) || is_card(candidate)) {
+        if !cut && !file && !mixed && (is_phone(candidate) || is_card(candidate)) {
             return Some(end);
         }
         // Text before a number often runs into it (`tel 030 1234567 ext`, `+49301234567++1`):
@@ -517,6 +538,8 @@ mod tests {
             "4006381333931",
             "5901234123457",
             "0 12 34 56 78 9",
+            "0000123456",
+            "00012345678",
             "978-0-306-40615-7",
             "2024-000417",
             "20240517-103045",
@@ -558,6 +581,12 @@ mod tests {
             ("refund to NO9386011117947 queued", Some("NO9386011117947")),
             ("data=5425233430109903|12|27", Some("5425233430109903")),
             ("Android 14; Pixel 8", None),
+            // Zero-padded ids, file names and book numbers in paths.
+            ("/invoice/0000123456 x", None),
+            ("/img/0123456789.jpg", None),
+            ("/dp/0306406152?tag=x", None),
+            ("/dp/0306406153?tag=x", Some("0306406153")),
+            ("/call/0301234567.", Some("0301234567")),
             ("x-3F2504E0-4F89-11D3-9A0C-0305E82C3301", None),
             ("tel -0171234567", Some("0171234567")),
             ("-080000000 x", Some("080000000")),

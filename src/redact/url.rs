@@ -232,6 +232,9 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
         if after_keyword && is_link_token(name) {
             out.extend_from_slice(PLACEHOLDER);
             cx.count(Redaction::Value);
+        } else if super::number::is_isbn10(name) {
+            // A book's number (`/dp/0306406152`), though it reads as a trunk-`0` phone number.
+            out.extend_from_slice(name);
         } else {
             write_value(cx, name, false, out);
         }
@@ -618,6 +621,10 @@ mod tests {
             ("/a?tel=%2B49+30+1234567", "/a?tel=REDACTED"),
             ("/a?n=%2B49+30+1234567", "/a?n=REDACTED"),
             ("/a?date=2015-01-13", "/a?date=2015-01-13"),
+            ("/dp/0306406152/ref=x", "/dp/0306406152/ref=x"),
+            ("/dp/0306406153/ref=x", "/dp/REDACTED/ref=x"),
+            ("/invoice/0000123456", "/invoice/0000123456"),
+            ("/img/0123456789.jpg", "/img/0123456789.jpg"),
             ("/users/john@example.com/edit", "/users/REDACTED/edit"),
             ("/reset/8f14e45fceea167a5a36dedd4bea2543", "/reset/REDACTED"),
             ("/o/123e4567-e89b-12d3-a456-426614174000", "/o/REDACTED"),
