@@ -167,9 +167,19 @@ fn is_version(text: &[u8], start: usize, end: usize) -> bool {
             }
         }
         if matches!(v, b'-' | b'_') && rest.last().is_some_and(|&b| is_word(b)) {
-            // A file name: an extension follows.
+            // A file name: its name goes on to an extension (`RT-AX88U_3.0.0.4_388_24231.zip`).
             let after = &text[end..];
-            if after.len() >= 2 && after[0] == b'.' && after[1].is_ascii_alphabetic() {
+            let tail_len = after
+                .iter()
+                .take_while(|&&b| is_word(b) || matches!(b, b'.' | b'_' | b'-'))
+                .count();
+            let tail = &after[..tail_len];
+            let ext = memchr::memrchr(b'.', tail).map(|dot| &tail[dot + 1..]);
+            if ext.is_some_and(|e| {
+                (1..=5).contains(&e.len())
+                    && e.iter().all(u8::is_ascii_alphanumeric)
+                    && e.iter().any(u8::is_ascii_alphabetic)
+            }) {
                 return true;
             }
         }
@@ -502,6 +512,7 @@ mod tests {
             "AppleCoreMedia/1.0.0.21C62",
             "setup-2.4.1.7.exe",
             "1.3.6.1.4.1.2021.10.1.3.1",
+            "/fw/RT-AX88U_3.0.0.4_388_24231.zip",
             "?ver=5.8.4.1",
             "\"app_version\":\"10.4.2.7\"",
             "Chrome/120.0.0.0",

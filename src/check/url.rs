@@ -125,9 +125,20 @@ fn check_segment(segment: &[u8], previous: &[u8], rules: UrlRules, found: &mut F
         && segment.len() >= 6
         && segment.iter().any(u8::is_ascii_alphabetic)
         && segment.iter().any(u8::is_ascii_digit)
+        && random_looking(segment)
     {
         found.set(Class::Token);
     }
+}
+
+/// Whether a word of `segment` alternates letters and digits more than once (`Xy7kP2qR`):
+/// versions (`v1.4.2`), slugs (`report-2024-q1`) and route names (`oauth2`, `windows-x64`)
+/// do not.
+fn random_looking(segment: &[u8]) -> bool {
+    segment.split(|b| !b.is_ascii_alphanumeric()).any(|word| {
+        let kinds: Vec<bool> = word.iter().map(u8::is_ascii_digit).collect();
+        kinds.windows(2).filter(|k| k[0] != k[1]).count() > 1
+    })
 }
 
 /// One `name=value` parameter.
@@ -280,6 +291,9 @@ mod tests {
             "/?zoom=12.5&price=48.13",
             "https://www.example.com:443/path/index.html",
             "/download/setup-2.4.1.exe",
+            "/releases/download/v1.4.2/app.apk",
+            "/login/oauth2/code/google",
+            "/download/windows-x64",
             "/?operationName=GetViewerNotifications2",
         ] {
             assert_eq!(classes(url), [], "{url}");

@@ -10,6 +10,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use crate::vocab::hex::percent_escape;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// How the text after a prefix must look.
@@ -55,15 +56,15 @@ impl Alphabet {
 /// HTTP schemes are listed.
 const RULES: &[(&str, Body)] = &[
     ("eyJ", Body::Jwt),
-    ("Bearer ", Body::Credential),
-    ("bearer ", Body::Credential),
-    ("BEARER ", Body::Credential),
-    ("Basic ", Body::Credential),
-    ("basic ", Body::Credential),
-    ("BASIC ", Body::Credential),
-    ("Digest ", Body::Digest),
-    ("digest ", Body::Digest),
-    ("DIGEST ", Body::Digest),
+    ("Bearer", Body::Credential),
+    ("bearer", Body::Credential),
+    ("BEARER", Body::Credential),
+    ("Basic", Body::Credential),
+    ("basic", Body::Credential),
+    ("BASIC", Body::Credential),
+    ("Digest", Body::Digest),
+    ("digest", Body::Digest),
+    ("DIGEST", Body::Digest),
     // AWS access key ids: long-term (AKIA) and temporary (ASIA) keys and the other ids of IAM.
     ("AKIA", Body::Exact(Alphabet::Upper, 16)),
     ("ASIA", Body::Exact(Alphabet::Upper, 16)),
@@ -125,7 +126,11 @@ pub fn find(s: &[u8], from: usize) -> Option<Range<usize>> {
         let (_, body) = RULES[m.pattern().as_usize()];
         // A prefix glued to a word is part of it (`task_live_…`); after `_` or `-` it starts
         // a token of its own (`id_hf_…`), as a reader of the line takes it.
-        let boundary = start == 0 || !s[start - 1].is_ascii_alphanumeric();
+        // An escaped separator before it is a separator too (`token%3Dghp_…`, a CloudFront
+        // agent's `Mozilla/5.0%20sk_live_…`).
+        let escaped_separator = start >= 3
+            && percent_escape(&s[start - 3..]).is_some_and(|b| !b.is_ascii_alphanumeric());
+        let boundary = start == 0 || !s[start - 1].is_ascii_alphanumeric() || escaped_separator;
         if boundary {
             if let Some(range) = body_of(s, start, end, body) {
                 return Some(range);
@@ -167,8 +172,13 @@ fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize
             };
             Some(start..signature_end)
         }
-        Body::Digest => auth_params(s, end).or_else(|| body_of(s, start, end, Body::Credential)),
+        // An HTTP scheme's name, then spaces (`+` or `%20` where the text is URL-encoded).
+        Body::Digest | Body::Credential if scheme_end(s, end) == end => None,
+        Body::Digest => {
+            auth_params(s, scheme_end(s, end)).or_else(|| body_of(s, start, end, Body::Credential))
+        }
         Body::Credential => {
+            let end = scheme_end(s, end);
             let cred_end = end
                 + s[end..]
                     .iter()
@@ -203,6 +213,18 @@ fn body_of(s: &[u8], start: usize, end: usize, body: Body) -> Option<Range<usize
         Body::AtLeast(alphabet, n) => {
             let body_end = run(end, alphabet);
             (body_end - end >= n).then_some(start..body_end)
+        }
+    }
+}
+
+/// Where the spaces after an HTTP scheme's name (`Bearer`) end, the name ending at `end`:
+/// spaces, `+` and `%20`, as the audit reads them.
+fn scheme_end(s: &[u8], mut end: usize) -> usize {
+    loop {
+        match s.get(end..) {
+            Some([b' ' | b'+', ..]) => end += 1,
+            Some([b'%', b'2', b'0', ..]) => end += 3,
+            _ => return end,
         }
     }
 }
@@ -292,7 +314,19 @@ mod tests {
                 "k=AIzaSyA-1234567890abcdefghijklmnopqrstu",
                 Some("AIzaSyA-1234567890abcdefghijklmnopqrstu"),
             ),
+            (
+                "Mozilla/5.0%20sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+                Some("sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            ),
+            (
+                "a token%3Dghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+                Some("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+            ),
+            ("x%20Bearer%20abcdef1234567890", Some("abcdef1234567890")),
+            ("q=Bearer+abcdef1234567890", Some("abcdef1234567890")),
             // Look-alikes.
+            ("Bearer-token abcdef1234567890", None),
+            ("ask_live_4eC39HqLyjWDarjtT1zdp7dc", None),
             ("AKIA alone", None),
             ("SlovAKIA0123456789ABCDEF", None),
             ("BasicBot/1.0", None),

@@ -265,6 +265,10 @@ fn write_value(cx: &mut Ctx, raw: &[u8], plus_is_space: bool, out: &mut Vec<u8>)
     } else if personal(cx, raw, plus_is_space) {
         out.extend_from_slice(PLACEHOLDER);
         cx.count(Redaction::Value);
+    } else if raw.contains(&b'.') && memchr2(b'-', b'_', raw).is_some() {
+        // A host name whose last label is too long for a file's extension
+        // (`ip-203-0-113-77.ec2.internal`): a dashed address in it is replaced where it stands.
+        text::scrub_text(cx, raw, Scan::FileName, out);
     } else {
         out.extend_from_slice(raw);
     }
@@ -373,7 +377,10 @@ fn is_token_keyword(segment: &[u8]) -> bool {
 }
 
 /// A one-time link's token: at least six characters of a URL-safe alphabet, with a digit and a
-/// letter, and no file extension.
+/// letter, and no file extension; and random-looking: some run of letters and digits changes
+/// between the two at least twice (`Xy7kP2qR`, `3c1f-9ab2`). Versions (`v1.4.2`), platform
+/// names (`windows-x64`), slugs (`report-2024-q1`) and route words (`oauth2`) change at most
+/// once per run.
 fn is_link_token(s: &[u8]) -> bool {
     s.len() >= 6
         && s.iter()
@@ -381,6 +388,12 @@ fn is_link_token(s: &[u8]) -> bool {
         && s.iter().any(u8::is_ascii_digit)
         && s.iter().any(u8::is_ascii_alphabetic)
         && !is_file_name(s)
+        && s.split(|b| !b.is_ascii_alphanumeric()).any(|run| {
+            run.windows(2)
+                .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+                .count()
+                >= 2
+        })
 }
 
 /// Writes `name=value` items separated by `&`, `;`, `#` or `?`, replacing the values of sensitive
@@ -622,9 +635,22 @@ mod tests {
             ("/a?n=%2B49+30+1234567", "/a?n=REDACTED"),
             ("/a?date=2015-01-13", "/a?date=2015-01-13"),
             ("/dp/0306406152/ref=x", "/dp/0306406152/ref=x"),
+            (
+                "/releases/download/v1.4.2/app.apk",
+                "/releases/download/v1.4.2/app.apk",
+            ),
+            ("/download/windows-x64", "/download/windows-x64"),
+            ("/login/oauth2/code/google", "/login/oauth2/code/google"),
+            ("/share/report-2024-q1", "/share/report-2024-q1"),
+            ("/confirm/Xy7kP2qR9z", "/confirm/REDACTED"),
+            ("/reset/MQ/5ab-1f2e3d4c5b6a7f8e9d0c/", "/reset/MQ/REDACTED/"),
             ("/dp/0306406153/ref=x", "/dp/REDACTED/ref=x"),
             ("/invoice/0000123456", "/invoice/0000123456"),
             ("/img/0123456789.jpg", "/img/0123456789.jpg"),
+            (
+                "/n/ip-203-0-113-77.ec2.internal/m?h=ip-10-1-2-3.internal",
+                "/n/ip-203-0-113-0.ec2.internal/m?h=ip-10-1-2-0.internal",
+            ),
             ("/users/john@example.com/edit", "/users/REDACTED/edit"),
             ("/reset/8f14e45fceea167a5a36dedd4bea2543", "/reset/REDACTED"),
             ("/o/123e4567-e89b-12d3-a456-426614174000", "/o/REDACTED"),
