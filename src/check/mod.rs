@@ -502,6 +502,13 @@ impl<'c> Auditor<'c> {
             for pair in scan::pairs(&blanked) {
                 let mut name = Vec::new();
                 scan::decode(pair.name, &mut name);
+                // RFC 7239 `Forwarded` parameters: addresses (read above), scheme and host.
+                let forwarded = ["for", "by", "proto", "host"]
+                    .iter()
+                    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()));
+                if forwarded {
+                    continue;
+                }
                 if names::kind(&name) == names::NameKind::Coordinate {
                     if numbers::precise_number(pair.value) {
                         found.set(Class::Coordinates);

@@ -416,7 +416,14 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
     // `…EXAMPLE==`: the padding of a base64 value (a request id), not a pair.
     // A value that starts with a placeholder was replaced by an earlier pass, whatever a
     // rewrite around it left glued to it (`k=REDACTEDx`), as the audit reads it.
+    // The parameters of a `Forwarded` header (RFC 7239): `for` and `by` hold addresses,
+    // which the scan replaces where they stand, `proto` and `host` the request's scheme and
+    // host.
+    let forwarded = [&b"for"[..], b"by", b"proto", b"host"]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n));
     let harmless = value.is_empty()
+        || forwarded
         || value.starts_with(PLACEHOLDER)
         || value == b"-"
         || value.iter().all(|&b| b == b'=')
@@ -913,6 +920,12 @@ mod tests {
             ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
             ("/x? y", "/x? y"),
             ("what?", "what?"),
+            // RFC 7239: addresses masked, the other parameters kept, escaped quotes too.
+            (
+                r#"for=198.51.100.44;proto=https;by=203.0.113.9;host=a.example, for="[2001:db8:a:b::f]:4711""#,
+                r#"for=198.51.100.0;proto=https;by=203.0.113.0;host=a.example, for="[2001:db8:a::]:4711""#,
+            ),
+            ("sid=abc for=x", "sid=REDACTED for=x"),
             // A number in a name keeps its parentheses, which decide where the query ends.
             ("?\u{1}030(000000)=", "?\u{1}REDACTED()="),
             (
