@@ -19,13 +19,23 @@
 //!   `apikey`, `csrf`, `xsrf`, `signature`, `passw`, `credential`, `jwt`, `email`, `e-mail`, or
 //!   the word `otp`, is a secret. `auth` counts inside `author` (an author is a person) but not
 //!   inside `authority` (the HTTP/2 name of the host), which alone makes a name plain;
+//! - a name that names personal data as a query parameter would (`X-Device-Id`,
+//!   `X-User-Name`, `X-Customer-Id`) is a secret;
 //! - everything else is free text, which gets the fail-safe scrub.
 
 use super::Role;
 
-/// The role of the value of the header `name`: what [`known`] says, else free text.
+/// The role of the value of the header `name`: what [`known`] says; else a secret where the
+/// name is one of a personal parameter (`X-Device-Id`, `X-User-Name`, `X-Customer-Id`), as
+/// JSON keys and query names are read; else free text.
 pub fn role(name: &[u8]) -> Role {
-    known(name).unwrap_or(Role::Text)
+    known(name).unwrap_or_else(|| {
+        if crate::vocab::names::is_sensitive_name(name) {
+            Role::Secret
+        } else {
+            Role::Text
+        }
+    })
 }
 
 /// The role the rules give the header `name`; `None` for a name they say nothing about, which
@@ -202,6 +212,9 @@ mod tests {
         ("X-Goog-Authenticated-User-Email", Secret),
         ("X-Author", Secret),
         ("From", Secret),
+        ("X-Device-Id", Secret),
+        ("X-User-Name", Secret),
+        ("X-Customer-Id", Secret),
         ("WWW-Authenticate", Text),
         ("Proxy-Authenticate", Text),
         ("Host", Plain),

@@ -157,8 +157,11 @@ fn reduce_version(version: &[u8], keep: usize, out: &mut Vec<u8>) {
             out.push(b);
             i += 1;
         } else {
-            // A suffix that is not a number (`b3`, `-beta`): it goes with the build.
-            if component < keep {
+            // A word after a separator names a platform or a channel (`15.8.42.29.arm64`,
+            // `zgrab/0.x`), as a product's name does: kept. A suffix glued to the numbers
+            // (`b3`, `-beta`) goes with the build.
+            let word = i > 0 && matches!(version[i - 1], b'.' | b'_') && b.is_ascii_alphabetic();
+            if component < keep || word {
                 out.extend_from_slice(&version[i..]);
             }
             return;
@@ -315,6 +318,12 @@ mod tests {
     #[test]
     fn reduction_table() {
         let cases = [
+            ("Mozilla/5.0 zgrab/0.x", "Mozilla/5.0 zgrab/0.x"),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) GSA/15.8.42.29.arm64 Mobile/15E148",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) GSA/15.0.0.0.arm64 Mobile/15E148",
+            ),
+            ("Mozilla/5.0 App/2.3.1b4 x", "Mozilla/5.0 App/2.0.0 x"),
             (
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36",
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
