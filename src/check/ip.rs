@@ -53,6 +53,11 @@ impl IpRules {
         addr & !self.v4_keep != 0
     }
 
+    /// Whether `addr`, or its octets read backwards, is a `--ip hash` pseudonym (240.0.0.0/4).
+    fn is_pseudonym_v4(&self, addr: u32) -> bool {
+        self.hash && (addr >> 28 == 0xf || addr.swap_bytes() >> 28 == 0xf)
+    }
+
     /// Whether an IPv6 address keeps more than allowed: an embedded IPv4 address by the IPv4
     /// rule, the rest by the IPv6 mask.
     pub fn v6_identifies(&self, addr: u128) -> bool {
@@ -248,7 +253,17 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
             && raw
                 .windows(3)
                 .any(|w| w[0] == b'%' && w[1] == b'3' && w[2].is_ascii_digit());
-        if rules.v4_identifies(addr) && !glued_in_raw(raw, m.as_bytes(), b'.') && !escaped_digits {
+        // An address that starts a host name may be written backwards, as reverse-DNS names
+        // are (`77.113.0.203.dsl.example.net` is 203.0.113.77): read both ways, unless one way
+        // it is a pseudonym.
+        let starts_name =
+            text.get(end) == Some(&b'.') && text.get(end + 1).is_some_and(u8::is_ascii_alphabetic);
+        let identifies = if starts_name && !rules.is_pseudonym_v4(addr) {
+            rules.v4_identifies(addr) || rules.v4_identifies(addr.swap_bytes())
+        } else {
+            rules.v4_identifies(addr)
+        };
+        if identifies && !glued_in_raw(raw, m.as_bytes(), b'.') && !escaped_digits {
             return true;
         }
     }
@@ -481,6 +496,9 @@ mod tests {
             "host_192_0_2_44.example.net",
             "198.51.100.45.nip.example.net",
             "(from+192.0.2.91)",
+            "via 77.113.0.203.dsl.example.net",
+            "ptr 44.2.0.192.in-addr.arpa",
+            "ptr 0.2.0.192.in-addr.arpa",
         ] {
             assert!(find(text.as_bytes(), &r), "{text}");
         }
@@ -532,6 +550,8 @@ mod tests {
             "2001:db8:7:::51234",
             "Instagram 312.0.0.34.111",
             "v1.2.3.4",
+            "via 0.113.0.0.dsl.example.net",
+            "ptr 0.2.0.0.in-addr.arpa",
         ] {
             assert!(!find(text.as_bytes(), &r), "{text}");
         }

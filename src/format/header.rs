@@ -30,7 +30,7 @@ use super::Role;
 /// JSON keys and query names are read; else free text.
 pub fn role(name: &[u8]) -> Role {
     known(name).unwrap_or_else(|| {
-        if crate::vocab::names::is_sensitive_name(name) {
+        if crate::vocab::names::name_kind(name) == crate::vocab::names::NameKind::Sensitive {
             Role::Secret
         } else {
             Role::Text
@@ -46,6 +46,11 @@ pub fn known(name: &[u8]) -> Option<Role> {
         if let Some(role) = exact(name) {
             return Some(role);
         }
+    }
+    // Fetch metadata and client hints (`Sec-Fetch-User: ?1`, `Sec-CH-UA-Platform`): the
+    // browser's, about the request, never a person's.
+    if starts_with_folded(name, b"sec-fetch-") || starts_with_folded(name, b"sec-ch-") {
+        return Some(Role::Plain);
     }
     let mut authority = false;
     if SECRET_PARTS.iter().any(|part| contains(name, part))
@@ -109,6 +114,11 @@ fn exact(name: &[u8]) -> Option<Role> {
         | b"content-length" | b"content-encoding" | b"server" | b"vary" => Role::Plain,
         _ => return None,
     })
+}
+
+/// Whether `name` starts with `prefix` (folded) as names are compared.
+fn starts_with_folded(name: &[u8], prefix: &[u8]) -> bool {
+    name.len() >= prefix.len() && name.iter().zip(prefix).all(|(&a, &b)| fold(a) == b)
 }
 
 /// A byte as names are compared: ASCII lowercase, `_` as `-`.
@@ -221,6 +231,8 @@ mod tests {
         ("Authority", Plain),
         ("X-Forwarded-Host", Plain),
         ("Accept-Language", Plain),
+        ("Sec-Fetch-User", Plain),
+        ("Sec-CH-UA-Platform", Plain),
         ("X-Request-Id", Text),
         ("Via", Text),
         ("Hotpath", Text),

@@ -116,6 +116,22 @@ impl<'c> Ctx<'c> {
     /// Writes `addr` as the IP policy rewrites it. Under a pseudonymizing policy, a line without
     /// keys (no usable timestamp under rotation) is masked instead.
     pub fn write_ip(&mut self, addr: ip::Addr, out: &mut Vec<u8>) {
+        self.write_ip_masked(addr, u32::MAX, out);
+    }
+
+    /// [`Ctx::write_ip`] for an IPv4 address that starts a host name, which reverse-DNS names
+    /// write backwards (`77.113.0.203.dsl.example.net` is 203.0.113.77): a mask cuts both
+    /// ends, so that the address keeps no host bits whichever way it is read.
+    pub fn write_ip_either_order(&mut self, v4: u32, out: &mut Vec<u8>) {
+        self.write_ip_masked(ip::Addr::V4(v4), self.cfg.v4_keep().swap_bytes(), out);
+    }
+
+    /// `also_keep`: the bits an IPv4 mask keeps besides the policy's own.
+    fn write_ip_masked(&mut self, addr: ip::Addr, also_keep: u32, out: &mut Vec<u8>) {
+        let mask = |addr: ip::Addr, cfg: &Config| match ip::mask(addr, cfg) {
+            ip::Addr::V4(v4) => ip::Addr::V4(v4 & also_keep),
+            v6 => v6,
+        };
         if self.cfg.keeps(addr) {
             // The operator's own networks (`--skip-private`, `--keep-networks`).
             return ip::write_addr(addr, out);
@@ -129,9 +145,9 @@ impl<'c> Ctx<'c> {
             },
             (IpPolicy::Prefix, Some(p)) => match p.prefix(addr) {
                 Some(pseudonym) => ip::write_addr(pseudonym, out),
-                None => ip::write_addr(ip::mask(addr, self.cfg), out),
+                None => ip::write_addr(mask(addr, self.cfg), out),
             },
-            _ => ip::write_addr(ip::mask(addr, self.cfg), out),
+            _ => ip::write_addr(mask(addr, self.cfg), out),
         }
     }
 

@@ -200,19 +200,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                     out.extend_from_slice(&s[start..end])
                 }
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
-                Replacement::ReversedAddr(v4) => {
-                    let at = out.len();
-                    cx.write_ip(ip::Addr::V4(v4), out);
-                    // Written forwards; the name needs the octets backwards.
-                    let written = out[at..].to_vec();
-                    out.truncate(at);
-                    for (n, octet) in written.rsplit(|&b| b == b'.').enumerate() {
-                        if n > 0 {
-                            out.push(b'.');
-                        }
-                        out.extend_from_slice(octet);
-                    }
-                }
+                Replacement::HostAddr(v4) => cx.write_ip_either_order(v4, out),
                 Replacement::DashedAddr(v4) => {
                     let sep = s[start..end].iter().find(|b| !b.is_ascii_digit()).copied();
                     let at = out.len();
@@ -283,17 +271,15 @@ fn find_addr(
             *resume = (start + len).max(p + 1);
             None
         }
-        // A reverse-DNS name writes the address backwards (`44.2.0.192.in-addr.arpa` is
-        // 192.0.2.44): it is masked as the address it names, and written backwards again.
+        // An address that starts a host name may be written backwards, as reverse-DNS names
+        // are (`44.2.0.192.in-addr.arpa`, `77.113.0.203.dsl.example.net`), or forwards
+        // (`198.51.100.45.nip.example.net`): it is masked so that neither reading keeps a
+        // host's bits.
         Ok((start, len, ip::Addr::V4(v4)))
-            if s.get(start + len..start + len + 13)
-                .is_some_and(|t| t.eq_ignore_ascii_case(b".in-addr.arpa")) =>
+            if s.get(start + len) == Some(&b'.')
+                && s.get(start + len + 1).is_some_and(u8::is_ascii_alphabetic) =>
         {
-            Some((
-                start,
-                start + len,
-                Replacement::ReversedAddr(v4.swap_bytes()),
-            ))
+            Some((start, start + len, Replacement::HostAddr(v4)))
         }
         Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
         Err(run_end) => {
@@ -521,8 +507,8 @@ enum Replacement {
     Enclosed,
     /// An IPv4 address written with dashes, in a host name.
     DashedAddr(u32),
-    /// An IPv4 address written backwards, in a reverse-DNS name.
-    ReversedAddr(u32),
+    /// An IPv4 address starting a host name, in either order.
+    HostAddr(u32),
     /// The span is removed.
     Nothing,
     Addr(ip::Addr),
@@ -813,9 +799,10 @@ mod tests {
             ("peer:2001:db8:1:2::9 ok", "peer:2001:db8:1:: ok"),
             ("a%2540b.example x", "REDACTED x"),
             ("see 2002:c000:0204::1", "see 2002:c000:200::"),
+            ("ptr 44.2.0.192.in-addr.arpa.", "ptr 0.2.0.0.in-addr.arpa."),
             (
-                "ptr 44.2.0.192.in-addr.arpa.",
-                "ptr 0.2.0.192.in-addr.arpa.",
+                "via 77.113.0.203.dsl.example.net",
+                "via 0.113.0.0.dsl.example.net",
             ),
         ];
         for (input, want) in cases {
@@ -994,7 +981,7 @@ mod tests {
             ("%25+6887688 x", "%25REDACTED x".into()),
             ("4--088494044 x", "4--REDACTED x".into()),
             // An address after a twice-escaped `@`.
-            ("%2540114.14.1.5.x", "%2540114.14.1.0.x".into()),
+            ("%2540114.14.1.5.x", "%25400.14.1.0.x".into()),
             // A dotted address after a dashed number; a dashed address after letters.
             ("8-8-3-3.8.8.8 x", "8-8-3-3.8.8.0 x".into()),
             ("4C2_5_5_5.example", "4C2_5_5_0.example".into()),
