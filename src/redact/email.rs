@@ -1,7 +1,7 @@
 //! E-mail addresses, plain (`john@example.com`) or escaped in part or whole
 //! (`john%40example.com`, `j\x40ex%61mple.com`).
 
-use crate::vocab::hex::{unescape, unescape_once};
+use crate::vocab::hex::{percent_escape, unescape, unescape_once};
 
 /// Bytes allowed in the local part. `%` is included so that encoded local parts
 /// (`john%2Bnews%40example.com`) are taken whole.
@@ -98,6 +98,15 @@ pub fn email_around(
     if joined && start == floor {
         // The local part goes on in what was written before: all of it here belongs to it.
     } else {
+        // An escaped separator (`contact:%20ops@…`, `to%3Ajo@…`) parts the text before
+        // the address from it: the address starts after the last one.
+        let mut k = start;
+        while let Some(n) = memchr::memchr(b'%', &s[k..at]) {
+            k += n + 1;
+            if percent_escape(&s[k - 1..at]).is_some_and(|b| !is_local(b) && b != b'@') {
+                start = k + 2;
+            }
+        }
         // A leading dot is punctuation of the text, not the address.
         while start < at && s[start] == b'.' {
             start += 1;
@@ -222,6 +231,8 @@ mod tests {
                 Some("john.doe+x@mail.example.co.uk"),
             ),
             ("q=john%40example.com&x", Some("john%40example.com")),
+            ("(+contact:%20ops@example.com)", Some("ops@example.com")),
+            ("to%3Ajo%40example.com", Some("jo%40example.com")),
             (
                 "to zoë.martin@café.example.",
                 Some("zoë.martin@café.example"),
