@@ -162,7 +162,14 @@ fn is_version(text: &[u8], start: usize, end: usize) -> bool {
                 .map_or(0, |k| k + 1);
             let name = &rest[name_start..];
             let opener = name_start.checked_sub(1).map(|k| rest[k]);
-            if name.iter().any(u8::is_ascii_alphabetic)
+            // A version's first two numbers are below 100 (`Browser/3.6.28.1`,
+            // `Chrome/4.0.222.12`); an address's need not be (`client/198.51.100.23`).
+            let small = text[start..end]
+                .split(|&b| b == b'.')
+                .take(2)
+                .all(|part| part.len() <= 2);
+            if small
+                && name.iter().any(u8::is_ascii_alphabetic)
                 && !matches!(
                     opener,
                     Some(b'/' | b'=' | b':' | b'?' | b'&' | b'@' | b'#' | b'%')
@@ -496,6 +503,8 @@ mod tests {
             "host_192_0_2_44.example.net",
             "198.51.100.45.nip.example.net",
             "(from+192.0.2.91)",
+            "(client/198.51.100.23)",
+            "HIER_DIRECT/93.184.216.34 text/html",
             "via 77.113.0.203.dsl.example.net",
             "ptr 44.2.0.192.in-addr.arpa",
             "ptr 0.2.0.192.in-addr.arpa",

@@ -182,6 +182,12 @@ const PERSONAL_WORDS: &[&str] = &[
     "prénom",
     "adresse",
     "passport",
+    "nino",
+    "nin",
+    "svnr",
+    "steuerid",
+    "taxid",
+    "personalausweis",
     "contact",
     "recipient",
 ];
@@ -287,6 +293,14 @@ pub fn kind(name: &[u8]) -> NameKind {
             // `name` alone, or after a person's word; not a thing's (`file_name`).
             return i == 0 && next.is_none() || i > 0 && is(&words[i - 1], NAME_WORDS);
         }
+        // `national_id`, `tax_number`, `social_security_number`; not `tax_rate`.
+        if matches!(
+            w.as_str(),
+            "national" | "tax" | "security" | "identity" | "insurance"
+        ) && next.is_some_and(|n| matches!(n, "id" | "number" | "no" | "nr" | "num"))
+        {
+            return true;
+        }
         if is(w, ACCOUNT_WORDS) {
             return next.is_none() && i == 0 || next.is_some_and(|n| is(n, ACCOUNT_TAILS));
         }
@@ -326,6 +340,10 @@ mod tests {
             "http_x_client_device_id",
             "advertising_id",
             "imei",
+            "national_id",
+            "tax_number",
+            "passport_number",
+            "nino",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Personal, "{name}");
         }
@@ -349,6 +367,9 @@ mod tests {
             "utm_source",
             "user_agent",
             "user_tier",
+            "tax",
+            "tax_rate",
+            "pod_name",
             "card_style",
             "bic",
             "file_name",

@@ -383,7 +383,30 @@ pub fn pairs(text: &[u8]) -> Vec<Pair<'_>> {
         }
         let rest = &text[eq + 1..];
         // A quoted value (`h3=":443"`, `charset="utf-8"`) is a parameter of a header, not a
-        // pair; credentials written so (`Digest username="…"`) are credentials.
+        // pair; credentials written so (`Digest username="…"`) are credentials. Under a
+        // personal or secret name (`password="…"`, `user=<jane>`) it is the value.
+        if let Some(close) = match rest.first() {
+            Some(b'"') => Some(b'"'),
+            Some(b'\'') => Some(b'\''),
+            Some(b'<') => Some(b'>'),
+            _ => None,
+        } {
+            let mut decoded = Vec::new();
+            decode(name, &mut decoded);
+            let sensitive = matches!(
+                super::names::kind(if decoded.is_empty() { name } else { &decoded }),
+                super::names::NameKind::Personal | super::names::NameKind::Secret
+            );
+            if let Some(k) = rest[1..].iter().take(256).position(|&b| b == close) {
+                if sensitive {
+                    found.push(Pair {
+                        name,
+                        value: &rest[1..1 + k],
+                    });
+                }
+            }
+            continue;
+        }
         let end = rest
             .iter()
             .position(|&b| stops_value(b))
@@ -517,9 +540,10 @@ mod tests {
 
     #[test]
     fn pairs_and_logons() {
-        let p = pairs(b"a=1 sess=abc; theme=\"dark\" =v");
+        // A quoted value counts under a personal or secret name only.
+        let p = pairs(b"a=1 sess=abc; theme=\"dark\" user=<jane> =v");
         let values: Vec<&[u8]> = p.iter().map(|p| p.value).collect();
-        assert_eq!(values, [&b"1"[..], b"abc", b""]);
+        assert_eq!(values, [&b"1"[..], b"abc", b"jane"]);
         assert!(
             inert_value(b"0.123") && inert_value(b"-") && inert_value(b"") && inert_value(b"\0\0")
         );

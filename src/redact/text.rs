@@ -164,9 +164,9 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 let end = query_end(s, p + 1, cx.escaped);
                 fragment_has_pairs(&s[p + 1..end]).then_some((p + 1, end, Replacement::Query))
             }
-            b'=' => pair_value(s, p).map(|end| {
+            b'=' => pair_value(s, p).map(|(start, end)| {
                 resume = end;
-                (p + 1, end, Replacement::Placeholder)
+                (start, end, Replacement::Placeholder)
             }),
             b'.' if ip_on => match ip::dashed_quad_before(s, p, copied) {
                 // `c-192-0-2-44.hsd1.example.net`: the address in a host name's label.
@@ -317,7 +317,15 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bo
         (if letters { n } else { 0 }, prev)
     };
     let (product, prev) = word(b"/");
+    // A version's first two numbers are small (`Browser/3.6.28.1`, `Chrome/4.0.222.12`);
+    // an address after a name and `/` (`client/198.51.100.23`, Squid's `HIER_DIRECT/…`)
+    // mostly has a larger one there.
+    let small_steps = s[start..start + len]
+        .split(|&b| b == b'.')
+        .take(2)
+        .all(|part| part.len() < 3);
     let after_product = product > 0
+        && small_steps
         && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t')
         && !(mode == Scan::QueryName && product + 1 == start);
     let v = ip::after_version_v(before, start) && !(cut && start == 1);
@@ -337,7 +345,7 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bo
 /// replaced: the name is a word (`sessionid`, `user[email]`, `X-Token`), the value runs to the
 /// next separator, and only values that identify no one stay: empty, `-`, or a short number
 /// (a timing, a size, a count).
-fn pair_value(s: &[u8], p: usize) -> Option<usize> {
+fn pair_value(s: &[u8], p: usize) -> Option<(usize, usize)> {
     // Names are short; looking back at most 64 bytes keeps `a=a=a=…` linear. The name is read
     // as written, even where part of it was replaced (`o192.0.2.7=v`): a second pass reads the
     // replacement (`o192.0.2.0=v`) as the same kind of name.
@@ -361,12 +369,34 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
     if name.is_empty() || !(long || name.iter().any(u8::is_ascii_alphabetic)) {
         return None;
     }
+    // A quoted value is a header's parameter (`charset="utf-8"`, `h3=":443"`), unless the
+    // name is a personal or secret one (`password="hunter2"`, Dovecot's `user=<jane>`): then
+    // what the quotes enclose goes, up to 256 bytes.
+    if let Some(&open) = s.get(p + 1).filter(|&&b| matches!(b, b'"' | b'\'' | b'<')) {
+        let close = if open == b'<' { b'>' } else { open };
+        let inside = &s[p + 2..s.len().min(p + 2 + 256)];
+        return memchr::memchr(close, inside)
+            .filter(|&k| k > 0 && !inside[..k].starts_with(PLACEHOLDER))
+            .filter(|_| name_kind(name) == NameKind::Sensitive)
+            .map(|k| (p + 2, p + 2 + k));
+    }
     let end = s[p + 1..]
         .iter()
         .position(|&b| {
             matches!(
                 b,
-                b' ' | b'\t' | b';' | b'&' | b',' | b'"' | b'\'' | b')' | b'}' | b'|' | b'<' | b'>'
+                b' ' | b'\t'
+                    | b';'
+                    | b'&'
+                    | b','
+                    | b'"'
+                    | b'\''
+                    | b')'
+                    | b'}'
+                    | b']'
+                    | b'|'
+                    | b'<'
+                    | b'>'
             )
         })
         .map_or(s.len(), |n| p + 1 + n);
@@ -414,7 +444,7 @@ fn pair_value(s: &[u8], p: usize) -> Option<usize> {
         || value == b"-"
         || value.iter().all(|&b| b == b'=')
         || (short_number && !(precise(value) && name_kind(name) == NameKind::Geo));
-    (!harmless).then_some(end)
+    (!harmless).then_some((p + 1, end))
 }
 
 fn is_pair_name(b: u8) -> bool {
@@ -820,6 +850,11 @@ mod tests {
                 "Mozilla/5.0 (rv:1.9.2.13) Gecko",
             ),
             ("Browser/3.6.28.1", "Browser/3.6.28.1"),
+            ("(client/198.51.100.23)", "(client/198.51.100.0)"),
+            (
+                "HIER_DIRECT/93.184.216.34 text/html",
+                "HIER_DIRECT/93.184.216.0 text/html",
+            ),
             (
                 "bot (+http://bot.example.org/info.php?+)",
                 "bot (+http://bot.example.org/info.php?+)",
@@ -913,6 +948,11 @@ mod tests {
                 r#"for=198.51.100.0;proto=https;by=203.0.113.0;host=a.example, for="[2001:db8:a::]:4711""#,
             ),
             ("sid=abc for=x", "sid=REDACTED for=x"),
+            (
+                "imap(x): user=<jane>, session=<AbCdEfGh>, password=\"hunter2\" [rt=0.1] [sid=ab]",
+                "imap(x): user=<REDACTED>, session=<REDACTED>, password=\"REDACTED\" [rt=0.1] [sid=REDACTED]",
+            ),
+            ("charset=\"utf-8\" h3=\":443\"", "charset=\"utf-8\" h3=\":443\""),
             // A number in a name keeps its parentheses, which decide where the query ends.
             ("?\u{1}030(000000)=", "?\u{1}REDACTED()="),
             (

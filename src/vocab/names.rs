@@ -91,6 +91,14 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"totp",
     b"saml",
     b"ticket",
+    // National identifiers (`passport`, `nino`, the German `svnr`, `steuerid`).
+    b"passport",
+    b"nino",
+    b"nin",
+    b"svnr",
+    b"steuerid",
+    b"taxid",
+    b"personalausweis",
 ];
 
 /// Fragments that make a name sensitive wherever they occur in its letters (`access_token`,
@@ -140,6 +148,31 @@ const WHOLE_NAMES: &[&[u8]] = &[
 /// Words that, before `name` or `code`, say it names a thing, not a person (`file_name`,
 /// `country_code`).
 const THING_WORDS: &[&[u8]] = &[
+    // What infrastructure names (Kubernetes metadata in shipped logs: `pod_name`,
+    // `namespace_name`, `container_name`; GCP's `logName`).
+    b"pod",
+    b"namespace",
+    b"container",
+    b"cluster",
+    b"node",
+    b"deployment",
+    b"log",
+    b"instance",
+    b"volume",
+    b"queue",
+    b"topic",
+    b"database",
+    b"db",
+    b"schema",
+    b"zone",
+    b"router",
+    b"endpoint",
+    b"pipeline",
+    b"workflow",
+    b"stage",
+    b"step",
+    b"env",
+    b"environment",
     b"app",
     b"attr",
     b"attribute",
@@ -242,6 +275,10 @@ const VERSION_WORDS: &[&[u8]] = &[
 /// [`PERSONAL_PARTS`] (`user`, `user_id`, `card_number`, but not `user_tier`, `card_style`).
 const PERSONAL_HEADS: &[&[u8]] = &[b"user", b"card", b"customer", b"member", b"account"];
 
+/// Words that are personal only before one of [`PERSONAL_PARTS`] (`national_id`,
+/// `tax_number`, `social_security_number`; not `tax` or `tax_rate`).
+const ID_HEADS: &[&[u8]] = &[b"national", b"tax", b"security", b"identity", b"insurance"];
+
 /// What makes a [`PERSONAL_HEADS`] word personal when it follows.
 const PERSONAL_PARTS: &[&[u8]] = &[
     b"id", b"name", b"email", b"mail", b"login", b"number", b"no", b"num", b"nr", b"holder",
@@ -328,8 +365,9 @@ pub fn name_kind(name: &[u8]) -> NameKind {
         return NameKind::Sensitive;
     }
     let head = |i: usize| {
-        PERSONAL_HEADS.contains(&word(i))
-            && (i + 1 == count || PERSONAL_PARTS.contains(&word(i + 1)))
+        let part_follows = i + 1 < count && PERSONAL_PARTS.contains(&word(i + 1));
+        (PERSONAL_HEADS.contains(&word(i)) && (i + 1 == count || part_follows))
+            || (ID_HEADS.contains(&word(i)) && part_follows)
     };
     if (0..count).any(head) {
         return NameKind::Sensitive;

@@ -201,7 +201,15 @@ fn table(name: &[u8]) -> Option<Role> {
         b"request" | b"request_line" => Role::Request,
         b"uri" | b"request_uri" | b"document_uri" | b"path" | b"rawpath" | b"raw_path" | b"url"
         | b"request_url" | b"requestpath" | b"clientrequesturi" | b"clientrequestpath"
-        | b"cs_uri_stem" => Role::Url,
+        | b"cs_uri_stem"
+        // GCP's `httpRequest.requestUrl`, Traefik's `RequestURI`, Envoy's `:path`, Elastic
+        // Common Schema's `url.original`.
+        | b"requesturl"
+        | b"requesturi"
+        | b":path"
+        | b"http.url"
+        | b"url.original"
+        | b"url.full" => Role::Url,
         b"args" | b"query" | b"query_string" | b"querystring" | b"rawquery" | b"raw_query"
         | b"cs_uri_query" => Role::Query,
         b"clientrequestreferer" | b"cs_referer" => Role::Referrer,
@@ -244,7 +252,6 @@ fn table(name: &[u8]) -> Option<Role> {
         | b"upstream_response_time"
         | b"level"
         | b"logger"
-        | b"msg"
         | b"routername"
         | b"servicename"
         | b"entrypointname"
@@ -347,6 +354,10 @@ mod tests {
                     "ClientRequestURI",
                     "ClientRequestPath",
                     "url",
+                    "requestUrl",
+                    "RequestURI",
+                    ":path",
+                    "url.original",
                 ],
             ),
             (Query, &["args", "query_string", "query", "RawQuery"]),
@@ -414,7 +425,6 @@ mod tests {
                     "status",
                     "level",
                     "logger",
-                    "msg",
                     "request_time",
                     "request_method",
                     "http_host",

@@ -189,7 +189,7 @@ mod tests {
                     ("info", Plain),
                     ("1716723772.6014807", Time),
                     ("http.log.access.log17", Plain),
-                    ("handled request", Plain),
+                    ("handled request", Text),
                     ("10.5.1.1", Client),
                     ("38574", Text),
                     ("10.10.10.117", Client),
@@ -331,7 +331,7 @@ mod tests {
                     ("2023-08-11T11:39:21.773360139Z", Time),
                     ("http", Plain),
                     ("info", Plain),
-                    ("", Plain),
+                    ("", Text),
                     ("2023-08-11T11:41:25", Time),
                 ],
             ),
@@ -408,7 +408,7 @@ mod tests {
             // Caddy's `request` is an object: its role does not pass to its members.
             (
                 r#"{"request":{"method":"GET","request":"GET / HTTP/1.1","headers":{}},"msg":"m"}"#,
-                &[("GET", Plain), ("GET / HTTP/1.1", Request), ("m", Plain)],
+                &[("GET", Plain), ("GET / HTTP/1.1", Request), ("m", Text)],
             ),
         ];
         for (line, want) in cases {
