@@ -102,7 +102,11 @@ pub fn email(text: &[u8]) -> bool {
             .take_while(|b| b.is_ascii_digit() || **b == b'.')
             .count();
         let retina = digits > 0 && matches!(domain.get(digits), Some(b'x' | b'X'));
-        tld_ok && !retina
+        // A domain that runs into a placeholder's blanked bytes goes on as a word: the
+        // scrubber read its last label through the placeholder (`a@b.rrREDACTEDrr0`).
+        let end = c.get(2).expect("domain").end();
+        let runs_on = text.get(end) == Some(&0);
+        tld_ok && !retina && !runs_on
     })
 }
 
@@ -191,7 +195,11 @@ pub fn credential(text: &[u8]) -> bool {
         }
         if let Some(found) = f.patterns[m.pattern().as_usize()].find(&text[start..]) {
             let end = start + found.end();
-            if !text.get(end).is_some_and(|&b| is_word(b)) {
+            // A key of a fixed length in the URL-safe alphabet (`AIza` + 35) that runs on in
+            // that alphabet is longer than a key.
+            let url_safe = TOKEN_FORMATS[m.pattern().as_usize()].0 == "AIza";
+            let runs_on = |b: u8| is_word(b) || (url_safe && matches!(b, b'_' | b'-'));
+            if !text.get(end).is_some_and(|&b| runs_on(b)) {
                 return true;
             }
         }
@@ -514,6 +522,8 @@ mod tests {
             "sk_test_vs_sk_live",
             "why-tokens-start-with-eyJ",
             "Bearer \0\0\0\0\0\0\0\0",
+            // 36 characters after `AIza`: longer than a Google API key.
+            "AIza_____________________7______________",
         ] {
             assert!(!credential(c.as_bytes()), "{c}");
         }

@@ -221,6 +221,9 @@ fn shapes_settled_with_the_scrubber() {
         "W://&A@A",
         // A dashed quad after more groups of digits is a number.
         "05-5-010-4-5.example",
+        // A domain that runs into a placeholder; a Google key's alphabet running on.
+        "x 4AA@aA4.rrREDACTEDrrrrrr0. y",
+        "AIza_____________________7______________",
         // RFC 7239 parameters.
         "x for=198.51.100.0;proto=https;by=unknown;host=a.example",
     ] {

@@ -100,10 +100,13 @@ pub fn email_around(
     } else {
         // An escaped separator (`contact:%20ops@…`, `to%3Ajo@…`) parts the text before
         // the address from it: the address starts after the last one.
+        // Escapes alone are the local part as written (`%3a@a.example`).
         let mut k = start;
         while let Some(n) = memchr::memchr(b'%', &s[k..at]) {
             k += n + 1;
-            if percent_escape(&s[k - 1..at]).is_some_and(|b| !is_local(b) && b != b'@') {
+            let separator =
+                percent_escape(&s[k - 1..at]).is_some_and(|b| !is_local(b) && b != b'@');
+            if separator && k + 2 < at {
                 start = k + 2;
             }
         }
@@ -120,7 +123,7 @@ pub fn email_around(
     // The longest domain of the three readings: the span covers whatever the audit reads.
     [Reading::Written, Reading::Once, Reading::Twice]
         .into_iter()
-        .filter_map(|reading| domain_end(s, domain_start, limit, reading))
+        .filter_map(|reading| domain_end(s, domain_start, limit, reading, true))
         .max()
         .map(|end| (start, end))
 }
@@ -130,11 +133,23 @@ pub fn email_around(
 /// resolution suffix. The domain ends after its last letter or digit (a dot or dash after it is
 /// the text's), and before an empty label: every label of a host name has something in it
 /// (`jo@mail.example..next` is `jo@mail.example`; `x@a..example` is no address).
-fn domain_end(s: &[u8], domain_start: usize, limit: usize, reading: Reading) -> Option<usize> {
+///
+/// A last label that is no top-level domain (`a@b.example.\xff`, `a@b.example.1`) ends the
+/// domain before it, if the label before is one; one step back only (`step_back`), which
+/// keeps a line of labels linear to read.
+fn domain_end(
+    s: &[u8],
+    domain_start: usize,
+    limit: usize,
+    reading: Reading,
+    step_back: bool,
+) -> Option<usize> {
     let mut end = domain_start;
     let mut first = None;
     let mut prev = 0;
-    let mut last_dot = None;
+    // Where the last dot and the one before the top-level label start, and where what follows
+    // them starts.
+    let (mut at, mut last_dot, mut tld_dot) = (domain_start, None, None);
     let mut tld_start = None;
     for (b, next) in domain_bytes(s, domain_start, limit, reading) {
         if b == b'.' && prev == b'.' {
@@ -142,14 +157,16 @@ fn domain_end(s: &[u8], domain_start: usize, limit: usize, reading: Reading) -> 
         }
         first.get_or_insert(b);
         match b {
-            b'.' => last_dot = Some(next),
+            b'.' => last_dot = Some((at, next)),
             b'-' => {}
             _ => {
                 end = next;
-                tld_start = last_dot;
+                tld_dot = last_dot.map(|(dot, _)| dot);
+                tld_start = last_dot.map(|(_, after)| after);
             }
         }
         prev = b;
+        at = next;
     }
     // `x@.example` is no address either (and a placeholder next to an `@` must not turn
     // into one).
@@ -157,6 +174,18 @@ fn domain_end(s: &[u8], domain_start: usize, limit: usize, reading: Reading) -> 
         return None;
     }
     let tld_start = tld_start?;
+    if !top_level_domain(s, tld_start, end, reading) {
+        return tld_dot
+            .filter(|_| step_back)
+            .and_then(|dot| domain_end(s, domain_start, dot, reading, false));
+    }
+    let domain = domain_bytes(s, domain_start, end, reading).map(|(b, _)| b);
+    (!is_resolution_suffix(domain)).then_some(end)
+}
+
+/// Whether the label `s[tld_start..end]`, read as `reading` reads it, is a top-level domain:
+/// two or more letters, or an internationalised one in its ASCII form (`xn--p1ai`).
+fn top_level_domain(s: &[u8], tld_start: usize, end: usize, reading: Reading) -> bool {
     let tld = || domain_bytes(s, tld_start, end, reading).map(|(b, _)| b);
     // Letters, or an internationalised top-level domain in its ASCII form (`xn--p1ai`).
     let len = tld().count();
@@ -164,11 +193,7 @@ fn domain_end(s: &[u8], domain_start: usize, limit: usize, reading: Reading) -> 
     let punycode = len > 4
         && tld().take(4).eq(*b"xn--")
         && tld().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    if len < 2 || !(letters || punycode) {
-        return None;
-    }
-    let domain = domain_bytes(s, domain_start, end, reading).map(|(b, _)| b);
-    (!is_resolution_suffix(domain)).then_some(end)
+    len >= 2 && (letters || punycode)
 }
 
 /// What follows the `@` of the image naming convention: `2x`, `1.5x`, `2x-1024x512`, then the
@@ -233,6 +258,9 @@ mod tests {
             ("q=john%40example.com&x", Some("john%40example.com")),
             ("(+contact:%20ops@example.com)", Some("ops@example.com")),
             ("to%3Ajo%40example.com", Some("jo%40example.com")),
+            ("%3a@a.AA", Some("%3a@a.AA")),
+            ("a@b.example.1 x", Some("a@b.example")),
+            ("jquery@3.7.1", None),
             (
                 "to zoë.martin@café.example.",
                 Some("zoë.martin@café.example"),
