@@ -153,6 +153,12 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                         (start, end, Replacement::Placeholder)
                     })
                 }
+                None if ip_on => {
+                    encoded_v6_around(s, p, copied.max(pos)).map(|(start, end, v6)| {
+                        resume = end;
+                        (start, end, Replacement::EncodedV6(v6, s[p + 2] == b'a'))
+                    })
+                }
                 None => None,
             },
             b'?' => {
@@ -201,6 +207,19 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 }
                 Replacement::Addr(addr) => cx.write_ip(addr, out),
                 Replacement::HostAddr(v4) => cx.write_ip_either_order(v4, out),
+                Replacement::EncodedV6(v6, lower) => {
+                    // Written with its colons escaped, as it stood (`2001%3Adb8%3A%3A`).
+                    let at = out.len();
+                    cx.write_ip(ip::Addr::V6(v6), out);
+                    let written = out.split_off(at);
+                    for &b in &written {
+                        match b {
+                            b':' if lower => out.extend_from_slice(b"%3a"),
+                            b':' => out.extend_from_slice(b"%3A"),
+                            _ => out.push(b),
+                        }
+                    }
+                }
                 Replacement::DashedAddr(v4) => {
                     let sep = s[start..end].iter().find(|b| !b.is_ascii_digit()).copied();
                     let at = out.len();
@@ -287,6 +306,60 @@ fn find_addr(
             None
         }
     }
+}
+
+/// An IPv6 address written with percent-escaped colons (`2001%3Adb8%3A%3A1`, as a URL
+/// encoder writes one in a value) around the `%` at `s[p]`, not below `floor`: its span and
+/// address. The run is hex digits, dots and `%3A`; at most 45 characters decoded.
+fn encoded_v6_around(s: &[u8], p: usize, floor: usize) -> Option<(usize, usize, u128)> {
+    let colon_at = |k: usize| {
+        s.get(k..k + 3)
+            .is_some_and(|e| e[0] == b'%' && e[1] == b'3' && (e[2] | 0x20) == b'a')
+    };
+    if !colon_at(p) {
+        return None;
+    }
+    let in_run = |b: u8| b.is_ascii_hexdigit() || b == b'.';
+    let mut start = p;
+    while start > floor && p - start < 45 * 3 {
+        if in_run(s[start - 1]) {
+            start -= 1;
+        } else if start >= floor + 3 && colon_at(start - 3) {
+            start -= 3;
+        } else {
+            break;
+        }
+    }
+    let (mut buf, mut n, mut end) = ([0u8; 45], 0, start);
+    while end < s.len() && n < buf.len() {
+        if colon_at(end) {
+            buf[n] = b':';
+            end += 3;
+        } else if in_run(s[end]) {
+            buf[n] = s[end];
+            end += 1;
+        } else {
+            break;
+        }
+        n += 1;
+    }
+    // Glued to a word on either side, the run is part of it.
+    let glued = |k: Option<usize>| {
+        k.and_then(|k| s.get(k))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    if glued(start.checked_sub(1)) || glued(Some(end)) {
+        return None;
+    }
+    // A dot after the run ends the sentence, not the address.
+    let (decoded, end) = match buf[..n].strip_suffix(b".") {
+        Some(d) => (d, end - 1),
+        None => (&buf[..n], end),
+    };
+    if decoded.iter().filter(|&&b| b == b':').count() < 2 {
+        return None;
+    }
+    ip::parse_v6(decoded).map(|v6| (start, end, v6))
 }
 
 /// Whether four dotted numbers are a version: after a product name and its `/`
@@ -539,6 +612,9 @@ enum Replacement {
     DashedAddr(u32),
     /// An IPv4 address starting a host name, in either order.
     HostAddr(u32),
+    /// An IPv6 address whose colons are percent-escaped (`2001%3Adb8%3A%3A1`), and whether
+    /// the escapes are written in lower case.
+    EncodedV6(u128, bool),
     /// The span is removed.
     Nothing,
     Addr(ip::Addr),
@@ -833,6 +909,10 @@ mod tests {
             (
                 "via 77.113.0.203.dsl.example.net",
                 "via 0.113.0.0.dsl.example.net",
+            ),
+            (
+                "(peer 2001%3Adb8%3A1%3A2%3A%3A1) 2001%3adb8%3a%3a1",
+                "(peer 2001%3Adb8%3A1%3A%3A) 2001%3adb8%3a%3a",
             ),
         ];
         for (input, want) in cases {
