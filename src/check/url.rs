@@ -115,6 +115,9 @@ fn check_segment(segment: &[u8], previous: &[u8], rules: UrlRules, found: &mut F
         // A file name: content hashes and versions are no one's.
         return;
     }
+    if object_id(segment, previous) {
+        return;
+    }
     if scan::token(segment, 16, rules.hex16_allowed) {
         found.set(Class::Token);
     }
@@ -129,6 +132,22 @@ fn check_segment(segment: &[u8], previous: &[u8], rules: UrlRules, found: &mut F
     {
         found.set(Class::Token);
     }
+}
+
+/// A content digest (`sha256:0d17…`, an image manifest's) or a git object after `commit`,
+/// `commits`, `tree` or `blob` (`/commit/311b9ffb…`): hashes of content, no one's.
+fn object_id(segment: &[u8], previous: &[u8]) -> bool {
+    let hex = |h: &[u8]| h.len() >= 7 && h.iter().all(u8::is_ascii_hexdigit);
+    let digest = ["sha1:", "sha256:", "sha384:", "sha512:", "md5:"]
+        .iter()
+        .find_map(|p| segment.strip_prefix(p.as_bytes()));
+    if let Some(h) = digest {
+        return hex(h);
+    }
+    let git = ["commit", "commits", "tree", "blob"]
+        .iter()
+        .any(|w| previous.eq_ignore_ascii_case(w.as_bytes()));
+    git && segment.len() <= 40 && hex(segment)
 }
 
 /// Whether a word of `segment` alternates letters and digits more than once (`Xy7kP2qR`):
@@ -294,6 +313,8 @@ mod tests {
             "/releases/download/v1.4.2/app.apk",
             "/login/oauth2/code/google",
             "/download/windows-x64",
+            "/v2/library/nginx/manifests/sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
+            "/org/repo/commit/311b9ffb8e7c6a5d4f3e2d1c0b9a8f7e6d5c4b3a",
             "/?operationName=GetViewerNotifications2",
         ] {
             assert_eq!(classes(url), [], "{url}");

@@ -222,6 +222,7 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
     }
     let mut start = 0;
     let mut after_keyword = false;
+    let mut previous: &[u8] = b"";
     loop {
         let end = find(&path[start..], |b| b == b'/').map_or(path.len(), |n| start + n);
         let segment = &path[start..end];
@@ -232,13 +233,15 @@ fn redact_path(cx: &mut Ctx, path: &[u8], out: &mut Vec<u8>) {
         if after_keyword && is_link_token(name) {
             out.extend_from_slice(PLACEHOLDER);
             cx.count(Redaction::Value);
-        } else if super::number::is_isbn10(name) {
-            // A book's number (`/dp/0306406152`), though it reads as a trunk-`0` phone number.
+        } else if super::number::is_isbn10(name) || is_object_id(name, previous) {
+            // A book's number (`/dp/0306406152`), though it reads as a trunk-`0` phone number;
+            // a hash of content, though it reads as a token.
             out.extend_from_slice(name);
         } else {
             write_value(cx, name, false, out);
         }
         after_keyword = is_token_keyword(name);
+        previous = name;
         if let Some(params) = params {
             out.push(b';');
             redact_params(cx, params, out);
@@ -374,6 +377,25 @@ fn token_keywords() -> &'static aho_corasick::AhoCorasick {
 fn is_token_keyword(segment: &[u8]) -> bool {
     // `/s/<token>`: the share links of file hosts.
     segment == b"s" || (segment.len() <= 40 && token_keywords().is_match(segment))
+}
+
+/// A content digest (`sha256:0d17…`, a container image's) or a git object id after `commit`,
+/// `commits`, `tree` or `blob` (`/commit/311b9ffb…`): a hash of content, not a secret.
+fn is_object_id(segment: &[u8], previous: &[u8]) -> bool {
+    let hex = |h: &[u8]| h.len() >= 7 && h.iter().all(u8::is_ascii_hexdigit);
+    let digest = [&b"sha1:"[..], b"sha256:", b"sha384:", b"sha512:", b"md5:"]
+        .iter()
+        .find_map(|p| segment.strip_prefix(*p));
+    match digest {
+        Some(h) => hex(h),
+        None => {
+            [&b"commit"[..], b"commits", b"tree", b"blob"]
+                .iter()
+                .any(|w| previous.eq_ignore_ascii_case(w))
+                && segment.len() <= 40
+                && hex(segment)
+        }
+    }
 }
 
 /// A one-time link's token: at least six characters of a URL-safe alphabet, with a digit and a
@@ -640,6 +662,18 @@ mod tests {
                 "/releases/download/v1.4.2/app.apk",
             ),
             ("/download/windows-x64", "/download/windows-x64"),
+            (
+                "/v2/x/manifests/sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
+                "/v2/x/manifests/sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
+            ),
+            (
+                "/o/r/commit/311b9ffb8e7c6a5d4f3e2d1c0b9a8f7e6d5c4b3a",
+                "/o/r/commit/311b9ffb8e7c6a5d4f3e2d1c0b9a8f7e6d5c4b3a",
+            ),
+            (
+                "/o/r/raw/311b9ffb8e7c6a5d4f3e2d1c0b9a8f7e6d5c4b3a",
+                "/o/r/raw/REDACTED",
+            ),
             ("/login/oauth2/code/google", "/login/oauth2/code/google"),
             ("/share/report-2024-q1", "/share/report-2024-q1"),
             ("/confirm/Xy7kP2qR9z", "/confirm/REDACTED"),

@@ -173,6 +173,8 @@ const THING_WORDS: &[&[u8]] = &[
     b"step",
     b"env",
     b"environment",
+    // Kubernetes' recommended label keys (`app.kubernetes.io/name`).
+    b"io",
     b"app",
     b"attr",
     b"attribute",
