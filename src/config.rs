@@ -13,8 +13,7 @@ use crate::format::layout::Layout;
 use crate::format::template::Template;
 use crate::format::w3c::Columns;
 use crate::format::{apache, builtin, json, nginx, Format, Role};
-use crate::key::{Key, KeyDir};
-use crate::redact::pseudonym::KeySource;
+use crate::key::{Key, KeyDir, KeySource};
 
 /// What to do with IP addresses, wherever they appear in a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,7 +218,7 @@ impl Config {
     /// under `Auto`, the format recognised from the sample.
     pub fn layout_for(&self, sample: &[u8]) -> Layout {
         match self.format {
-            Format::Auto => crate::format::layout::detect(sample, self),
+            Format::Auto => crate::format::layout::detect(sample, &self.json_keys),
             _ => self.layout(),
         }
     }
@@ -252,7 +251,7 @@ impl Config {
 
     /// Whether `addr` lies in a network kept as it is (`--skip-private`, `--keep-networks`).
     #[inline]
-    pub fn keeps(&self, addr: crate::redact::ip::Addr) -> bool {
+    pub fn keeps(&self, addr: crate::vocab::Addr) -> bool {
         !self.kept.is_empty() && self.kept.contains(addr)
     }
 
@@ -770,10 +769,10 @@ impl KeptNetworks {
 
     /// Whether `addr` is in one of the networks; an IPv4-mapped address (`::ffff:10.0.0.1`) is
     /// judged by its IPv4 address.
-    pub fn contains(&self, addr: crate::redact::ip::Addr) -> bool {
+    pub fn contains(&self, addr: crate::vocab::Addr) -> bool {
         match addr {
-            crate::redact::ip::Addr::V4(a) => self.contains_v4(a),
-            crate::redact::ip::Addr::V6(a) => self.contains_v6(a),
+            crate::vocab::Addr::V4(a) => self.contains_v4(a),
+            crate::vocab::Addr::V6(a) => self.contains_v6(a),
         }
     }
 

@@ -241,6 +241,15 @@ impl Key {
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// Where a run's period keys come from.
+#[derive(Clone, Debug)]
+pub(crate) enum KeySource {
+    /// One master key: the period key is the master itself, or derived from it by HKDF.
+    Master(Key),
+    /// A directory with one random key file per period (`--key-dir`).
+    Dir(std::sync::Arc<KeyDir>),
+}
+
 /// A directory of per-period keys (`--key-dir`): `2024-05-17.key` (daily), `2024-W20.key`
 /// (ISO week) or `2024-05.key` (monthly), each 32 random bytes as 64 hex digits, mode 0600.
 ///

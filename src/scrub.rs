@@ -1,11 +1,12 @@
-//! The per-line driver: parse a line in the configured format, hand each field to its redactor,
-//! copy everything between fields verbatim, and fall back to the fail-safe scrub otherwise.
+//! The per-line driver: the layout reads a line into fields ([`Layout::read`]: its format's,
+//! a directive's, or the fail-safe reading's), and one writer hands each field to its redactor
+//! and copies everything between fields verbatim.
 
 use memchr::memchr;
 
 use crate::config::{AgentPolicy, Config};
-use crate::format::layout::{self, Layout};
-use crate::format::{clf, json, w3c, Field, Format, Role};
+use crate::format::layout::{self, Layout, Reading};
+use crate::format::{json, Field, Role};
 use crate::lines;
 use crate::redact::memo::Memo;
 use crate::redact::text::Scan;
@@ -27,7 +28,7 @@ pub struct Scrubber<'c> {
 struct Scratch {
     decoded: Vec<u8>,
     redacted: Vec<u8>,
-    /// A fail-safe line as first written, when it is scrubbed again by its fields.
+    /// A fail-safe line as first written, when it is written again by the format's fields.
     written: Vec<u8>,
 }
 
@@ -96,108 +97,41 @@ impl<'c> Scrubber<'c> {
     }
 
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
-        if let Layout::Clf(format) = self.layout {
-            if let Some(line) = clf::parse(body, format) {
-                return write_clf(&mut self.cx, &mut self.memo, body, &line, out);
-            }
-        } else if self.layout.directive(body) {
-            // Kept as they are, but scrubbed fail-safe: a `#Remark:` may say anything.
-            self.cx.begin_line(|| None);
-            if body.starts_with(w3c::FIELDS) {
-                return scrub_names(&mut self.cx, body, out);
-            }
-            return text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
-        } else if self.layout.parse(body, &mut self.fields) {
-            let fields = &self.fields;
-            self.cx.begin_line(|| layout::date_of(body, fields));
-            let memo = &mut self.memo;
-            return write_fields(&mut self.cx, memo, body, fields, &mut self.scratch, out);
-        }
+        let reading = self.layout.read(body, &mut self.fields);
         let start = out.len();
-        self.fail_safe(body, out);
-        // What the fail-safe scrub wrote can read as a line of the format, in other columns
-        // than it was scrubbed by: a vhost line with a broken timestamp, scrubbed as common,
-        // has its client where common has the ident. Such a line is scrubbed once more by the
-        // format's fields, as a reader of the format will take it.
+        self.write_line(body, out);
+        if reading != Reading::Fallback {
+            return;
+        }
+        self.cx.stats.fallback_lines += u64::from(!body.iter().all(u8::is_ascii_whitespace));
+        // What the fail-safe reading wrote can read as a line of the format, in other columns
+        // than it was read by: a line scrubbed as common has its client where a custom
+        // format has its ident. Such a line is written once more by the format's fields, as a
+        // reader of the format will take it.
         if self.layout.parse(&out[start..], &mut self.fields) {
             let mut written = std::mem::take(&mut self.scratch.written);
             written.clear();
             written.extend_from_slice(&out[start..]);
             out.truncate(start);
-            let fields = &self.fields;
-            self.cx.begin_line(|| layout::date_of(&written, fields));
-            let memo = &mut self.memo;
-            write_fields(&mut self.cx, memo, &written, fields, &mut self.scratch, out);
+            self.write_line(&written, out);
             self.scratch.written = written;
         }
     }
 
-    /// A line that does not parse as its input's format. A common or combined line still has a
-    /// known user and request, so it is scrubbed by its fields (and counted all the same);
-    /// anything else gets the fail-safe scrub: every address, e-mail and query value.
-    fn fail_safe(&mut self, body: &[u8], out: &mut Vec<u8>) {
-        self.cx.stats.fallback_lines += u64::from(!body.iter().all(u8::is_ascii_whitespace));
-        // Under `--format auto` the reading as common or combined has failed already.
-        let tried = matches!(self.layout, Layout::Clf(Format::Auto));
-        match self.layout.read_as_common(body).filter(|_| !tried) {
-            Some((start, line)) => {
-                let (name, rest) = body.split_at(start);
-                // A vhost line's server name, kept but scrubbed fail-safe; the line is dated
-                // first, for the keys of any address in it.
-                self.cx.begin_line(|| clf::date(&rest[line.time.clone()]));
-                text::scrub_text(&mut self.cx, name, Scan::FailSafe, out);
-                write_clf(&mut self.cx, &mut self.memo, rest, &line, out)
-            }
-            None => {
-                self.cx.begin_line(|| None);
-                text::scrub_text(&mut self.cx, body, Scan::FailSafe, out);
-            }
-        }
+    /// Writes `line` by the fields it was read into, dated by its timestamp for the keys of
+    /// any address in it.
+    fn write_line(&mut self, line: &[u8], out: &mut Vec<u8>) {
+        let fields = &self.fields;
+        self.cx.begin_line(|| layout::date_of(line, fields));
+        write_fields(
+            &mut self.cx,
+            &mut self.memo,
+            line,
+            fields,
+            &mut self.scratch,
+            out,
+        );
     }
-}
-
-/// A `#Fields:` line, scrubbed fail-safe one name at a time, as its columns are read: a
-/// replacement across names (`+ 0000000` read as a phone) would change how many columns the
-/// lines after it have.
-fn scrub_names(cx: &mut Ctx, line: &[u8], out: &mut Vec<u8>) {
-    for piece in line.split_inclusive(|&b| w3c::is_blank(b)) {
-        let name = match piece.split_last() {
-            Some((&last, name)) if w3c::is_blank(last) => name,
-            _ => piece,
-        };
-        text::scrub_text(cx, name, Scan::FailSafe, out);
-        out.extend_from_slice(&piece[name.len()..]);
-    }
-}
-
-fn write_clf(cx: &mut Ctx, memo: &mut Memo, line: &[u8], f: &clf::ClfLine, out: &mut Vec<u8>) {
-    cx.begin_line(|| clf::date(&line[f.time.clone()]));
-    host::redact_client(cx, &line[f.host.clone()], out);
-    out.extend_from_slice(&line[f.host.end..f.ident.start]);
-    // Fail-safe, queries included: `%l` is almost always `-`, and anything else is unknown.
-    text::scrub_text(cx, &line[f.ident.clone()], Scan::FailSafe, out);
-    out.extend_from_slice(&line[f.ident.end..f.user.start]);
-    user::redact_user(cx, &line[f.user.clone()], out);
-    // The timestamp sits in this gap: the parser made sure it is only a timestamp.
-    out.extend_from_slice(&line[f.user.end..f.request.start]);
-    write_memoized(cx, memo, Role::Request, &line[f.request.clone()], out);
-    let mut copied = f.request.end;
-    if let (Some(referrer), Some(agent)) = (&f.referrer, &f.agent) {
-        out.extend_from_slice(&line[copied..referrer.start]);
-        write_memoized(cx, memo, Role::Referrer, &line[referrer.clone()], out);
-        out.extend_from_slice(&line[referrer.end..agent.start]);
-        // Fail-safe, queries included: agents carry URLs, sometimes with tokens.
-        let at = out.len();
-        write_memoized(cx, memo, Role::Agent, &line[agent.clone()], out);
-        if cx.cfg.counts_agents() {
-            let (read, written) = (&line[agent.clone()], &out[at..]);
-            cx.stats.count_agent(read, written);
-        }
-        copied = agent.end;
-    }
-    out.extend_from_slice(&line[copied..f.rest.start]);
-    // Trailing columns (X-Forwarded-For, timings) are unknown: fail-safe.
-    text::scrub_text(cx, &line[f.rest.clone()], Scan::FailSafe, out);
 }
 
 /// Writes a parsed line: each field by its role, the bytes between fields as they are.
@@ -247,7 +181,8 @@ fn passes_unchanged(role: Role, value: &[u8]) -> bool {
     const SCANNED: u16 = 1 << Role::Text as u8
         | 1 << Role::Agent as u8
         | 1 << Role::Plain as u8
-        | 1 << Role::Addrs as u8;
+        | 1 << Role::Addrs as u8
+        | 1 << Role::Unknown as u8;
     let bit = 1u16 << role as u8;
     bit == 1 << Role::Time as u8
         || (bit & SCANNED != 0 && text::is_inert(value))
@@ -373,7 +308,9 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         Role::Plain => text::scrub_text(cx, value, Scan::Agent, out),
         // HAProxy's captured headers (`{host|agent}`) may hold the user agent.
         Role::Text if memchr(b'{', value).is_some() => captures(cx, value, out),
-        Role::Text | Role::Addrs => text::scrub_text(cx, value, Scan::FailSafe, out),
+        Role::Text | Role::Addrs | Role::Unknown => {
+            text::scrub_text(cx, value, Scan::FailSafe, out)
+        }
         Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {
             if crate::redact::personal::coarsen_coordinates(value, out) {
@@ -395,6 +332,7 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
 mod tests {
     use super::*;
     use crate::config::{IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
+    use crate::format::Format;
 
     fn scrub(cfg: &Config, input: &[u8]) -> Vec<u8> {
         let mut s = Scrubber::new(cfg);
@@ -537,14 +475,16 @@ mod tests {
                 br#"198.51.100.7 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://9@0X" "-""#,
                 br#"198.51.100.0 - - [10/Oct/2023:13:55:36 +0200] "GET /:90X.: HTTP/1.1" 200 1 "http://:://0X" "-""#,
             ),
-            // The timestamp is copied, never scanned.
+            // The timestamp is copied, never scanned: a line with a URL in its place is not
+            // common, and scrubbed fail-safe. What that writes is a common line, written
+            // once more by its fields, which take the host name `h` for the client.
             (
                 br#"h - - [x://u:p@h] "GET / HTTP/1.1" 200 1"#,
-                br#"h - - [x://h] "GET / HTTP/1.1" 200 1"#,
+                br#"- - - [x://h] "GET / HTTP/1.1" 200 1"#,
             ),
             (
                 br#"h - - [a@b.example] "GET / HTTP/1.1" 200 1"#,
-                br#"h - - [REDACTED] "GET / HTTP/1.1" 200 1"#,
+                br#"- - - [REDACTED] "GET / HTTP/1.1" 200 1"#,
             ),
         ];
         for &(input, want) in cases {

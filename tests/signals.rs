@@ -395,6 +395,10 @@ fn the_pid_file_lives_as_long_as_the_process() {
     let pid: i32 = want.trim().parse().unwrap();
     // SAFETY: kill has no memory-safety preconditions.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGHUP) }, 0);
+    // The signal reaches logscrub's handler thread asynchronously; a line that arrived before
+    // the handler ran would rightly still go to the old file (as right after a real
+    // `postrotate`), so give it time first: on a loaded machine this test failed by racing.
+    std::thread::sleep(Duration::from_millis(300));
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"192.0.2.9 x\n").unwrap();
     drop(stdin);

@@ -17,8 +17,8 @@ mod scan;
 mod url;
 
 use crate::config::{Config, HashFormat, IpPolicy, ReferrerPolicy, RequestPolicy, UserPolicy};
-use crate::format::layout::Layout;
-use crate::format::{clf, json, w3c, Field, Format, Role};
+use crate::format::layout::{Layout, Reading};
+use crate::format::{json, Field, Role};
 
 pub use files::{check_input, check_inputs};
 pub use report::{verdict, write_json, write_text, Report, Verdict};
@@ -289,68 +289,24 @@ impl<'c> Auditor<'c> {
         found
     }
 
+    /// Reads `line` as the scrubber does ([`Layout::read`]) and each field by its role.
     fn read_line(&mut self, layout: &mut Layout, line: &[u8], found: &mut Found) {
-        if let Layout::Clf(format) = *layout {
-            if let Some(f) = clf::parse(line, format) {
-                return self.clf(line, &f, found);
-            }
-            if format != Format::Auto {
-                if let Some(f) = clf::parse(line, Format::Auto) {
-                    return self.clf(line, &f, found);
-                }
-            }
-            return self.free(line, Scope::Text, found);
-        }
-        if layout.directive(line) {
-            // Column names are read one by one, as the columns are.
-            if line.starts_with(w3c::FIELDS) {
-                for name in line.split(|&b| w3c::is_blank(b)) {
-                    self.free(name, Scope::Text, found);
-                }
-                return;
-            }
-            return self.free(line, Scope::Text, found);
-        }
         let mut fields = std::mem::take(&mut self.fields);
-        if layout.parse(line, &mut fields) {
-            let keys = matches!(layout, Layout::Json(_));
-            let mut copied = 0;
-            for field in &fields {
-                if keys {
-                    self.free(&line[copied..field.range.start], Scope::Keys, found);
-                }
-                self.field(line, field, found);
-                copied = field.range.end;
-            }
+        let reading = layout.read(line, &mut fields);
+        // Between a JSON line's values stand its keys.
+        let keys = reading == Reading::Format && matches!(layout, Layout::Json(_));
+        let mut copied = 0;
+        for field in &fields {
             if keys {
-                self.free(&line[copied..], Scope::Keys, found);
+                self.free(&line[copied..field.range.start], Scope::Keys, found);
             }
-        } else if let Some((start, f)) = layout.read_as_common(line) {
-            self.free(&line[..start], Scope::Text, found);
-            self.clf(&line[start..], &f, found);
-        } else {
-            self.free(line, Scope::Text, found);
+            self.field(line, field, found);
+            copied = field.range.end;
+        }
+        if keys {
+            self.free(&line[copied..], Scope::Keys, found);
         }
         self.fields = fields;
-    }
-
-    fn clf(&mut self, line: &[u8], f: &clf::ClfLine, found: &mut Found) {
-        self.client(&line[f.host.clone()], false, found);
-        self.free(&line[f.ident.clone()], Scope::Text, found);
-        self.user(&line[f.user.clone()], found);
-        self.request(&line[f.request.clone()], found);
-        if let Some(referrer) = &f.referrer {
-            self.url(
-                &line[referrer.clone()],
-                false,
-                self.rules.referrer_keep,
-                found,
-            );
-        }
-        if let Some(agent) = &f.agent {
-            self.free(&line[agent.clone()], Scope::Agent, found);
-        }
-        self.free(&line[f.rest.clone()], Scope::Text, found);
     }
 
     fn field(&mut self, line: &[u8], field: &Field, found: &mut Found) {
@@ -371,7 +327,7 @@ impl<'c> Auditor<'c> {
             Role::Referrer => self.url(value, false, self.rules.referrer_keep, found),
             Role::Time => {}
             Role::Agent | Role::Plain => self.free(value, Scope::Agent, found),
-            Role::Text | Role::Addrs => self.free(value, Scope::Text, found),
+            Role::Text | Role::Addrs | Role::Unknown => self.free(value, Scope::Text, found),
             Role::Version => self.free(value, Scope::Version, found),
             Role::Coordinate => {
                 if numbers::precise_number(value) {

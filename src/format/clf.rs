@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use memchr::{memchr, memchr2};
 
-use super::{time, Format};
+use super::{time, Field, Format, Role};
 use crate::vocab::Date;
 
 /// Byte ranges of the fields of one line. Quoted fields exclude their quotes.
@@ -35,6 +35,36 @@ pub struct ClfLine {
     pub agent: Option<Range<usize>>,
     /// Whatever follows the last field, including its leading space; may be empty.
     pub rest: Range<usize>,
+}
+
+impl ClfLine {
+    /// Appends the fields, their ranges shifted by `offset` (where the line starts in a longer
+    /// one), in the order they stand in the line. An ident or user that is `-` and an empty
+    /// rest are left out: every role writes them as they are, and the bytes between fields are
+    /// copied, so a writer need not visit them (most lines have all three).
+    #[inline]
+    pub fn push_fields(&self, offset: usize, line: &[u8], fields: &mut Vec<Field>) {
+        let at = |range: &Range<usize>| range.start + offset..range.end + offset;
+        let absent = |range: &Range<usize>| matches!(&line[range.clone()], b"-" | b"");
+        fields.push(Field::new(at(&self.host), Role::Client));
+        if !absent(&self.ident) {
+            // `%l` is almost always `-`, and anything else is unknown.
+            fields.push(Field::new(at(&self.ident), Role::Unknown));
+        }
+        if !absent(&self.user) {
+            fields.push(Field::new(at(&self.user), Role::User));
+        }
+        fields.push(Field::new(at(&self.time), Role::Time));
+        fields.push(Field::new(at(&self.request), Role::Request));
+        if let (Some(referrer), Some(agent)) = (&self.referrer, &self.agent) {
+            fields.push(Field::new(at(referrer), Role::Referrer));
+            fields.push(Field::new(at(agent), Role::Agent));
+        }
+        if !self.rest.is_empty() {
+            // Trailing columns (X-Forwarded-For, timings) are unknown.
+            fields.push(Field::new(at(&self.rest), Role::Unknown));
+        }
+    }
 }
 
 /// Parses `line` (without its terminator) as `format`. `Auto` takes combined where the line has

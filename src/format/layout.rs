@@ -6,9 +6,19 @@ use std::sync::Arc;
 
 use super::template::{Check, Template};
 use super::w3c::{self, Columns};
-use super::{builtin, clf, json, time, Field, Format};
-use crate::config::Config;
+use super::{builtin, clf, json, time, Field, Format, Role};
 use crate::lines;
+
+/// How [`Layout::read`] read a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// A W3C directive, kept as it is but scrubbed fail-safe: a `#Remark:` may say anything.
+    Directive,
+    /// A line of the layout's format.
+    Format,
+    /// A line not in the layout's format, read fail-safe.
+    Fallback,
+}
 
 /// The parser for an input's lines. Cloning is cheap (shared parts are behind `Arc`s), so a
 /// layout travels with every chunk of a parallel run.
@@ -35,12 +45,65 @@ impl Layout {
         }
     }
 
-    /// Parses a line of a template, JSON or W3C layout into `fields`; false for a line that
-    /// does not parse, a W3C directive, and under the common/combined parser (which has its own
-    /// result type, [`clf::ClfLine`]).
+    /// Reads `line` (without its terminator) into `fields`, replacing what they held: the one
+    /// reading of a line, for the scrubber and the audit alike. Every reading yields fields, the
+    /// bytes between them belonging to no field:
+    /// - a W3C directive ([`Layout::directive`], which takes in a `#Fields:` header's columns)
+    ///   is one field, or, for `#Fields:`, one field per name, as its columns are read;
+    /// - a line of the layout's format has its fields;
+    /// - any other line is read as common or combined for want of better (a vhost line after
+    ///   its server name, where its client is), or else as one field of unknown content.
+    pub fn read(&mut self, line: &[u8], fields: &mut Vec<Field>) -> Reading {
+        if let Layout::Clf(format) = *self {
+            // Most logs are common or combined, which have no directives.
+            if let Some(common) = clf::parse(line, format) {
+                fields.clear();
+                common.push_fields(0, line, fields);
+                return Reading::Format;
+            }
+        } else {
+            if self.directive(line) {
+                fields.clear();
+                if line.starts_with(w3c::FIELDS) {
+                    // One name at a time: a rewrite across names (`+ 0000000` read as a phone)
+                    // would change how many columns the lines after it have.
+                    let mut start = 0;
+                    for name in line.split(|&b| w3c::is_blank(b)) {
+                        fields.push(Field::new(start..start + name.len(), Role::Unknown));
+                        start += name.len() + 1;
+                    }
+                } else {
+                    fields.push(Field::new(0..line.len(), Role::Unknown));
+                }
+                return Reading::Directive;
+            }
+            if self.parse(line, fields) {
+                return Reading::Format;
+            }
+        }
+        fields.clear();
+        match self.read_as_common(line) {
+            Some((start, common)) => {
+                if start > 0 {
+                    // A vhost line's server name (`%v` or `%v:%p`).
+                    fields.push(Field::new(0..start, Role::Unknown));
+                }
+                common.push_fields(start, &line[start..], fields);
+            }
+            None => fields.push(Field::new(0..line.len(), Role::Unknown)),
+        }
+        Reading::Fallback
+    }
+
+    /// Parses a line of the layout's format into `fields`; false for a line that does not
+    /// parse and for a W3C directive.
     pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
         match self {
-            Layout::Clf(_) => false,
+            Layout::Clf(format) => clf::parse(line, *format).is_some_and(|common| {
+                fields.clear();
+                common.push_fields(0, line, fields);
+                true
+            }),
             Layout::Templates(_, templates) => templates.iter().any(|t| t.parse(line, fields)),
             Layout::Json(keys) => json::parse(line, keys, fields),
             Layout::W3c(Some(columns)) => columns.parse(line, fields),
@@ -48,15 +111,20 @@ impl Layout {
         }
     }
 
-    /// `line`, which does not parse in this layout, read as common or combined for want of
-    /// better: the offset of the common part and its fields. A vhost line is read after its
-    /// server name (`%v` or `%v:%p`), where its client is; any line as a whole if that fails.
-    pub fn read_as_common(&self, line: &[u8]) -> Option<(usize, clf::ClfLine)> {
-        if let Layout::Templates(Format::VhostCombined, _) = self {
-            let after_name = memchr::memchr(b' ', line).map_or(line.len(), |k| k + 1);
-            if let Some(fields) = clf::parse(&line[after_name..], Format::Auto) {
-                return Some((after_name, fields));
+    /// `line`, which does not parse in this layout, read as common or combined: the offset of
+    /// the common part and its fields. A vhost line is read after its server name (`%v` or
+    /// `%v:%p`), where its client is; any line as a whole if that fails. Under `--format auto`
+    /// the reading as common or combined has failed already.
+    fn read_as_common(&self, line: &[u8]) -> Option<(usize, clf::ClfLine)> {
+        match self {
+            Layout::Clf(Format::Auto) => return None,
+            Layout::Templates(Format::VhostCombined, _) => {
+                let after_name = memchr::memchr(b' ', line).map_or(line.len(), |k| k + 1);
+                if let Some(fields) = clf::parse(&line[after_name..], Format::Auto) {
+                    return Some((after_name, fields));
+                }
             }
+            _ => {}
         }
         clf::parse(line, Format::Auto).map(|fields| (0, fields))
     }
@@ -68,6 +136,7 @@ impl Layout {
     /// The one place the columns change: the serial path calls it line by line, and
     /// [`Layout::advance`] for each `#Fields:` line of a chunk, so that both read every line
     /// with the same columns.
+    #[inline]
     pub fn directive(&mut self, line: &[u8]) -> bool {
         let Layout::W3c(columns) = self else {
             return false;
@@ -119,9 +188,9 @@ const CANDIDATES: [Format; 8] = [
 /// Recognises the format of an input from `sample`, whole lines from its start: W3C by its
 /// directives, JSON by its braces, and otherwise the candidate format whose checks pass on the
 /// most lines, headerless W3C in IIS's default columns ([`w3c::parse_default`]) first among
-/// them. With nothing recognised, lines are read as common or combined one by one, and
+/// them; JSON lines are read with `json_keys`. With nothing recognised, lines are read as common or combined one by one, and
 /// what does not parse gets the fail-safe scrub.
-pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
+pub fn detect(sample: &[u8], json_keys: &Arc<json::Keys>) -> Layout {
     let lines = || {
         lines::bodies(sample)
             .filter(|line| !line.iter().all(u8::is_ascii_whitespace))
@@ -137,7 +206,7 @@ pub fn detect(sample: &[u8], cfg: &Config) -> Layout {
         return Layout::W3c(None);
     }
     if first.first() == Some(&b'{') {
-        return Layout::Json(cfg.json_keys());
+        return Layout::Json(json_keys.clone());
     }
     let mut fields = Vec::new();
     // IIS lines without their `#Fields:` header (a piece of a log), in its default columns or
@@ -241,12 +310,94 @@ mod tests {
         );
     }
 
+    /// Every line is read into fields, in or out of its format, with the bytes between them
+    /// left to be copied.
+    #[test]
+    fn every_line_is_read_into_fields() {
+        let vhost = Layout::Templates(
+            Format::VhostCombined,
+            builtin::templates(Format::VhostCombined),
+        );
+        let fields_header = Layout::W3c(None);
+        let clf_line = r#"h - u [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#;
+        // A layout, a line, how it is read, and its fields.
+        type Case = (Layout, String, Reading, Vec<(&'static str, Role)>);
+        let cases: Vec<Case> = vec![
+            (
+                Layout::Clf(Format::Auto),
+                clf_line.replace(" - ", " id ") + " 0.012",
+                Reading::Format,
+                vec![
+                    ("h", Role::Client),
+                    ("id", Role::Unknown),
+                    ("u", Role::User),
+                    ("10/Oct/2023:13:55:36 +0200", Role::Time),
+                    ("GET / HTTP/1.1", Role::Request),
+                    // After the byte count: trailing columns.
+                    (" 0.012", Role::Unknown),
+                ],
+            ),
+            // Not common, and read as nothing else.
+            (
+                Layout::Clf(Format::Auto),
+                "jane@example.com said hi".into(),
+                Reading::Fallback,
+                vec![("jane@example.com said hi", Role::Unknown)],
+            ),
+            // A vhost line whose user only common admits (a space, an `@`): common after its
+            // server name.
+            (
+                vhost,
+                format!(
+                    "www.example.com {}",
+                    clf_line.replace(" u [", " u x@y [22 a [")
+                ),
+                Reading::Fallback,
+                vec![
+                    ("www.example.com ", Role::Unknown),
+                    // An ident `-` and an empty rest are left out.
+                    ("h", Role::Client),
+                    ("u x@y", Role::User),
+                    ("22 a [10/Oct/2023:13:55:36 +0200", Role::Time),
+                    ("GET / HTTP/1.1", Role::Request),
+                ],
+            ),
+            (
+                fields_header.clone(),
+                "#Fields: date\tc-ip  cs-username".into(),
+                Reading::Directive,
+                vec![
+                    ("#Fields:", Role::Unknown),
+                    ("date", Role::Unknown),
+                    ("c-ip", Role::Unknown),
+                    ("", Role::Unknown),
+                    ("cs-username", Role::Unknown),
+                ],
+            ),
+            (
+                fields_header,
+                "#Remark: call 555 0100".into(),
+                Reading::Directive,
+                vec![("#Remark: call 555 0100", Role::Unknown)],
+            ),
+        ];
+        let mut fields = Vec::new();
+        for (mut layout, line, reading, want) in cases {
+            assert_eq!(layout.read(line.as_bytes(), &mut fields), reading, "{line}");
+            let got: Vec<(&str, Role)> = fields
+                .iter()
+                .map(|f| (&line[f.range.clone()], f.role))
+                .collect();
+            assert_eq!(got, want, "{line}");
+        }
+    }
+
     /// Regression: a W3C log whose first chunk held only a `#Date:` line (read from a pipe,
     /// followed, or cut into small chunks) was read as common, and the lines of its host-name
     /// column, not parsing as common, kept their client host names whole.
     #[test]
     fn one_directive_line_is_w3c() {
-        let cfg = Config::default();
+        let cfg = Arc::new(json::Keys::default());
         for first in [
             "#Date: 2024-03-05 10:00:00\n",
             "#Start-Date: 2024-03-05 10:00:00\r\n",
@@ -263,7 +414,7 @@ mod tests {
 
     #[test]
     fn headerless_iis_is_recognised() {
-        let cfg = Config::default();
+        let cfg = Arc::new(json::Keys::default());
         let mut sample = IIS.repeat(3);
         assert!(matches!(detect(sample.as_bytes(), &cfg), Layout::W3c(None)));
         // IIS 7, without the referrer.

@@ -15,8 +15,6 @@
 //! Periods are UTC periods: [`Date::utc`] turns a date, time and offset as written into the
 //! UTC date of that instant. Epoch timestamps are UTC already.
 
-use std::sync::Arc;
-
 use aes::cipher::{BlockEncrypt, KeyInit};
 use aes::{Aes128, Block};
 use hkdf::Hkdf;
@@ -25,7 +23,7 @@ use sha2::Sha256;
 
 use super::ip::{Addr, MAPPED_MASK, MAPPED_PREFIX};
 use crate::config::{HashFormat, Rotation};
-use crate::key::{Key, KeyDir};
+use crate::key::{Key, KeySource};
 use crate::stats::Stats;
 pub use crate::vocab::Date;
 
@@ -162,15 +160,6 @@ struct Slot {
     generation: u32,
     input: u128,
     output: u128,
-}
-
-/// Where period keys come from.
-#[derive(Clone, Debug)]
-pub(crate) enum KeySource {
-    /// One master key: the period key is the master itself, or derived from it by HKDF.
-    Master(Key),
-    /// A directory with one random key file per period (`--key-dir`).
-    Dir(Arc<KeyDir>),
 }
 
 /// Periods whose keys a pseudonymizer keeps at hand: lines out of order around a boundary,
@@ -461,6 +450,9 @@ pub fn ipcrypt_pfx(k1: &Aes128, k2: &Aes128, input: u128) -> u128 {
 mod tests {
     use super::*;
     use std::net::IpAddr;
+    use std::sync::Arc;
+
+    use crate::key::KeyDir;
 
     fn key(hex: &str) -> Key {
         Key::decode(hex.as_bytes(), "test").unwrap()

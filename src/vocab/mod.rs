@@ -1,12 +1,15 @@
 //! The vocabulary every layer shares, at the bottom of the crate: field roles, the dates of
-//! lines, what names say about their values, and hex digits as bytes. Format readers use it to say what a field
-//! holds; redactors use it to decide how to rewrite; neither imports the other.
+//! lines, addresses as parsed values, what names say about their values, and hex digits as
+//! bytes. Format readers use it to say what a field holds; redactors use it to decide how to
+//! rewrite; neither imports the other.
 
+mod addr;
 mod date;
 pub mod hex;
 pub mod names;
 mod role;
 
+pub use addr::Addr;
 pub use date::Date;
 pub use role::Role;
 

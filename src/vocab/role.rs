@@ -44,4 +44,8 @@ pub enum Role {
     /// Numbers, methods, protocols, server names: expected to hold nothing personal, and
     /// scrubbed fail-safe all the same, which leaves such values unchanged.
     Plain,
+    /// What a reader could not place: the identd column, the columns after the last known one,
+    /// a vhost line's server name, a directive, a line not in its format read as a whole. The
+    /// fail-safe scrub, every query value included.
+    Unknown,
 }
