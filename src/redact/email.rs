@@ -187,7 +187,6 @@ fn domain_end(
 /// two or more letters, or an internationalised one in its ASCII form (`xn--p1ai`).
 fn top_level_domain(s: &[u8], tld_start: usize, end: usize, reading: Reading) -> bool {
     let tld = || domain_bytes(s, tld_start, end, reading).map(|(b, _)| b);
-    // Letters, or an internationalised top-level domain in its ASCII form (`xn--p1ai`).
     let len = tld().count();
     let letters = tld().all(|b| b.is_ascii_alphabetic() || b >= 0x80);
     let punycode = len > 4

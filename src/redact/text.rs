@@ -211,14 +211,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                     // Written with its colons escaped, as it stood (`2001%3Adb8%3A%3A`).
                     let at = out.len();
                     cx.write_ip(ip::Addr::V6(v6), out);
-                    let written = out.split_off(at);
-                    for &b in &written {
-                        match b {
-                            b':' if lower => out.extend_from_slice(b"%3a"),
-                            b':' => out.extend_from_slice(b"%3A"),
-                            _ => out.push(b),
-                        }
-                    }
+                    escape_colons(out, at, if lower { b"%3a" } else { b"%3A" });
                 }
                 Replacement::DashedAddr(v4) => {
                     let sep = s[start..end].iter().find(|b| !b.is_ascii_digit()).copied();
@@ -708,6 +701,25 @@ pub(crate) fn scrub_written_line(cx: &mut Ctx, out: &mut Vec<u8>, line: usize) {
     }
 }
 
+/// Rewrites every `:` in `out[from..]` as `escape`, in place, from the end backwards, so that
+/// nothing but `out` itself is needed.
+fn escape_colons(out: &mut Vec<u8>, from: usize, escape: &[u8; 3]) {
+    let colons = out[from..].iter().filter(|&&b| b == b':').count();
+    let mut read = out.len();
+    out.resize(read + 2 * colons, 0);
+    let mut write = out.len();
+    while read > from {
+        read -= 1;
+        if out[read] == b':' {
+            write -= 3;
+            out[write..write + 3].copy_from_slice(escape);
+        } else {
+            write -= 1;
+            out[write] = out[read];
+        }
+    }
+}
+
 /// Bytes that cannot be in a URL's userinfo as logscrub reads it; `&` and `=` too, as an `@` in
 /// a query parameter is no userinfo of a URL before it.
 fn is_userinfo_stop(b: u8) -> bool {
@@ -816,6 +828,22 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn colons_are_escaped_in_place_after_the_start() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("a:b 2001:db8::", 4, "a:b 2001%3Adb8%3A%3A"),
+            ("x ::", 2, "x %3A%3A"),
+            ("x 1.2.3.0", 2, "x 1.2.3.0"),
+            (":", 1, ":"),
+            ("", 0, ""),
+        ];
+        for &(written, from, want) in cases {
+            let mut out = written.as_bytes().to_vec();
+            escape_colons(&mut out, from, b"%3A");
+            assert_eq!(String::from_utf8(out).unwrap(), want, "{written}");
+        }
+    }
 
     fn run(cfg: &Config, input: &str, queries: bool) -> String {
         let mut cx = Ctx::new(cfg);
