@@ -392,3 +392,18 @@ scrubs_to!(
     b"#Fields: c-ip cs(X) +49 301234567\n203.0.113.7 a b c\n",
     b"#Fields: c-ip cs(X) +49 301234567\n203.0.113.0 a b c\n"
 );
+
+scrubs_to!(
+    /// Every reading in one input: a combined line, a line in no format (the fail-safe reading
+    /// of the whole line), and a line whose timestamp holds a URL, which reads as common only
+    /// once its userinfo is removed and is then written again by its fields (the client `h`,
+    /// a host name, becomes `-`).
+    every_reading_of_a_common_log,
+    |b| b,
+    b"203.0.113.9 - jane [10/Oct/2023:13:55:36 +0200] \"GET /a?email=jane@example.org HTTP/1.1\" 200 5 \"-\" \"curl/8.0\"\n\
+      jane@example.org logged in from 198.51.100.7\n\
+      h - - [x://u:p@h] \"GET / HTTP/1.1\" 200 1\n",
+    b"203.0.113.0 - - [10/Oct/2023:13:55:36 +0200] \"GET /a?email=REDACTED HTTP/1.1\" 200 5 \"-\" \"curl/8.0\"\n\
+      REDACTED logged in from 198.51.100.0\n\
+      - - - [x://h] \"GET / HTTP/1.1\" 200 1\n"
+);
