@@ -99,7 +99,7 @@ impl<'c> Scrubber<'c> {
     fn scrub_body(&mut self, body: &[u8], out: &mut Vec<u8>) {
         let reading = self.layout.read(body, &mut self.fields);
         let start = out.len();
-        self.write_line(body, out);
+        self.write_line(body, out, true);
         if reading != Reading::Fallback {
             return;
         }
@@ -113,24 +113,27 @@ impl<'c> Scrubber<'c> {
             written.clear();
             written.extend_from_slice(&out[start..]);
             out.truncate(start);
-            self.write_line(&written, out);
+            // The line's user agent has been counted. A writing that changes nothing counts
+            // nothing (an address masked twice is one); one that changes something counts
+            // what it rewrote.
+            let counted = self.cx.stats.redaction_counts();
+            self.write_line(&written, out, false);
+            if out[start..] == written[..] {
+                self.cx.stats.set_redaction_counts(counted);
+            }
             self.scratch.written = written;
         }
     }
 
     /// Writes `line` by the fields it was read into, dated by its timestamp for the keys of
     /// any address in it.
-    fn write_line(&mut self, line: &[u8], out: &mut Vec<u8>) {
+    /// `count_agents`: whether its user agents are counted (under `--count-agents`).
+    fn write_line(&mut self, line: &[u8], out: &mut Vec<u8>, count_agents: bool) {
         let fields = &self.fields;
         self.cx.begin_line(|| layout::date_of(line, fields));
-        write_fields(
-            &mut self.cx,
-            &mut self.memo,
-            line,
-            fields,
-            &mut self.scratch,
-            out,
-        );
+        let count_agents = count_agents && self.cx.cfg.counts_agents();
+        let (cx, memo, scratch) = (&mut self.cx, &mut self.memo, &mut self.scratch);
+        write_fields(cx, memo, line, fields, count_agents, scratch, out);
     }
 }
 
@@ -140,6 +143,7 @@ fn write_fields(
     memo: &mut Memo,
     line: &[u8],
     fields: &[Field],
+    count_agents: bool,
     scratch: &mut Scratch,
     out: &mut Vec<u8>,
 ) {
@@ -150,7 +154,7 @@ fn write_fields(
         let agent = field.role == Role::Agent;
         if !field.escaped && passes_unchanged(field.role, value) && (agent_kept || !agent) {
             // Copied with the bytes around it: one copy instead of three.
-            if agent && cx.cfg.counts_agents() {
+            if agent && count_agents {
                 cx.stats.count_agent(value, value);
             }
             continue;
@@ -162,7 +166,7 @@ fn write_fields(
         } else {
             write_memoized(cx, memo, field.role, value, out);
         }
-        if agent && cx.cfg.counts_agents() {
+        if agent && count_agents {
             let written = &out[at..];
             cx.stats.count_agent(value, written);
         }
@@ -607,6 +611,33 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             r#"- isp.example - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+        );
+    }
+
+    /// A line written again by its format's fields is counted once: as one line, one
+    /// fail-safe line, and its address once, though both writings mask it.
+    #[test]
+    fn a_line_written_again_is_counted_once() {
+        let cfg = Config::builder()
+            .custom_format(crate::config::CustomFormat::Apache(
+                r#"%l %h %u %t "%r" %>s %b"#.into(),
+            ))
+            .build()
+            .unwrap();
+        let mut s = Scrubber::new(&cfg);
+        let mut out = Vec::new();
+        s.scrub(
+            br#"- 203.0.113.9 bob x@y [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#,
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"- 203.0.113.0 - [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#
+        );
+        let stats = s.stats();
+        assert_eq!(
+            (stats.lines_in, stats.fallback_lines, stats.ips, stats.users),
+            (1, 1, 1, 1)
         );
     }
 

@@ -57,6 +57,28 @@ impl Stats {
         self.ips + self.emails + self.referrers + self.request_values + self.users
     }
 
+    /// The counts of each kind of redaction, for [`Stats::set_redaction_counts`].
+    pub(crate) fn redaction_counts(&self) -> [u64; 5] {
+        [
+            self.ips,
+            self.emails,
+            self.referrers,
+            self.request_values,
+            self.users,
+        ]
+    }
+
+    /// Puts back counts taken by [`Stats::redaction_counts`].
+    pub(crate) fn set_redaction_counts(&mut self, counts: [u64; 5]) {
+        [
+            self.ips,
+            self.emails,
+            self.referrers,
+            self.request_values,
+            self.users,
+        ] = counts;
+    }
+
     /// Adds `other`'s counts to these.
     pub fn merge(&mut self, other: &Stats) {
         self.lines_in += other.lines_in;
