@@ -593,17 +593,23 @@ mod tests {
         );
     }
 
+    /// A custom format with the ident before the client: a line scrubbed as common has its
+    /// client where this format has its ident.
+    fn ident_first() -> Config {
+        Config::builder()
+            .custom_format(crate::config::CustomFormat::Apache(
+                r#"%l %h %u %t "%r" %>s %b"#.into(),
+            ))
+            .build()
+            .unwrap()
+    }
+
     /// A line not in its format is scrubbed as common, which may take another column for the
     /// client than the format does; when the written line then reads as the format, it is
     /// scrubbed again by the format's fields, as a reader of the format will take it.
     #[test]
     fn a_fail_safe_line_that_reads_as_the_format_is_scrubbed_by_its_fields() {
-        let cfg = Config::builder()
-            .custom_format(crate::config::CustomFormat::Apache(
-                r#"%l %h %u %t "%r" %>s %b"#.into(),
-            ))
-            .build()
-            .unwrap();
+        let cfg = ident_first();
         let out = scrub(
             &cfg,
             br#"x dsl-1-2.dyn.isp.example bob x@y [22 a [10/Oct/2023:13:55:36 +0200] "GET / HTTP/1.1" 200 5"#,
@@ -618,12 +624,7 @@ mod tests {
     /// fail-safe line, and its address once, though both writings mask it.
     #[test]
     fn a_line_written_again_is_counted_once() {
-        let cfg = Config::builder()
-            .custom_format(crate::config::CustomFormat::Apache(
-                r#"%l %h %u %t "%r" %>s %b"#.into(),
-            ))
-            .build()
-            .unwrap();
+        let cfg = ident_first();
         let mut s = Scrubber::new(&cfg);
         let mut out = Vec::new();
         s.scrub(

@@ -56,9 +56,7 @@ impl Layout {
     pub fn read(&mut self, line: &[u8], fields: &mut Vec<Field>) -> Reading {
         if let Layout::Clf(format) = *self {
             // Most logs are common or combined, which have no directives.
-            if let Some(common) = clf::parse(line, format) {
-                fields.clear();
-                common.push_fields(0, line, fields);
+            if parse_common(line, format, fields) {
                 return Reading::Format;
             }
         } else {
@@ -99,11 +97,7 @@ impl Layout {
     /// parse and for a W3C directive.
     pub fn parse(&self, line: &[u8], fields: &mut Vec<Field>) -> bool {
         match self {
-            Layout::Clf(format) => clf::parse(line, *format).is_some_and(|common| {
-                fields.clear();
-                common.push_fields(0, line, fields);
-                true
-            }),
+            Layout::Clf(format) => parse_common(line, *format, fields),
             Layout::Templates(_, templates) => templates.iter().any(|t| t.parse(line, fields)),
             Layout::Json(keys) => json::parse(line, keys, fields),
             Layout::W3c(Some(columns)) => columns.parse(line, fields),
@@ -169,6 +163,16 @@ impl Layout {
     }
 }
 
+/// Parses a common or combined line into `fields`, replacing what they held.
+#[inline]
+fn parse_common(line: &[u8], format: Format, fields: &mut Vec<Field>) -> bool {
+    clf::parse(line, format).is_some_and(|common| {
+        fields.clear();
+        common.push_fields(0, line, fields);
+        true
+    })
+}
+
 /// How many lines of an input's start are looked at to recognise its format.
 const SAMPLE_LINES: usize = 64;
 
@@ -188,8 +192,8 @@ const CANDIDATES: [Format; 8] = [
 /// Recognises the format of an input from `sample`, whole lines from its start: W3C by its
 /// directives, JSON by its braces, and otherwise the candidate format whose checks pass on the
 /// most lines, headerless W3C in IIS's default columns ([`w3c::parse_default`]) first among
-/// them; JSON lines are read with `json_keys`. With nothing recognised, lines are read as common or combined one by one, and
-/// what does not parse gets the fail-safe scrub.
+/// them; JSON lines are read with `json_keys`. With nothing recognised, lines are read as
+/// common or combined one by one, and what does not parse gets the fail-safe scrub.
 pub fn detect(sample: &[u8], json_keys: &Arc<json::Keys>) -> Layout {
     let lines = || {
         lines::bodies(sample)
