@@ -14,9 +14,10 @@ use crate::lines;
 /// vanish, small enough that a few chunks per thread keep memory low.
 pub const CHUNK_SIZE: usize = 1 << 20;
 
-/// Most bytes asked of one read. The buffer is zeroed up to what a read may fill (std's `read`
-/// takes initialised memory), so asking for a whole chunk would zero a mebibyte for every short
-/// read from a pipe; asking for this much bounds the zeroing by the bytes read plus one window.
+/// Most bytes asked of one read. Memory a buffer has not held before is zeroed up to what a
+/// read may fill (std's `read` takes initialised memory), so asking for a whole chunk would
+/// zero a mebibyte for a short read from a pipe; asking for this much bounds the zeroing by the
+/// bytes read plus one window. A recycled buffer's memory is read into as it is.
 pub(crate) const READ_WINDOW: usize = 128 << 10;
 
 /// Cuts a reader into chunks of complete lines.
@@ -137,13 +138,23 @@ impl<R: Read> ChunkReader<R> {
     /// A read error is returned once every complete line read before it has been handed out;
     /// the incomplete line it cut off is dropped (it would come out torn).
     pub fn next_chunk(&mut self, buf: &mut Vec<u8>) -> io::Result<bool> {
-        buf.clear();
+        // The chunk is `buf[..end]`. What lies beyond is memory written before (a recycled
+        // buffer holds its last chunk), which reads overwrite without zeroing it first; `buf`
+        // is cut to `end` before it is handed out. Rare paths that edit the chunk (a line to
+        // skip, an over-long line, a failing read) cut it first and go on from its new length.
+        let mut end = self.carry.len();
+        if buf.len() >= end {
+            buf[..end].copy_from_slice(&self.carry);
+        } else {
+            buf.clear();
+            buf.extend_from_slice(&self.carry);
+        }
         if let Some(err) = self.failed.take() {
+            buf.clear();
             self.carry.clear();
             self.eof = true;
             return Err(err);
         }
-        buf.extend_from_slice(&self.carry);
         self.carry.clear();
         if self.carry.capacity() > super::KEEP_CAPACITY {
             // It held the start of a huge line: give the memory back.
@@ -153,24 +164,26 @@ impl<R: Read> ChunkReader<R> {
             self.eof = true;
             self.stopped = true;
         }
-        let mut want = self.target.max(buf.len() * 2);
-        // Where the last line in `buf` starts: the carried part is one line's start.
+        let mut want = self.target.max(end * 2);
+        // Where the last line in the chunk starts: the carried part is one line's start.
         let mut line_start = 0;
         loop {
             if self.eof {
-                return Ok(!buf.is_empty());
+                buf.truncate(end);
+                return Ok(end > 0);
             }
-            let start = buf.len();
+            let start = end;
             if start >= want {
                 // A line longer than the chunk size: keep reading until it ends.
                 want = start * 2;
             }
             let window = (want - start).min(READ_WINDOW);
-            buf.resize(start + window, 0);
-            let n = match self.rdr.read(&mut buf[start..]) {
+            if buf.len() < start + window {
+                buf.resize(start + window, 0);
+            }
+            let n = match self.rdr.read(&mut buf[start..start + window]) {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {
-                    buf.truncate(start);
                     if super::signals::stop_requested() {
                         self.eof = true;
                         self.stopped = true;
@@ -190,13 +203,14 @@ impl<R: Read> ChunkReader<R> {
                     }
                 }
             };
-            buf.truncate(start + n);
+            end = start + n;
             if n == 0 {
                 self.eof = true;
                 continue;
             }
             let mut fresh = start;
             if self.skipping {
+                buf.truncate(end);
                 match memchr::memchr(b'\n', &buf[start..]) {
                     // The terminator stays, with its `\r`, which may have come in a read of
                     // its own.
@@ -216,27 +230,30 @@ impl<R: Read> ChunkReader<R> {
                         buf.truncate(start);
                     }
                 }
+                end = buf.len();
             }
             // Only where the bytes since the last line's start exceed the cap can a line; the
             // new bytes alone are searched for where the last line starts, which keeps a long
             // line read in many pieces linear.
-            if !self.skipping && buf.len() - line_start > self.max_line {
+            if !self.skipping && end - line_start > self.max_line {
+                buf.truncate(end);
                 self.replace_overlong(buf, line_start);
+                end = buf.len();
                 fresh = line_start;
             }
-            if let Some(k) = memchr::memrchr(b'\n', &buf[fresh..]) {
+            if let Some(k) = memchr::memrchr(b'\n', &buf[fresh..end]) {
                 line_start = fresh + k + 1;
             }
             let short = n < window;
-            if short || buf.len() >= want {
+            if short || end >= want {
                 // While a line is skipped, the lines before its marker are whole.
                 let whole = if self.skipping {
                     (line_start > 0).then_some(line_start)
                 } else {
-                    lines::whole_len(&buf[fresh..]).map(|len| fresh + len)
+                    lines::whole_len(&buf[fresh..end]).map(|len| fresh + len)
                 };
                 if let Some(cut) = whole {
-                    self.carry.extend_from_slice(&buf[cut..]);
+                    self.carry.extend_from_slice(&buf[cut..end]);
                     buf.truncate(cut);
                     return Ok(true);
                 }
@@ -264,10 +281,12 @@ mod tests {
         }
     }
 
-    fn chunks(data: &[u8], target: usize, step: usize) -> Vec<Vec<u8>> {
+    /// The chunks of `data`, read into one buffer that starts out holding `stale` bytes of
+    /// an earlier use, which must never show.
+    fn chunks(data: &[u8], target: usize, step: usize, stale: usize) -> Vec<Vec<u8>> {
         let mut rdr = ChunkReader::new(Trickle { data, step }, target);
         let mut got = Vec::new();
-        let mut buf = Vec::new();
+        let mut buf = b"#\n".repeat(stale / 2);
         while rdr.next_chunk(&mut buf).unwrap() {
             got.push(buf.clone());
         }
@@ -312,7 +331,7 @@ mod tests {
                     let data = input.as_bytes();
                     let mut rdr = ChunkReader::new(Trickle { data, step }, target).max_line(10);
                     let mut got = Vec::new();
-                    let mut buf = Vec::new();
+                    let mut buf = b"stale\n".repeat(step);
                     while rdr.next_chunk(&mut buf).unwrap() {
                         assert!(!buf.is_empty());
                         got.extend_from_slice(&buf);
@@ -330,13 +349,17 @@ mod tests {
         let inputs: &[&[u8]] = &[b"", b"a", b"a\n", b"a\nbb\nccc", b"\n\n\n", &[b'x'; 1000]];
         for &data in inputs {
             for target in [0, 1, 2, 3, 7, 64, 4096] {
-                for step in [1, 2, 5, 4096] {
-                    let got = chunks(data, target, step);
-                    assert_eq!(got.concat(), data, "target {target} step {step}");
+                for (step, stale) in [1, 2, 5, 4096]
+                    .into_iter()
+                    .flat_map(|s| [(s, 0), (s, 6000)])
+                {
+                    let got = chunks(data, target, step, stale);
+                    let case = format!("target {target} step {step} stale {stale}");
+                    assert_eq!(got.concat(), data, "{case}");
                     for chunk in got.iter().rev().skip(1) {
-                        assert_eq!(chunk.last(), Some(&b'\n'));
+                        assert_eq!(chunk.last(), Some(&b'\n'), "{case}");
                     }
-                    assert!(got.iter().all(|c| !c.is_empty()));
+                    assert!(got.iter().all(|c| !c.is_empty()), "{case}");
                 }
             }
         }
@@ -374,7 +397,7 @@ mod tests {
         for &(data, target, step, want) in cases {
             let mut rdr = ChunkReader::new(FailAfter { data, step }, target);
             let mut got = Vec::new();
-            let mut buf = Vec::new();
+            let mut buf = b"stale\n".repeat(step.min(100));
             let err = loop {
                 match rdr.next_chunk(&mut buf) {
                     Ok(true) => got.extend_from_slice(&buf),
@@ -390,14 +413,14 @@ mod tests {
 
     #[test]
     fn trickled_lines_come_out_per_read() {
-        let got = chunks(b"one\ntwo\n", 1024, 4);
+        let got = chunks(b"one\ntwo\n", 1024, 4, 0);
         assert_eq!(got, vec![b"one\n".to_vec(), b"two\n".to_vec()]);
     }
 
     #[test]
     fn full_reads_fill_chunks() {
         let data = b"aaa\n".repeat(100);
-        let got = chunks(&data, 64, 4096);
+        let got = chunks(&data, 64, 4096, 0);
         let sizes: Vec<usize> = got.iter().map(Vec::len).collect();
         assert_eq!(sizes, [64, 64, 64, 64, 64, 64, 16]);
     }

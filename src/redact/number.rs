@@ -231,6 +231,15 @@ pub fn find(s: &[u8], from: usize, slash_ids: bool) -> Option<Range<usize>> {
             }
             continue;
         }
+        // A word starting with a letter can only be a UUID or an IBAN; any other is passed
+        // whole, as where a candidate fails below.
+        if b.is_ascii_alphabetic()
+            && !iban_prefix(&s[i..])
+            && !s.get(i..i + 36).is_some_and(is_uuid)
+        {
+            i = past_word(s, i + 1);
+            continue;
+        }
         // A joiner glues a number to the word before it (`ref-0800123456`, `img_0123456789`);
         // after no word it is punctuation (`tel -0171234567`). A `/` parts path segments
         // (`/call/+442079460958`).
@@ -301,15 +310,22 @@ pub fn find(s: &[u8], from: usize, slash_ids: bool) -> Option<Range<usize>> {
         // (`4--0884940440`).
         i += 1;
         if !(matches!(b, b'+' | b'(' | b'%') && s.get(i).is_some_and(u8::is_ascii_digit)) {
-            while i < s.len()
-                && (s[i].is_ascii_alphanumeric()
-                    || s[i] == b'-' && s[i - 1].is_ascii_alphanumeric() && !iban_at(i + 1))
-            {
-                i += 1;
-            }
+            i = past_word(s, i);
         }
     }
     None
+}
+
+/// Where the word that goes on at `s[i]` ends: its letters and digits, and the dashes that
+/// join it to more (`blue-widget-2000`), up to a dash before an IBAN, which starts there.
+fn past_word(s: &[u8], mut i: usize) -> usize {
+    while i < s.len()
+        && (s[i].is_ascii_alphanumeric()
+            || s[i] == b'-' && s[i - 1].is_ascii_alphanumeric() && !iban_prefix(&s[i + 1..]))
+    {
+        i += 1;
+    }
+    i
 }
 
 /// Whether `s[i]` is inside an AWS resource name (`arn:aws:…`): one word, without spaces,
@@ -408,6 +424,11 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
                 None => break,
             }
         }
+        return None;
+    }
+    // Phone and card numbers start with a digit, `+`, `(` or an escape: a word of letters, as
+    // most words a scan stops at are, starts neither.
+    if rest[0].is_ascii_alphabetic() {
         return None;
     }
     // `+49%2030%201234567`, `+600%280229`, `+%3349301234567`: an escaped separator or digit

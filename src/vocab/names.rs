@@ -355,44 +355,55 @@ pub fn name_kind(name: &[u8]) -> NameKind {
         return NameKind::Plain;
     }
     let last = word(count - 1);
-    let thing = count > 1 && THING_WORDS.contains(&word(count - 2));
-    if count == 1 && WHOLE_NAMES.contains(&last) {
+    let thing = count > 1 && listed(THING_WORDS, word(count - 2));
+    if count == 1 && listed(WHOLE_NAMES, last) {
         return NameKind::Sensitive;
     }
     // `first_name`, `customerName`, `auth_code`, but not `file_name` or `country_code`.
     if (last == b"name" || last == b"code") && count > 1 && !thing {
         return NameKind::Sensitive;
     }
-    if (0..count).any(|i| PERSONAL_WORDS.contains(&word(i))) {
+    if (0..count).any(|i| listed(PERSONAL_WORDS, word(i))) {
         return NameKind::Sensitive;
     }
     let head = |i: usize| {
-        let part_follows = i + 1 < count && PERSONAL_PARTS.contains(&word(i + 1));
-        (PERSONAL_HEADS.contains(&word(i)) && (i + 1 == count || part_follows))
-            || (ID_HEADS.contains(&word(i)) && part_follows)
+        let part_follows = i + 1 < count && listed(PERSONAL_PARTS, word(i + 1));
+        (listed(PERSONAL_HEADS, word(i)) && (i + 1 == count || part_follows))
+            || (listed(ID_HEADS, word(i)) && part_follows)
     };
     if (0..count).any(head) {
         return NameKind::Sensitive;
     }
-    if last == b"key" && count > 1 && !KEY_THINGS.contains(&word(count - 2)) {
+    if last == b"key" && count > 1 && !listed(KEY_THINGS, word(count - 2)) {
         return NameKind::Sensitive;
     }
-    if VERSION_WORDS.contains(&last) {
+    if listed(VERSION_WORDS, last) {
         return NameKind::Version;
     }
-    if (0..count).any(|i| GEO_WORDS.contains(&word(i))) && count <= 3 {
+    if (0..count).any(|i| listed(GEO_WORDS, word(i))) && count <= 3 {
         return NameKind::Geo;
     }
-    // Fragments in the letters of the whole name, however long.
+    // Fragments in the letters of the whole name, however long. Windows are compared only
+    // where their first letter matches: comparing every window cost more than all the rest.
     let secret_part = |part: &&[u8]| {
         name.windows(part.len())
-            .any(|w| w.eq_ignore_ascii_case(part))
-            || joined.windows(part.len()).any(|w| w == *part)
+            .any(|w| w[0].eq_ignore_ascii_case(&part[0]) && w.eq_ignore_ascii_case(part))
+            || joined
+                .windows(part.len())
+                .any(|w| w[0] == part[0] && w == *part)
     };
     if SECRET_PARTS.iter().any(secret_part) {
         return NameKind::Sensitive;
     }
     NameKind::Plain
+}
+
+/// Whether `word` is in `list`. Lengths and first letters are compared before the bytes:
+/// that rules out almost every entry without a call to `memcmp`, and names are classified for
+/// every query parameter.
+fn listed(list: &[&[u8]], word: &[u8]) -> bool {
+    list.iter()
+        .any(|w| w.len() == word.len() && w.first() == word.first() && *w == word)
 }
 
 /// Splits `name` into lower-case words, written one after another into `letters`; their
