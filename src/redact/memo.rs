@@ -1,5 +1,6 @@
-//! Field values seen recently that a redactor wrote back unchanged, so that the next occurrence
-//! is copied without being scanned again.
+//! What the redactors remember between lines: field values written back unchanged ([`Memo`]),
+//! so that the next occurrence is copied without being scanned again, and the verdicts of the
+//! personal-data test on URL parts ([`Verdicts`]).
 //!
 //! Access logs repeat themselves: a few hundred user agents, referrers and asset URLs make up
 //! most lines. A value that came out unchanged and was counted nowhere was a pure function of
@@ -99,6 +100,69 @@ fn index(kind: u8, value: &[u8]) -> usize {
     (h >> 54) as usize & (SLOTS - 1)
 }
 
+/// Verdicts of the personal-data test on URL parts (a path segment, a query value), remembered
+/// by their bytes: the same segments and values recur across requests that differ elsewhere
+/// (`?url=http%3A//example.org/join_form&id=…`), where [`Memo`] sees only whole fields.
+///
+/// Invariant: a slot holds `[flags, verdict, part...]` for a part whose test under this
+/// scrubber's policy, with the flags' reading of `+`, gave `verdict`. The test is a pure
+/// function of the part, the flags and the policy, so a remembered verdict is the one a new
+/// test would give.
+pub(crate) struct Verdicts {
+    slots: Vec<Vec<u8>>,
+}
+
+/// Slots for verdicts, a power of two.
+const VERDICT_SLOTS: usize = 512;
+/// Longer parts are rare, and the table stays small.
+const VERDICT_MAX_LEN: usize = 256;
+
+impl Verdicts {
+    pub fn new() -> Self {
+        Verdicts {
+            slots: vec![Vec::new(); VERDICT_SLOTS],
+        }
+    }
+
+    /// The verdict remembered for `part` read with `flags`, if any.
+    #[inline]
+    pub fn get(&self, flags: u8, part: &[u8]) -> Option<bool> {
+        if part.len() > VERDICT_MAX_LEN {
+            return None;
+        }
+        let slot = &self.slots[hash_all(flags, part)];
+        (slot.len() == part.len() + 2 && slot[0] == flags && slot[2..] == *part)
+            .then(|| slot[1] == 1)
+    }
+
+    /// Remembers `verdict` for `part` read with `flags`. Slots keep their capacity, so the
+    /// table stops allocating once warm.
+    pub fn put(&mut self, flags: u8, part: &[u8], verdict: bool) {
+        if part.len() > VERDICT_MAX_LEN {
+            return;
+        }
+        let slot = &mut self.slots[hash_all(flags, part)];
+        slot.clear();
+        slot.extend_from_slice(&[flags, u8::from(verdict)]);
+        slot.extend_from_slice(part);
+    }
+}
+
+/// A hash of every byte of a short `part`, eight at a time, as a slot of [`Verdicts`].
+#[inline]
+fn hash_all(flags: u8, part: &[u8]) -> usize {
+    let mut h = (part.len() as u64) << 8 | u64::from(flags);
+    let mut words = part.chunks_exact(8);
+    for word in &mut words {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        h = (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+    }
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    h = (h ^ u64::from_le_bytes(tail)).wrapping_mul(0x2545_f491_4f6c_dd1d);
+    (h >> 40) as usize & (VERDICT_SLOTS - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +182,30 @@ mod tests {
         other[10] = b'Y';
         assert!(!memo.known(1, &other), "one byte differs");
         assert!(!Memo::applies(b"short"));
+    }
+
+    #[test]
+    fn verdicts_are_kept_by_flags_and_bytes() {
+        let mut verdicts = Verdicts::new();
+        let long = vec![b'x'; VERDICT_MAX_LEN + 1];
+        let cases: &[(u8, &[u8], bool)] = &[
+            (0, b"", false),
+            (0, b"200x200", false),
+            (1, b"200x200", true),
+            (0, b"jane%40example.org", true),
+            (0, b"http%3A//example.org/join_form", false),
+        ];
+        for &(flags, part, verdict) in cases {
+            verdicts.put(flags, part, verdict);
+            assert_eq!(verdicts.get(flags, part), Some(verdict), "{part:?}");
+            assert_eq!(
+                verdicts.get(flags, &[part, b"1"].concat()),
+                None,
+                "{part:?}"
+            );
+        }
+        assert_eq!(verdicts.get(0, b"200x200"), Some(false), "apart by flags");
+        verdicts.put(0, &long, true);
+        assert_eq!(verdicts.get(0, &long), None, "too long to keep");
     }
 }

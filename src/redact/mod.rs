@@ -52,6 +52,8 @@ pub(crate) struct Ctx<'c> {
     /// Whether `+` in free text stands for a space, as W3C logs write it: then it ends an
     /// e-mail address's local part instead of being part of it.
     pub plus_is_space: bool,
+    /// Verdicts of the personal-data test on URL parts seen before.
+    pub verdicts: memo::Verdicts,
     /// Present when a policy pseudonymizes.
     pseudo: Option<Pseudonymizer>,
     /// Whether the current line has pseudonym keys (always, unless rotation is on and the line
@@ -70,6 +72,7 @@ impl<'c> Ctx<'c> {
             escaped: false,
             plus_is_space: false,
             agent: Vec::new(),
+            verdicts: memo::Verdicts::new(),
             pseudo: cfg
                 .key_source()
                 .map(|source| Pseudonymizer::new(source, cfg.rotation())),
