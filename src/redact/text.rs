@@ -72,6 +72,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
     // Like `rare`, kept until the scan passes it: searching again from every position would
     // make a line of `%40%40…` quadratic.
     let mut common = memchr::memchr3(b'.', b':', b'@', s).unwrap_or(s.len());
+    let mut closers = Closers::default();
     while pos < s.len() {
         if rare < pos {
             rare = next_rare(s, pos, mode);
@@ -170,7 +171,7 @@ pub(crate) fn scrub_text(cx: &mut Ctx, s: &[u8], mode: Scan, out: &mut Vec<u8>) 
                 let end = query_end(s, p + 1, cx.escaped);
                 fragment_has_pairs(&s[p + 1..end]).then_some((p + 1, end, Replacement::Query))
             }
-            b'=' => pair_value(s, p).map(|(start, end)| {
+            b'=' => pair_value(s, p, &mut closers).map(|(start, end)| {
                 resume = end;
                 (start, end, Replacement::Placeholder)
             }),
@@ -411,7 +412,7 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bo
 /// replaced: the name is a word (`sessionid`, `user[email]`, `X-Token`), the value runs to the
 /// next separator, and only values that identify no one stay: empty, `-`, or a short number
 /// (a timing, a size, a count).
-fn pair_value(s: &[u8], p: usize) -> Option<(usize, usize)> {
+fn pair_value(s: &[u8], p: usize, closers: &mut Closers) -> Option<(usize, usize)> {
     // Names are short; looking back at most 64 bytes keeps `a=a=a=…` linear. The name is read
     // as written, even where part of it was replaced (`o192.0.2.7=v`): a second pass reads the
     // replacement (`o192.0.2.0=v`) as the same kind of name.
@@ -437,14 +438,16 @@ fn pair_value(s: &[u8], p: usize) -> Option<(usize, usize)> {
     }
     // A quoted value is a header's parameter (`charset="utf-8"`, `h3=":443"`), unless the
     // name is a personal or secret one (`password="hunter2"`, Dovecot's `user=<jane>`): then
-    // what the quotes enclose goes, up to 256 bytes.
+    // what the quotes enclose goes, however long. (The audit looks 256 bytes ahead for the
+    // close; a bound here would leave a value whose close lies beyond it, which the audit
+    // finds once replacements inside it have shortened the line.)
     if let Some(&open) = s.get(p + 1).filter(|&&b| matches!(b, b'"' | b'\'' | b'<')) {
-        let close = if open == b'<' { b'>' } else { open };
-        let inside = &s[p + 2..s.len().min(p + 2 + 256)];
-        return memchr::memchr(close, inside)
-            .filter(|&k| k > 0 && !inside[..k].starts_with(PLACEHOLDER))
-            .filter(|_| name_kind(name) == NameKind::Sensitive)
-            .map(|k| (p + 2, p + 2 + k));
+        if name_kind(name) != NameKind::Sensitive {
+            return None;
+        }
+        let close = closers.next(s, p + 2, if open == b'<' { b'>' } else { open })?;
+        let inside = &s[p + 2..close];
+        return (!inside.is_empty() && !inside.starts_with(PLACEHOLDER)).then_some((p + 2, close));
     }
     let end = s[p + 1..]
         .iter()
@@ -511,6 +514,36 @@ fn pair_value(s: &[u8], p: usize) -> Option<(usize, usize)> {
         || value.iter().all(|&b| b == b'=')
         || (short_number && !(precise(value) && name_kind(name) == NameKind::Geo));
     (!harmless).then_some((p + 1, end))
+}
+
+/// Where the next `"`, `'` and `>` stand, each found once and kept until a search starts past
+/// it, so that a line of many quoted values under personal names, closed or not (`u=<u=<u=<…`),
+/// is read in linear time.
+#[derive(Default)]
+struct Closers {
+    /// Per closing byte: where the last search started, and what it found.
+    found: [Option<(usize, Option<usize>)>; 3],
+}
+
+impl Closers {
+    /// The first `close` in `s` at or after `from`.
+    fn next(&mut self, s: &[u8], from: usize, close: u8) -> Option<usize> {
+        let slot = &mut self.found[match close {
+            b'"' => 0,
+            b'\'' => 1,
+            _ => 2,
+        }];
+        match *slot {
+            // The first one at or after an earlier start is the first at or after `from`
+            // too, if it does not stand before `from`.
+            Some((start, hit)) if start <= from && !hit.is_some_and(|at| at < from) => hit,
+            _ => {
+                let hit = memchr::memchr(close, s.get(from..)?).map(|k| from + k);
+                *slot = Some((from, hit));
+                hit
+            }
+        }
+    }
 }
 
 fn is_pair_name(b: u8) -> bool {
@@ -1071,6 +1104,10 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(run(&cfg, input, true), want, "{input}");
         }
+        // However far away the close is (regression, fuzz): a value the audit reads only once
+        // replacements inside it have shortened it goes all the same.
+        let long = format!("s=\"{}\" x", "sid=abcdef ".repeat(30));
+        assert_eq!(run(&cfg, &long, true), "s=\"REDACTED\" x");
     }
 
     #[test]
