@@ -142,13 +142,19 @@ fn is_word(b: u8) -> bool {
 }
 
 /// Whether the dotted quad at `start` is a version by its context: after a product name and
-/// its `/`, after `rv:` or `v`, glued to a word in a file name (`setup-2.4.1.7.exe`), or the
-/// value of a parameter named as a version (`ver=`).
+/// its `/`, after `rv:` or `v`, glued to a word in a file name with small first numbers
+/// (`setup-2.4.1.7.exe`), or the value of a parameter named as a version (`ver=`).
 fn is_version(text: &[u8], start: usize, end: usize) -> bool {
     let before = &text[..start];
     if before.ends_with(b"rv:") {
         return true;
     }
+    // A version's first two numbers are below 100 (`Browser/3.6.28.1`, `Chrome/4.0.222.12`,
+    // `setup-2.4.1.7.exe`); an address's need not be (`client/198.51.100.23`).
+    let small = text[start..end]
+        .split(|&b| b == b'.')
+        .take(2)
+        .all(|part| part.len() <= 2);
     if let Some((&v, rest)) = before.split_last() {
         if (v == b'v' || v == b'V') && no_word(rest.last()) {
             return true;
@@ -162,12 +168,6 @@ fn is_version(text: &[u8], start: usize, end: usize) -> bool {
                 .map_or(0, |k| k + 1);
             let name = &rest[name_start..];
             let opener = name_start.checked_sub(1).map(|k| rest[k]);
-            // A version's first two numbers are below 100 (`Browser/3.6.28.1`,
-            // `Chrome/4.0.222.12`); an address's need not be (`client/198.51.100.23`).
-            let small = text[start..end]
-                .split(|&b| b == b'.')
-                .take(2)
-                .all(|part| part.len() <= 2);
             if small
                 && name.iter().any(u8::is_ascii_alphabetic)
                 && !matches!(
@@ -178,8 +178,10 @@ fn is_version(text: &[u8], start: usize, end: usize) -> bool {
                 return true;
             }
         }
-        if matches!(v, b'-' | b'_') && rest.last().is_some_and(|&b| is_word(b)) {
-            // A file name: its name goes on to an extension (`RT-AX88U_3.0.0.4_388_24231.zip`).
+        // A file name: glued to its name's word by `-`, `_` or `.`, with small first numbers,
+        // and going on to an extension (`RT-AX88U_3.0.0.4_388_24231.zip`, `lib.1.2.3.4.js`);
+        // an address glued so has mostly larger ones (`host-203.0.113.77.example.net`).
+        if small && matches!(v, b'-' | b'_' | b'.') && rest.last().is_some_and(|&b| is_word(b)) {
             let after = &text[end..];
             let tail_len = after
                 .iter()
@@ -247,7 +249,15 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
             continue;
         }
         // `%2510.1.2.3`: after `%` the digits may be an escape's (`%25` then `10.1.2.3`).
-        if start > 0 && (is_word(text[start - 1]) || matches!(text[start - 1], b'.' | b'%' | 0)) {
+        // After a dot that ends a host name's label the quad is that host's address
+        // (`static.203.0.113.77.clients.example.net`); after other dots it is the tail of a
+        // longer number.
+        let after_label =
+            start >= 2 && text[start - 1] == b'.' && text[start - 2].is_ascii_alphabetic();
+        if start > 0
+            && !after_label
+            && (is_word(text[start - 1]) || matches!(text[start - 1], b'.' | b'%' | 0))
+        {
             // `v1.2.3.4` is a version; `ip1.2.3.4` glued to a word is not an address either.
             continue;
         }
@@ -508,6 +518,11 @@ mod tests {
             "via 77.113.0.203.dsl.example.net",
             "ptr 44.2.0.192.in-addr.arpa",
             "ptr 0.2.0.192.in-addr.arpa",
+            // Inside a host name, after a label or glued to one.
+            "static.203.0.113.77.clients.example.net",
+            "x.203.0.113.77.net",
+            "host-203.0.113.77.example.net",
+            "dump_203.0.113.77.txt",
         ] {
             assert!(find(text.as_bytes(), &r), "{text}");
         }
@@ -559,6 +574,9 @@ mod tests {
             "2001:db8:7:::51234",
             "Instagram 312.0.0.34.111",
             "v1.2.3.4",
+            "lib.1.2.3.4.js",
+            "a1.203.0.113.77",
+            "static.0.0.113.0.clients.example.net",
             "via 0.113.0.0.dsl.example.net",
             "ptr 0.2.0.0.in-addr.arpa",
         ] {

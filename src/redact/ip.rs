@@ -148,10 +148,13 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
 
 /// Whether an IPv4 address may start at `s[i]`, `prev` being the byte before it: not after a
 /// digit or a dot (the tail of a longer number or a version), unless that digit ends a
-/// percent-escape of a separator (`from%2010.1.2.3` reads `from 10.1.2.3`).
+/// percent-escape of a separator (`from%2010.1.2.3` reads `from 10.1.2.3`), or the dot ends a
+/// host name's label (`static.203.0.113.77.clients.example.net`, as hosting providers name
+/// their clients' addresses).
 #[inline]
 fn v4_may_start(s: &[u8], i: usize, prev: u8) -> bool {
-    (!prev.is_ascii_digit() && prev != b'.') || after_escaped_separator(s, i)
+    let after_label = prev == b'.' && i >= 2 && s[i - 2].is_ascii_alphabetic();
+    (!prev.is_ascii_digit() && prev != b'.') || after_label || after_escaped_separator(s, i)
 }
 
 /// Whether `s[..i]` ends with a percent-escape (`%20`, `%2C`, `%3A`, or one escaped twice:

@@ -13,7 +13,7 @@ pub(crate) enum Scan {
     /// card and account numbers, UUIDs.
     Text,
     /// A file name in a path (`setup-2.4.1.7.exe`): [`Scan::Text`], with four numbers glued to
-    /// a word by `-` or `_` read as a version.
+    /// a word by `-`, `_` or `.` read as a version where the first two are small.
     FileName,
     /// A version or object identifier (`ver=5.8.4.1`, `oid=1.3.6.1`): [`Scan::Text`] with every
     /// dotted quad read as a version.
@@ -359,8 +359,8 @@ fn encoded_v6_around(s: &[u8], p: usize, floor: usize) -> Option<(usize, usize, 
 /// Whether four dotted numbers are a version: after a product name and its `/`
 /// (`Browser/3.6.28.1`, the name standing after a space, `(`, `;` or a quote, so that a URL's
 /// path is not one), after `rv:` or a `v` (`v1.2.3.4`), or running on into letters
-/// (`1.0.0.21C62`); in a file name also glued to a word by `-` or `_` (`setup-2.4.1.7.exe`);
-/// and always in a field that names a version.
+/// (`1.0.0.21C62`); in a file name also glued to a word by `-`, `_` or `.` with small first
+/// numbers (`setup-2.4.1.7.exe`); and always in a field that names a version.
 ///
 /// With `cut`, `s` starts right after a replacement, which ends in a letter or digit: a word
 /// that reaches the start of `s` goes on into it (`/0.1.1.0.U/0.1.1.1` names no product `U`).
@@ -396,8 +396,14 @@ pub(crate) fn is_version(s: &[u8], start: usize, len: usize, mode: Scan, cut: bo
         && matches!(prev, b' ' | b'(' | b';' | b'"' | b'+' | b',' | b'\t')
         && !(mode == Scan::QueryName && product + 1 == start);
     let v = ip::after_version_v(before, start) && !(cut && start == 1);
+    // In a file name, glued to a word by `-`, `_` or `.` (`setup-2.4.1.7.exe`,
+    // `lib.1.2.3.4.js`); with small first steps, as an address glued so in a host name
+    // (`host-203.0.113.77.example.net`) mostly has not.
     let glued = mode == Scan::FileName
-        && before.last().is_some_and(|&b| b == b'-' || b == b'_')
+        && small_steps
+        && before
+            .last()
+            .is_some_and(|&b| matches!(b, b'-' | b'_' | b'.'))
         && before.len() >= 2
         && before[before.len() - 2].is_ascii_alphanumeric();
     mode == Scan::Version
@@ -897,6 +903,12 @@ mod tests {
             ),
             ("bot (+mailto:abuse@example.org)", "bot (+mailto:REDACTED)"),
             ("via 10.1.2.3, 2001:db8::99", "via 10.1.2.0, 2001:db8::"),
+            // After a host name's label, as hosting providers name their clients.
+            (
+                "static.203.0.113.77.clients.example.net",
+                "static.0.0.113.0.clients.example.net",
+            ),
+            ("x.203.0.113.77.net", "x.0.0.113.0.net"),
             ("1.2.3.4:8080", "1.2.3.0:8080"),
             ("[2001:db8::1]:443", "[2001:db8::]:443"),
             ("fe80::1%eth0", "fe80::%eth0"),

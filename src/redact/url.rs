@@ -775,6 +775,15 @@ mod tests {
                 "/r?u=https%253A%252F%252Fx.example%252F%253Femail%253DREDACTED",
             ),
             ("/a?x=+&y=...", "/a?x=+&y=..."),
+            // Four numbers glued to a file's name are its version where the first two are
+            // small; an address glued to a host name's label has mostly larger ones.
+            ("/js/lib.1.2.3.4.js", "/js/lib.1.2.3.4.js"),
+            ("/dl/setup-2.4.1.7.exe", "/dl/setup-2.4.1.7.exe"),
+            (
+                "/h?host=host-203.0.113.77.example.net",
+                "/h?host=host-0.0.113.0.example.net",
+            ),
+            ("/d/dump_203.0.113.77.txt", "/d/dump_0.0.113.0.txt"),
         ];
         for (input, want) in cases {
             assert_eq!(url(&cfg, input, UrlMode::Redact), want, "{input}");
