@@ -291,13 +291,7 @@ fn find_v4(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
 /// digit closes an escape of a separator (`from%2010.1.2.3` is `from 10.1.2.3`).
 /// `sep` separates the address's parts (`.`, or a dashed quad's `-` or `_`).
 fn glued_in_raw(raw: &[u8], addr: &[u8], sep: u8) -> bool {
-    static SEPARATOR: OnceLock<Regex> = OnceLock::new();
-    let separator = SEPARATOR.get_or_init(|| {
-        // Escapes of the bytes that end a word: controls, space and punctuation except `.`,
-        // `_` and `%`.
-        Regex::new(r"^%(?:[01][0-9A-Fa-f]|2[0-46-9A-Da-dFf]|3[A-Fa-f]|40|5[B-Eb-e]|60|7[B-Fb-f])$")
-            .expect("valid")
-    });
+    let separator = separator_escape();
     let finder = memchr::memmem::Finder::new(addr);
     let mut glued = false;
     for at in finder.find_iter(raw) {
@@ -319,6 +313,16 @@ fn glued_in_raw(raw: &[u8], addr: &[u8], sep: u8) -> bool {
         }
     }
     glued
+}
+
+/// A whole percent-escape of a byte that ends a word: controls, space and punctuation except
+/// `.`, `_` and `%` (`%20`, `%5B`).
+fn separator_escape() -> &'static Regex {
+    static SEPARATOR: OnceLock<Regex> = OnceLock::new();
+    SEPARATOR.get_or_init(|| {
+        Regex::new(r"^%(?:[01][0-9A-Fa-f]|2[0-46-9A-Da-dFf]|3[A-Fa-f]|40|5[B-Eb-e]|60|7[B-Fb-f])$")
+            .expect("valid")
+    })
 }
 
 fn v6(candidate: &[u8]) -> Option<u128> {
@@ -347,9 +351,18 @@ fn find_v6(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
         if prefix_length {
             continue;
         }
-        let mut candidates: Vec<&[u8]> = Vec::with_capacity(2);
+        let mut candidates: Vec<&[u8]> = Vec::with_capacity(3);
         if left_ok && right_ok {
             candidates.push(run);
+        }
+        // `%5B2001:db8::1%5D`: the run starts with the hex digits of an escaped separator,
+        // after which the address starts a word.
+        if right_ok
+            && start >= 1
+            && run.len() > 2
+            && separator_escape().is_match(&text[start - 1..start + 2])
+        {
+            candidates.push(&run[2..]);
         }
         // `peer:2001:db8::9`: the run may start inside the word before a colon.
         if right_ok {
@@ -523,6 +536,8 @@ mod tests {
             "x.203.0.113.77.net",
             "host-203.0.113.77.example.net",
             "dump_203.0.113.77.txt",
+            // After an escaped bracket, the rest unescaped.
+            "next=%5B2001:db8::1%5D",
         ] {
             assert!(find(text.as_bytes(), &r), "{text}");
         }
@@ -577,6 +592,8 @@ mod tests {
             "lib.1.2.3.4.js",
             "a1.203.0.113.77",
             "static.0.0.113.0.clients.example.net",
+            "next=%5B2001:db8::%5D",
+            "%5Bstd::vector%5D",
             "via 0.113.0.0.dsl.example.net",
             "ptr 0.2.0.0.in-addr.arpa",
         ] {
