@@ -186,7 +186,11 @@ mod tests {
             (&mask, "unix:", "unix:"),
             (&mask, "unix:/run/php/fpm.sock", "unix:/run/php/fpm.sock"),
             // Regression (fuzz): an address behind the prefix.
-            (&keep, "unix:/run/x?id=7", "unix:/run/x?id=REDACTED"),
+            (
+                &keep,
+                "unix:/run/x?id=7&u=jo",
+                "unix:/run/x?id=7&u=REDACTED",
+            ),
             (&mask, "unix:203.0.113.45", "unix:203.0.113.0"),
             (&mask, "203.0.113.7,10.0.0.1", "203.0.113.0,10.0.0.0"),
             (&drop, "83.149.9.216", "0.0.0.0"),

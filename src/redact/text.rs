@@ -811,6 +811,17 @@ fn fragment_has_pairs(fragment: &[u8]) -> bool {
 /// Whether a query value or item can identify no one: only `+`, spaces, punctuation, control
 /// bytes and placeholders (`REDACTEDREDACTED`: two rewrites side by side, which a second pass
 /// must not merge into one).
+/// A count, page or flag (`page=2`, `t=0.25`, a structured header's `?1`): up to eight digits
+/// with at most one dot, under no name or a name that says nothing of its value. Under a
+/// personal or secret name (`pin=1234`) or a coordinate's, the value goes as the name says.
+fn is_count(name: &[u8], v: &[u8]) -> bool {
+    (1..=8).contains(&v.len())
+        && v.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+        && v.iter().filter(|&&b| b == b'.').count() <= 1
+        && v.iter().any(u8::is_ascii_digit)
+        && (name.is_empty() || matches!(name_kind(name), NameKind::Plain | NameKind::Version))
+}
+
 fn is_blank_value(mut v: &[u8]) -> bool {
     while let Some((&b, rest)) = v.split_first() {
         v = match v.strip_prefix(PLACEHOLDER) {
@@ -842,14 +853,15 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
             Some(eq) => {
                 scrub_text(cx, &item[..eq], Scan::QueryName, out);
                 out.push(b'=');
-                if is_blank_value(&item[eq + 1..]) {
+                let value = &item[eq + 1..];
+                if is_blank_value(value) || is_count(&item[..eq], value) {
                     out.extend_from_slice(&item[eq + 1..]);
                 } else {
                     write_placeholder_for(&item[eq + 1..], out);
                     cx.count(Redaction::Value);
                 }
             }
-            None if !is_blank_value(item) => {
+            None if !is_blank_value(item) && !is_count(b"", item) => {
                 write_placeholder_for(item, out);
                 cx.count(Redaction::Value);
             }
@@ -1013,8 +1025,8 @@ mod tests {
                 "bot (+http://bot.example.org/info.php?+)",
             ),
             (
-                "bot (+http://b.example/i?id=42)",
-                "bot (+http://b.example/i?id=REDACTED)",
+                "bot (+http://b.example/i?id=42&u=jdoe)",
+                "bot (+http://b.example/i?id=42&u=REDACTED)",
             ),
             ("probe from 192.0.2.44", "probe from 192.0.2.0"),
             (
@@ -1053,10 +1065,10 @@ mod tests {
             ("#/::9+2242+29 4229 x", "#/::REDACTED x"),
             ("o0.0.0.7=abc x", "o0.0.0.0=REDACTED x"),
             ("at CORP.LOCAL\\jdoe x", "at REDACTED x"),
-            ("x?z7./6.0.7.9=1 y", "x?z7./6.0.7.0=REDACTED y"),
+            ("x?z7./6.0.7.9=1 y", "x?z7./6.0.7.0=1 y"),
             // A fragment whose first name is no parameter name holds no parameters.
             ("#x(]=@)\0) y", "#x(]=@)\0) y"),
-            ("#tok=abc&b=1 y", "#tok=REDACTED&b=REDACTED y"),
+            ("#tok=abc&b=1 y", "#tok=REDACTED&b=1 y"),
             ("at ll=89.8444 x", "at ll=REDACTED x"),
             ("REDACTED\\ek REDACTED=v", "REDACTED\\ek REDACTED=v"),
             ("xREDACTEDsid=v x", "xREDACTEDsid=REDACTED x"),
@@ -1092,7 +1104,7 @@ mod tests {
                 r#"GET /s?q=john&sid=abc HTTP/1.1"#,
                 r#"GET /s?q=REDACTED&sid=REDACTED HTTP/1.1"#,
             ),
-            ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=REDACTED y"),
+            ("/x?token;a=;b=1 y", "/x?REDACTED;a=;b=1 y"),
             ("/x? y", "/x? y"),
             ("what?", "what?"),
             // RFC 7239: addresses masked, the other parameters kept, escaped quotes too.
@@ -1106,6 +1118,13 @@ mod tests {
                 "imap(x): user=<REDACTED>, session=<REDACTED>, password=\"REDACTED\" [rt=0.1] [sid=REDACTED]",
             ),
             ("charset=\"utf-8\" h3=\":443\"", "charset=\"utf-8\" h3=\":443\""),
+            // Counts, pages and flags stay in a query; under a personal name or past eight
+            // characters a number goes.
+            ("Sec-Fetch-User: ?1", "Sec-Fetch-User: ?1"),
+            (
+                "/list?page=2&t=0.25&pin=1234&lat=48.1&q=jo&v=123456789",
+                "/list?page=2&t=0.25&pin=REDACTED&lat=REDACTED&q=REDACTED&v=REDACTED",
+            ),
             // A number in a name keeps its parentheses, which decide where the query ends.
             ("?\u{1}030(000000)=", "?\u{1}REDACTED()="),
             (
