@@ -409,21 +409,21 @@ fn find_dashed(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
         let whole = c.get(0).expect("match");
         let sep = c[2][0];
         // Glued to digits, or after another group of them (`05-5-010-4-5.example`, not
-        // `ec2-203-0-113-25.example`): a number.
-        let before = &text[..whole.start()];
-        let group_before = before.strip_suffix(&[sep]).map(|head| {
-            let start = head
-                .iter()
-                .rposition(|&b| !b.is_ascii_alphanumeric())
-                .map_or(0, |k| k + 1);
-            &head[start..]
-        });
-        if before.last().is_some_and(u8::is_ascii_digit)
-            || group_before.is_some_and(|g| !g.is_empty() && g.iter().all(u8::is_ascii_digit))
-        {
+        // `ec2-203-0-113-25.example`): a number. In decoded text, also where raw holds it only
+        // so (`%95_5_55_5_5.i`, whose `95` is an escape's, reads `95_5_55_5_5` as written),
+        // but for the digits of an escaped separator (`a%2047_229_150_160.ii`).
+        let bytes = &whole.as_bytes()[..whole.len() - 2];
+        let in_raw_only_after_group = !std::ptr::eq(text, raw) && {
+            let mut at = memchr::memmem::find_iter(raw, bytes).peekable();
+            at.peek().is_some()
+                && at.all(|k| {
+                    after_group(&raw[..k], sep)
+                        && !separator_escape().is_match(&raw[k.saturating_sub(3)..k])
+                })
+        };
+        if after_group(&text[..whole.start()], sep) || in_raw_only_after_group {
             continue;
         }
-        let bytes = &whole.as_bytes()[..whole.len() - 2];
         if bytes.iter().any(|&b| matches!(b, b'-' | b'_') && b != sep) {
             continue;
         }
@@ -437,6 +437,20 @@ fn find_dashed(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
         }
     }
     false
+}
+
+/// Whether a dashed quad right after `before` goes on a longer number: `before` ends with a
+/// digit, or with `sep` after a group of digits (`05-5-010-4-5`).
+fn after_group(before: &[u8], sep: u8) -> bool {
+    let group_before = before.strip_suffix(&[sep]).map(|head| {
+        let start = head
+            .iter()
+            .rposition(|&b| !b.is_ascii_alphanumeric())
+            .map_or(0, |k| k + 1);
+        &head[start..]
+    });
+    before.last().is_some_and(u8::is_ascii_digit)
+        || group_before.is_some_and(|g| !g.is_empty() && g.iter().all(u8::is_ascii_digit))
 }
 
 /// A client or endpoint value as an address: brackets, port, zone and a trailing dot taken
@@ -553,6 +567,9 @@ mod tests {
             ("\u{a2}47_229_150_160.ii", "%A247_229_150_160.ii", false),
             ("$7_229_150_160.ii", "%247_229_150_160.ii", false),
             ("a 47_229_150_160.ii", "a%2047_229_150_160.ii", true),
+            // A dashed run that raw holds only after another group (the escape's `95`).
+            ("\u{95}_5_55_5_5.ii", "%95_5_55_5_5.ii", false),
+            ("x_203_0_113_77.ii", "x%5F203_0_113_77.ii", true),
         ] {
             let got = find_decoded(decoded.as_bytes(), raw.as_bytes(), &r);
             assert_eq!(got, found, "{raw}");
