@@ -34,7 +34,6 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"person",
     b"birthdate",
     b"birthday",
-    b"cc",
     b"ccnum",
     b"city",
     b"courriel",
