@@ -4,7 +4,7 @@
 use super::{email, ip, number, secret, Ctx, Redaction, PLACEHOLDER};
 use crate::config::IpPolicy;
 use crate::vocab::may_hold_personal;
-use crate::vocab::names::{name_kind, NameKind};
+use crate::vocab::names::{name_kind, says_nothing, NameKind};
 
 /// How much of a free-text field is scanned for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -813,13 +813,14 @@ fn fragment_has_pairs(fragment: &[u8]) -> bool {
 /// must not merge into one).
 /// A count, page or flag (`page=2`, `t=0.25`, a structured header's `?1`): up to eight digits
 /// with at most one dot, under no name or a name that says nothing of its value. Under a
-/// personal or secret name (`pin=1234`) or a coordinate's, the value goes as the name says.
+/// personal or secret name (`pin=1234`, `s_page=2`) or a coordinate's, the value goes as the
+/// name says.
 fn is_count(name: &[u8], v: &[u8]) -> bool {
     (1..=8).contains(&v.len())
         && v.iter().all(|&b| b.is_ascii_digit() || b == b'.')
         && v.iter().filter(|&&b| b == b'.').count() <= 1
         && v.iter().any(u8::is_ascii_digit)
-        && (name.is_empty() || matches!(name_kind(name), NameKind::Plain | NameKind::Version))
+        && (name.is_empty() || says_nothing(name))
 }
 
 fn is_blank_value(mut v: &[u8]) -> bool {
@@ -1121,6 +1122,8 @@ mod tests {
             // Counts, pages and flags stay in a query; under a personal name or past eight
             // characters a number goes.
             ("Sec-Fetch-User: ?1", "Sec-Fetch-User: ?1"),
+            // Regression (fuzz): a word sensitive alone is read so inside a name too.
+            ("?sJ=1&s_page=2", "?sJ=REDACTED&s_page=REDACTED"),
             (
                 "/list?page=2&t=0.25&pin=1234&lat=48.1&q=jo&v=123456789",
                 "/list?page=2&t=0.25&pin=REDACTED&lat=REDACTED&q=REDACTED&v=REDACTED",

@@ -341,6 +341,21 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
     name_kind(name) != NameKind::Plain
 }
 
+/// Whether a name says nothing of its value however it is read: plain or a version's, and
+/// none of its words one that is sensitive on its own (`s`, `q`, `key`), which a stricter
+/// reader (the audit, a person) takes as the name wherever it stands (`sJ`, `s_page`).
+pub fn says_nothing(name: &[u8]) -> bool {
+    if !matches!(name_kind(name), NameKind::Plain | NameKind::Version) {
+        return false;
+    }
+    let mut words = [(0u8, 0u8); 16];
+    let mut letters = [0u8; NAME_CAP];
+    let (count, _) = split_words(&name[..name.len().min(NAME_CAP)], &mut letters, &mut words);
+    !words[..count]
+        .iter()
+        .any(|&(start, end)| listed(WHOLE_NAMES, &letters[usize::from(start)..usize::from(end)]))
+}
+
 /// Classifies a (decoded) parameter or key name after normalising it: ASCII case, `-`, `_`,
 /// `.`, brackets and camelCase split it into words.
 pub fn name_kind(name: &[u8]) -> NameKind {
