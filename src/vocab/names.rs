@@ -345,7 +345,8 @@ pub fn is_sensitive_name(name: &[u8]) -> bool {
 /// none of its words one that is sensitive on its own (`s`, `q`, `key`), which a stricter
 /// reader (the audit, a person) takes as the name wherever it stands (`sJ`, `s_page`).
 pub fn says_nothing(name: &[u8]) -> bool {
-    if !matches!(name_kind(name), NameKind::Plain | NameKind::Version) {
+    // Past the cap the words are not read, so nothing can be said of them.
+    if name.len() > NAME_CAP || !matches!(name_kind(name), NameKind::Plain | NameKind::Version) {
         return false;
     }
     let mut words = [(0u8, 0u8); 16];
