@@ -142,18 +142,18 @@ impl<R: Read> ChunkReader<R> {
         // buffer holds its last chunk), which reads overwrite without zeroing it first; `buf`
         // is cut to `end` before it is handed out. Rare paths that edit the chunk (a line to
         // skip, an over-long line, a failing read) cut it first and go on from its new length.
+        if let Some(err) = self.failed.take() {
+            buf.clear();
+            self.carry.clear();
+            self.eof = true;
+            return Err(err);
+        }
         let mut end = self.carry.len();
         if buf.len() >= end {
             buf[..end].copy_from_slice(&self.carry);
         } else {
             buf.clear();
             buf.extend_from_slice(&self.carry);
-        }
-        if let Some(err) = self.failed.take() {
-            buf.clear();
-            self.carry.clear();
-            self.eof = true;
-            return Err(err);
         }
         self.carry.clear();
         if self.carry.capacity() > super::KEEP_CAPACITY {

@@ -496,9 +496,7 @@ fn pair_value(s: &[u8], p: usize, closers: &mut Closers) -> Option<(usize, usize
     let value = &s[p + 1..end];
     // A short number is a timing or a count, except under a coordinate's name (`lat=48.1371`),
     // where more than two decimals place someone to within a street.
-    let short_number = value.len() <= 8
-        && value.iter().filter(|&&b| b == b'.').count() <= 1
-        && value.iter().all(|&b| b.is_ascii_digit() || b == b'.');
+    let short_number = is_short_number(value);
     let precise = |v: &[u8]| {
         v.iter()
             .position(|&b| b == b'.')
@@ -816,11 +814,17 @@ fn fragment_has_pairs(fragment: &[u8]) -> bool {
 /// personal or secret name (`pin=1234`, `s_page=2`) or a coordinate's, the value goes as the
 /// name says.
 fn is_count(name: &[u8], v: &[u8]) -> bool {
-    (1..=8).contains(&v.len())
-        && v.iter().all(|&b| b.is_ascii_digit() || b == b'.')
-        && v.iter().filter(|&&b| b == b'.').count() <= 1
+    is_short_number(v)
         && v.iter().any(u8::is_ascii_digit)
         && (name.is_empty() || says_nothing(name))
+}
+
+/// Up to eight digits and dots, with at most one dot: what a timing, a count or a page looks
+/// like (`0.123`, `512`), and no phone or card number does.
+fn is_short_number(v: &[u8]) -> bool {
+    v.len() <= 8
+        && v.iter().filter(|&&b| b == b'.').count() <= 1
+        && v.iter().all(|&b| b.is_ascii_digit() || b == b'.')
 }
 
 fn is_blank_value(mut v: &[u8]) -> bool {

@@ -351,7 +351,7 @@ pub fn says_nothing(name: &[u8]) -> bool {
     }
     let mut words = [(0u8, 0u8); 16];
     let mut letters = [0u8; NAME_CAP];
-    let (count, _) = split_words(&name[..name.len().min(NAME_CAP)], &mut letters, &mut words);
+    let (count, _) = split_words(name, &mut letters, &mut words);
     !words[..count]
         .iter()
         .any(|&(start, end)| listed(WHOLE_NAMES, &letters[usize::from(start)..usize::from(end)]))
