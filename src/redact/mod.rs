@@ -61,6 +61,9 @@ pub(crate) struct Ctx<'c> {
     keyed: bool,
     /// The keys of the line being scrubbed, counted when it ends.
     line_keys: Option<LineKeys>,
+    /// Values written under a pseudonymizing policy, whose writing depends on the line's keys
+    /// and so may not be remembered by the values' bytes alone.
+    keyed_writes: u64,
 }
 
 impl<'c> Ctx<'c> {
@@ -78,6 +81,7 @@ impl<'c> Ctx<'c> {
                 .map(|source| Pseudonymizer::new(source, cfg.rotation())),
             keyed: true,
             line_keys: None,
+            keyed_writes: 0,
         }
     }
 
@@ -105,6 +109,13 @@ impl<'c> Ctx<'c> {
             self.keyed = keys == LineKeys::Keyed;
             self.line_keys = Some(keys);
         }
+    }
+
+    /// How many writings so far depended on the line's pseudonym keys (or their absence): a
+    /// value whose writing leaves this unchanged was written by its bytes and the policy alone.
+    #[inline]
+    pub fn keyed_writes(&self) -> u64 {
+        self.keyed_writes
     }
 
     /// Counts the line begun last as unkeyed or as failed, if it was.
@@ -140,6 +151,7 @@ impl<'c> Ctx<'c> {
             return ip::write_addr(addr, out);
         }
         self.count(Redaction::Ip);
+        self.keyed_writes += u64::from(self.pseudo.is_some());
         let pseudo = self.pseudo.as_mut().filter(|_| self.keyed);
         match (self.cfg.ip(), pseudo) {
             (IpPolicy::Hash, Some(p)) => match p.hash(addr, self.cfg.hash_format()) {
@@ -156,6 +168,7 @@ impl<'c> Ctx<'c> {
 
     /// Writes the keyed token of a user, or `-` where the line has no keys.
     pub fn write_user_token(&mut self, user: &[u8], out: &mut Vec<u8>) {
+        self.keyed_writes += 1;
         let token = self
             .pseudo
             .as_mut()

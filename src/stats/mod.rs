@@ -52,11 +52,6 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Every redaction counted so far, of any kind: unchanged while a value is copied as it is.
-    pub(crate) fn redactions(&self) -> u64 {
-        self.ips + self.emails + self.referrers + self.request_values + self.users
-    }
-
     /// The counts of each kind of redaction, for [`Stats::set_redaction_counts`].
     pub(crate) fn redaction_counts(&self) -> [u64; 5] {
         [
@@ -77,6 +72,15 @@ impl Stats {
             self.request_values,
             self.users,
         ] = counts;
+    }
+
+    /// Adds redactions of each kind, in the order of [`Stats::redaction_counts`].
+    pub(crate) fn add_redaction_counts(&mut self, counts: [u8; 5]) {
+        self.ips += u64::from(counts[0]);
+        self.emails += u64::from(counts[1]);
+        self.referrers += u64::from(counts[2]);
+        self.request_values += u64::from(counts[3]);
+        self.users += u64::from(counts[4]);
     }
 
     /// Adds `other`'s counts to these.
