@@ -100,12 +100,20 @@ pub fn parse(line: &[u8], format: Format) -> Option<ClfLine> {
         return None;
     }
     let time_start = user_end + 1;
-    let time_end = time_start + memchr(b']', &line[time_start..])?;
-    // What is not made like a timestamp makes the line something else: the timestamp is
-    // copied unscanned, so it must not be able to hold personal data.
-    if !time::is_plain_timestamp(&line[time_start + 1..time_end]) {
-        return None;
-    }
+    // `[10/Oct/2000:13:55:36 -0700]`, as nearly every line has it, has its `]` at a known
+    // place, and its shape holds no `]` before that one: no search needed.
+    let time_end = match line.get(time_start + 1..time_start + 28) {
+        Some(stamp) if stamp[26] == b']' && time::is_clf_shape(&stamp[..26]) => time_start + 27,
+        _ => {
+            let end = time_start + memchr(b']', &line[time_start..])?;
+            // What is not made like a timestamp makes the line something else: the timestamp
+            // is copied unscanned, so it must not be able to hold personal data.
+            if !time::is_plain_timestamp(&line[time_start + 1..end]) {
+                return None;
+            }
+            end
+        }
+    };
     let request_start = expect(line, time_end + 1, b" \"")?;
     let request_end = closing_quote(line, request_start)?;
     // A status of one to three digits and a byte count, each a number or `-`, each ending at

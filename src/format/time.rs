@@ -82,7 +82,7 @@ pub fn checked(role: Role, value: &[u8]) -> Role {
 /// Exactly `dd/Mon/yyyy:hh:mm:ss +zzzz`, bracketed or not, as nearly every common and combined line has it:
 /// checked position by position, which costs a fraction of the byte-by-byte classification.
 #[inline]
-fn is_clf_shape(s: &[u8]) -> bool {
+pub(crate) fn is_clf_shape(s: &[u8]) -> bool {
     // Apache's `%t` brings its brackets.
     let s = match s {
         [b'[', inner @ .., b']'] => inner,
