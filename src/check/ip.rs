@@ -370,17 +370,20 @@ fn find_v6(text: &[u8], raw: &[u8], rules: &IpRules) -> bool {
                 let rest = &run[colon + 1..];
                 // Only after a word: `:::8` and `:8::8` hold no address.
                 // The word before the colon, with what of it precedes the run (`peer`).
+                // NUL: a placeholder's blanked bytes, the word `REDACTED` (`REDACTED:2001:db8::5`,
+                // where a logon before the colon was replaced).
+                let in_word = |b: u8| b.is_ascii_alphanumeric() || b == 0;
                 let mut word_start = start;
-                while word_start > 0 && text[word_start - 1].is_ascii_alphanumeric() {
+                while word_start > 0 && in_word(text[word_start - 1]) {
                     word_start -= 1;
                 }
                 let word = &text[word_start..start + colon];
                 // A word, not hex digits that may belong to the address (`444444:A::A:0`).
                 let after_word = !word.is_empty()
-                    && word.iter().all(u8::is_ascii_alphanumeric)
+                    && word.iter().all(|&b| in_word(b))
                     && word
                         .iter()
-                        .any(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit())
+                        .any(|&b| b == 0 || (b.is_ascii_alphabetic() && !b.is_ascii_hexdigit()))
                     && (word_start == 0 || text[word_start - 1] != b'_');
                 if after_word && !rest.starts_with(b":") {
                     candidates.push(rest);

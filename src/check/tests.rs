@@ -194,6 +194,9 @@ fn fuzz_regressions_are_clean() {
     let cfg = Config::default();
     assert_eq!(classes(&cfg, "x a1=secret"), [Class::Parameter]);
     assert_eq!(classes(&cfg, "peer:2001:db8::9"), [Class::Ip]);
+    // After a placeholder as after a word: a logon before the colon was replaced.
+    assert_eq!(classes(&cfg, "REDACTED:2001:db8::9"), [Class::Ip]);
+    assert_eq!(classes(&cfg, "REDACTED:2001:db8::"), []);
     assert_eq!(classes(&cfg, "CONTOSO\\jane"), [Class::User]);
 }
 

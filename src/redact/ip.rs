@@ -100,8 +100,10 @@ fn is_v6_char(b: u8) -> bool {
 /// IPv4 needs the previous byte not to be a digit or a dot (so `1.2.3.4.5` and the tail of a
 /// version number do not match) and the quad not to run on into more digits. IPv6 needs a real
 /// word boundary before it (so `std::abc` is not an address), at least two colons, and no word
-/// character after it. A trailing sentence dot or colon is not part of the address.
-pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
+/// character after it, unless `after_written`: `s[i]` follows a `:` whose left side is written
+/// out already, so the literal may start here whatever stood before the colon. A trailing
+/// sentence dot or colon is not part of the address.
+fn addr_at(s: &[u8], i: usize, after_written: bool) -> Option<(Addr, usize)> {
     let prev = if i == 0 { b' ' } else { s[i - 1] };
     let rest = &s[i..];
     let first = *rest.first()?;
@@ -119,7 +121,7 @@ pub fn addr_at(s: &[u8], i: usize) -> Option<(Addr, usize)> {
             }
         }
     }
-    if (first.is_ascii_hexdigit() || first == b':') && v6_may_start(s, i) {
+    if (first.is_ascii_hexdigit() || first == b':') && (after_written || v6_may_start(s, i)) {
         let mut len = 0;
         while len < rest.len() && len <= MAX_V6_LEN && is_v6_char(rest[len]) {
             len += 1;
@@ -315,9 +317,13 @@ pub fn addr_near(s: &[u8], p: usize, floor: usize) -> Result<(usize, usize, Addr
         let b = s[c];
         // The boundary rules of `addr_at`, checked inline because most positions fail them.
         let v4_start = try_v4 && b.is_ascii_digit() && v4_may_start(s, c, prev);
-        let v6_start = try_v6 && (b.is_ascii_hexdigit() || b == b':') && v6_may_start(s, c);
+        // Right after a `:` at the floor, what stood before the colon is written out already
+        // (a logon's placeholder, most often): it is no group of a literal starting here.
+        let after_floor = floor > 0 && c == floor + 1 && s[floor] == b':';
+        let v6_start =
+            try_v6 && (b.is_ascii_hexdigit() || b == b':') && (after_floor || v6_may_start(s, c));
         if v4_start || v6_start {
-            if let Some((addr, len)) = addr_at(s, c) {
+            if let Some((addr, len)) = addr_at(s, c, after_floor) {
                 return Ok((c, len, addr));
             }
         }
@@ -715,7 +721,7 @@ mod tests {
             ("2001:db8::1/0", false),
         ];
         for (text, want) in cases {
-            let (addr, len) = addr_at(text.as_bytes(), 0).unwrap();
+            let (addr, len) = addr_at(text.as_bytes(), 0, false).unwrap();
             assert_eq!(
                 is_network(text.as_bytes(), len, addr, 24, 64),
                 want,
@@ -825,7 +831,7 @@ mod tests {
             ("abcd:0::", 5, None),
         ];
         for &(text, i, want) in cases {
-            let got = addr_at(text.as_bytes(), i).map(|(_, len)| &text[i..i + len]);
+            let got = addr_at(text.as_bytes(), i, false).map(|(_, len)| &text[i..i + len]);
             assert_eq!(got, want, "{text:?} at {i}");
         }
     }

@@ -562,6 +562,18 @@ fn logon_around(s: &[u8], p: usize, copied: usize) -> Option<(usize, usize)> {
         .iter()
         .rposition(|&b| !(b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'.'))
         .map_or(copied, |k| copied + k + 1);
+    // A dotted quad before it is an address, not the domain's first labels: a pass that
+    // rewrote the address (`5.5.8.5.U\8.` written `0.0.0.0.U\8.` under `--ip drop`) reads on
+    // from its end, so the next pass must too, whether or not it rewrites the address again.
+    let quad = start
+        + s[start..p]
+            .iter()
+            .take_while(|&&b| matches!(b, b'.' | b'-'))
+            .count();
+    let start = match ip::parse_v4_prefix(&s[quad..p]) {
+        Some((_, len)) if s[quad + len] == b'.' => quad + len,
+        _ => start,
+    };
     // A NetBIOS name, or a DNS domain's (`CORP.LOCAL\jdoe`); not the dot before it.
     let mut start = start + s[start..p].iter().take_while(|&&b| b == b'.').count();
     if p - start > 15 {
@@ -1070,6 +1082,13 @@ mod tests {
             ("#/::9+2242+29 4229 x", "#/::REDACTED x"),
             ("o0.0.0.7=abc x", "o0.0.0.0=REDACTED x"),
             ("at CORP.LOCAL\\jdoe x", "at REDACTED x"),
+            // A quad before a logon's domain is an address, whether or not it is rewritten.
+            ("0.0.0.0.U\\8. x", "0.0.0.0.U\\8. x"),
+            ("x-0.0.0.0.U\\8. x", "x-0.0.0.0.U\\8. x"),
+            // An address right after a logon's `:` is an address, as in the output.
+            ("AB\\cd:2001:db8::5 x", "REDACTED:2001:db8:: x"),
+            ("AA.\\A.:1::5 x", "REDACTED:1:: x"),
+            ("198.51.100.7.CORP\\jdoe x", "0.51.100.0.REDACTED x"),
             ("x?z7./6.0.7.9=1 y", "x?z7./6.0.7.0=1 y"),
             // A fragment whose first name is no parameter name holds no parameters.
             ("#x(]=@)\0) y", "#x(]=@)\0) y"),
