@@ -195,10 +195,11 @@ fn v6_may_start(s: &[u8], i: usize) -> bool {
         return false;
     }
     let word = &s[..i - 1];
+    // NUL glues like a word, as the audit reads a placeholder's bytes blanked to NUL.
     let len = word
         .iter()
         .rev()
-        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(**b, b'_' | b'-' | 0))
         .count();
     let word = &word[word.len() - len..];
     // A hex group has at most four digits (`0000000000:0::` holds `0::`).

@@ -3,8 +3,8 @@
 
 use super::{email, ip, number, secret, Ctx, Redaction, PLACEHOLDER};
 use crate::config::IpPolicy;
-use crate::vocab::may_hold_personal;
 use crate::vocab::names::{name_kind, says_nothing, NameKind};
+use crate::vocab::{hex, may_hold_personal};
 
 /// How much of a free-text field is scanned for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -288,10 +288,7 @@ fn find_addr(
         // are (`44.2.0.192.in-addr.arpa`, `77.113.0.203.dsl.example.net`), or forwards
         // (`198.51.100.45.nip.example.net`): it is masked so that neither reading keeps a
         // host's bits.
-        Ok((start, len, ip::Addr::V4(v4)))
-            if s.get(start + len) == Some(&b'.')
-                && s.get(start + len + 1).is_some_and(u8::is_ascii_alphabetic) =>
-        {
+        Ok((start, len, ip::Addr::V4(v4))) if label_follows(s, start + len) => {
             Some((start, start + len, Replacement::HostAddr(v4)))
         }
         Ok((start, len, addr)) => Some((start, start + len, Replacement::Addr(addr))),
@@ -299,6 +296,22 @@ fn find_addr(
             *resume = run_end;
             None
         }
+    }
+}
+
+/// Whether a dot and a host name's label follow an address that ends at `s[end]`, the dot and
+/// the label's first letter written or escaped (`.B`, `.%42`, `%2EB`, `\x2e\x42`), as a reader
+/// who decodes the text takes them.
+fn label_follows(s: &[u8], end: usize) -> bool {
+    // A byte as written, or the byte an escape there stands for, and its length.
+    let read = |i: usize| match s.get(i) {
+        Some(b'%' | b'\\') => hex::unescape(&s[i..]),
+        Some(&b) => Some((b, 1)),
+        None => None,
+    };
+    match read(end) {
+        Some((b'.', dot)) => read(end + dot).is_some_and(|(b, _)| b.is_ascii_alphabetic()),
+        _ => false,
     }
 }
 
@@ -1005,6 +1018,8 @@ mod tests {
             ),
             ("www-2024-05-17.example.com", "www-2024-05-17.example.com"),
             ("peer:2001:db8:1:2::9 ok", "peer:2001:db8:1:: ok"),
+            // NUL glues like a word, as the audit reads a placeholder blanked to NUL.
+            ("x\0:2001:db8:1::5 ok", "x\0:2001:db8:1:: ok"),
             ("a%2540b.example x", "REDACTED x"),
             ("see 2002:c000:0204::1", "see 2002:c000:200::"),
             ("ptr 44.2.0.192.in-addr.arpa.", "ptr 0.2.0.0.in-addr.arpa."),
@@ -1012,6 +1027,14 @@ mod tests {
                 "via 77.113.0.203.dsl.example.net",
                 "via 0.113.0.0.dsl.example.net",
             ),
+            // The dot and the label's first letter escaped: a host name once decoded.
+            ("via 77.113.0.203.%64sl x", "via 0.113.0.0.%64sl x"),
+            ("via 77.113.0.203%2Edsl x", "via 0.113.0.0%2Edsl x"),
+            (
+                "via 77.113.0.203\\x2e\\x64sl x",
+                "via 0.113.0.0\\x2e\\x64sl x",
+            ),
+            ("via 77.113.0.203%2E1 x", "via 77.113.0.0%2E1 x"),
             (
                 "(peer 2001%3Adb8%3A1%3A2%3A%3A1) 2001%3adb8%3a%3a1",
                 "(peer 2001%3Adb8%3A1%3A%3A) 2001%3adb8%3a%3a",
