@@ -28,7 +28,10 @@ rows = [("hot_path/default", "`hot_path/default`"),
         ("hot_path/keep_all", "`hot_path/keep_all` (parse-and-scan floor)")]
 for policy in ("default", "keep_all"):
     for parser in ("builtin", "apache", "nginx"):
-        rows.append((f"formats/{policy}/{parser}", f"`formats/{policy}/{parser}`"))
+        # Criterion names the directory of `formats/default/apache` `formats/default_apache`.
+        rows.append((f"formats/{policy}_{parser}", f"`formats/{policy}/{parser}`"))
+for policy in ("default", "mask_only", "hash_only", "prefix_only", "keep_all"):
+    rows.append((f"distinct_clients/{policy}", f"`distinct_clients/{policy}` (file b's clients)"))
 print("| bench | throughput (mean) |")
 print("|---|---|")
 for bench, label in rows:
