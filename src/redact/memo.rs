@@ -27,8 +27,9 @@ const MAX_WRITTEN: usize = MAX_LEN + 64;
 const MAX_COUNT: u64 = u8::MAX as u64;
 
 /// A two-way set-associative table of how values were written, tagged with the kind of field
-/// they were in: with one slot per hash, about a fifth of the corpus's distinct requests
-/// shared theirs with another and evicted it on each occurrence.
+/// they were in. With one slot per hash, values sharing a slot evicted each other on each
+/// occurrence: on 40 MB of the real combined logs repeated, 17,727 requests and referrers of
+/// 24 bytes or more were scanned again, against 11,585 with two slots per set.
 ///
 /// Invariant: a slot with a non-empty `key` holds `[kind, value...]` for a value that
 /// `kind`'s redactor, under this scrubber's policy and without the pseudonymizer, wrote as
