@@ -80,7 +80,7 @@ impl Memo {
     /// second slot moves it to the first, so that the first holds the more recent of the two.
     #[inline]
     pub fn get<'m>(&'m mut self, kind: u8, value: &'m [u8]) -> Option<Written<'m>> {
-        let set = slot(kind, value, SLOTS) & !1;
+        let set = hash_slot(kind, value, SLOTS) & !1;
         let holds = |slot: &Slot| {
             slot.key.len() == value.len() + 1 && slot.key[0] == kind && slot.key[1..] == *value
         };
@@ -105,7 +105,7 @@ impl Memo {
         if counts.iter().any(|&n| n > MAX_COUNT) || written.len() > MAX_WRITTEN {
             return;
         }
-        let set = slot(kind, value, SLOTS) & !1;
+        let set = hash_slot(kind, value, SLOTS) & !1;
         self.slots.swap(set, set + 1);
         let slot = &mut self.slots[set];
         slot.key.clear();
@@ -150,7 +150,7 @@ impl Verdicts {
         if part.len() > VERDICT_MAX_LEN {
             return None;
         }
-        let slot = &self.slots[slot(flags, part, VERDICT_SLOTS)];
+        let slot = &self.slots[hash_slot(flags, part, VERDICT_SLOTS)];
         (slot.len() == part.len() + 2 && slot[0] == flags && slot[2..] == *part)
             .then(|| slot[1] == 1)
     }
@@ -161,7 +161,7 @@ impl Verdicts {
         if part.len() > VERDICT_MAX_LEN {
             return;
         }
-        let slot = &mut self.slots[slot(flags, part, VERDICT_SLOTS)];
+        let slot = &mut self.slots[hash_slot(flags, part, VERDICT_SLOTS)];
         slot.clear();
         slot.extend_from_slice(&[flags, u8::from(verdict)]);
         slot.extend_from_slice(part);
@@ -173,7 +173,7 @@ impl Verdicts {
 /// their middle (`niels.basjes.nl` and `howto.basjes.nl` in the same query) are common, and
 /// a hash of a sample of bytes gave them one slot, to evict each other on every line.
 #[inline]
-fn slot(tag: u8, bytes: &[u8], slots: usize) -> usize {
+fn hash_slot(tag: u8, bytes: &[u8], slots: usize) -> usize {
     let mut h = (bytes.len() as u64) << 8 | u64::from(tag);
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {

@@ -831,9 +831,6 @@ fn fragment_has_pairs(fragment: &[u8]) -> bool {
     })
 }
 
-/// Whether a query value or item can identify no one: only `+`, spaces, punctuation, control
-/// bytes and placeholders (`REDACTEDREDACTED`: two rewrites side by side, which a second pass
-/// must not merge into one).
 /// A count, page or flag (`page=2`, `t=0.25`, a structured header's `?1`): up to eight digits
 /// with at most one dot, under no name or a name that says nothing of its value. Under a
 /// personal or secret name (`pin=1234`, `s_page=2`) or a coordinate's, the value goes as the
@@ -852,6 +849,9 @@ fn is_short_number(v: &[u8]) -> bool {
         && v.iter().all(|&b| b.is_ascii_digit() || b == b'.')
 }
 
+/// Whether a query value or item can identify no one: only `+`, spaces, punctuation, control
+/// bytes and placeholders (`REDACTEDREDACTED`: two rewrites side by side, which a second pass
+/// must not merge into one).
 fn is_blank_value(mut v: &[u8]) -> bool {
     while let Some((&b, rest)) = v.split_first() {
         v = match v.strip_prefix(PLACEHOLDER) {
@@ -872,8 +872,8 @@ fn write_placeholder_for(value: &[u8], out: &mut Vec<u8>) {
     out.extend(value.iter().filter(|&&b| b == b'(' || b == b')'));
 }
 
-/// Fail-safe query redaction: names are kept (scrubbed as text), every non-empty value and every
-/// bare item becomes the placeholder.
+/// Fail-safe query redaction: names are kept (scrubbed as text), every value and bare item
+/// becomes the placeholder unless it is blank or a count ([`is_count`]).
 fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
     let mut start = 0;
     loop {
@@ -885,9 +885,9 @@ fn redact_query_values(cx: &mut Ctx, q: &[u8], out: &mut Vec<u8>) {
                 out.push(b'=');
                 let value = &item[eq + 1..];
                 if is_blank_value(value) || is_count(&item[..eq], value) {
-                    out.extend_from_slice(&item[eq + 1..]);
+                    out.extend_from_slice(value);
                 } else {
-                    write_placeholder_for(&item[eq + 1..], out);
+                    write_placeholder_for(value, out);
                     cx.count(Redaction::Value);
                 }
             }
