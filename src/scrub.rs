@@ -137,7 +137,10 @@ impl<'c> Scrubber<'c> {
     }
 }
 
-/// Writes a parsed line: each field by its role, the bytes between fields as they are.
+/// Writes a parsed line: each field by its role, the bytes between fields as they are. A field
+/// written back unchanged is not copied on its own but with the bytes around it: on a line
+/// whose request, referrer and agent are remembered as unchanged, everything after the client
+/// is one copy.
 fn write_fields(
     cx: &mut Ctx,
     memo: &mut Memo,
@@ -153,18 +156,36 @@ fn write_fields(
         let value = &line[field.range.clone()];
         let agent = field.role == Role::Agent;
         if !field.escaped && passes_unchanged(field.role, value) && (agent_kept || !agent) {
-            // Copied with the bytes around it: one copy instead of three.
             if agent && count_agents {
                 cx.stats.count_agent(value, value);
             }
             continue;
         }
+        // Free text reads `+` by the format: a W3C value is remembered apart from another's.
+        let kind = field.role as u8 | u8::from(cx.plus_is_space) << 7;
+        let remembered = !field.escaped && Memo::covers(field.role) && Memo::applies(value);
+        if remembered {
+            if let Some(written) = memo.get(kind, value) {
+                cx.stats.add_redaction_counts(written.counts);
+                if agent && count_agents {
+                    cx.stats.count_agent(value, written.bytes);
+                }
+                if !written.same {
+                    out.extend_from_slice(&line[copied..field.range.start]);
+                    out.extend_from_slice(written.bytes);
+                    copied = field.range.end;
+                }
+                continue;
+            }
+        }
         out.extend_from_slice(&line[copied..field.range.start]);
         let at = out.len();
         if field.escaped {
             write_escaped(cx, field.role, value, scratch, out);
+        } else if remembered {
+            write_remembered(cx, memo, kind, field.role, value, out);
         } else {
-            write_memoized(cx, memo, field.role, value, out);
+            write_value(cx, field.role, value, out);
         }
         if agent && count_agents {
             let written = &out[at..];
@@ -213,17 +234,16 @@ fn write_escaped(cx: &mut Ctx, role: Role, raw: &[u8], scratch: &mut Scratch, ou
     }
 }
 
-/// [`write_value`], copying how a value was written before instead of scanning it again.
-fn write_memoized(cx: &mut Ctx, memo: &mut Memo, role: Role, value: &[u8], out: &mut Vec<u8>) {
-    if !Memo::covers(role) || !Memo::applies(value) {
-        return write_value(cx, role, value, out);
-    }
-    // Free text reads `+` by the format: a W3C value is remembered apart from another's.
-    let kind = role as u8 | u8::from(cx.plus_is_space) << 7;
-    if let Some(written) = memo.get(kind, value) {
-        cx.stats.add_redaction_counts(written.counts);
-        return out.extend_from_slice(written.bytes);
-    }
+/// [`write_value`] for a value the memo does not hold, which it then remembers (as `kind`)
+/// unless an address in it went through the pseudonymizer.
+fn write_remembered(
+    cx: &mut Ctx,
+    memo: &mut Memo,
+    kind: u8,
+    role: Role,
+    value: &[u8],
+    out: &mut Vec<u8>,
+) {
     let (start, counted, keyed) = (out.len(), cx.stats.redaction_counts(), cx.keyed_writes());
     write_value(cx, role, value, out);
     if cx.keyed_writes() == keyed {

@@ -56,6 +56,8 @@ struct Slot {
 /// A remembered writing: the bytes to copy and the redactions to count.
 pub(crate) struct Written<'m> {
     pub bytes: &'m [u8],
+    /// Whether the value was written back unchanged (then `bytes` is the value).
+    pub same: bool,
     pub counts: [u8; 5],
 }
 
@@ -95,6 +97,7 @@ impl Memo {
         let slot = &self.slots[set];
         Some(Written {
             bytes: if slot.same { value } else { &slot.written },
+            same: slot.same,
             counts: slot.counts,
         })
     }
