@@ -141,7 +141,8 @@ const PERSONAL_WORDS: &[&str] = &[
     "tel",
     "telephone",
     "mobile",
-    "cell",
+    // Not `cell`: A/B tests assign cells (`cell=control`), and a cell phone's number is found
+    // by its shape.
     "fax",
     "firstname",
     "lastname",
@@ -344,6 +345,9 @@ mod tests {
             "tax_number",
             "passport_number",
             "nino",
+            "nickname",
+            "recipient",
+            "customer_ref",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Personal, "{name}");
         }
@@ -385,6 +389,7 @@ mod tests {
             "device",
             "DeviceType",
             "device_name",
+            "cell",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Other, "{name}");
         }

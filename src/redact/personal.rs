@@ -319,6 +319,14 @@ mod tests {
             ("app_version", Version),
             ("date_of_birth", Sensitive),
             ("contactPerson", Sensitive),
+            ("nickname", Sensitive),
+            ("familyname", Sensitive),
+            ("recipient", Sensitive),
+            ("contact", Sensitive),
+            ("customer_ref", Sensitive),
+            ("user_ref", Sensitive),
+            ("referrer", Plain),
+            ("cell", Plain),
         ];
         for (name, want) in cases {
             assert_eq!(name_kind(name.as_bytes()), want, "{name}");

@@ -36,11 +36,13 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"birthday",
     b"ccnum",
     b"city",
+    b"contact",
     b"courriel",
     b"cvc",
     b"cvv",
     b"dob",
     b"email",
+    b"familyname",
     b"fax",
     b"firstname",
     b"forename",
@@ -59,6 +61,7 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"msisdn",
     b"nachname",
     b"naissance",
+    b"nickname",
     b"nom",
     b"phone",
     b"pin",
@@ -66,6 +69,7 @@ const PERSONAL_WORDS: &[&[u8]] = &[
     b"postal",
     b"postcode",
     b"prenom",
+    b"recipient",
     b"ssn",
     b"strasse",
     b"street",
@@ -283,7 +287,7 @@ const ID_HEADS: &[&[u8]] = &[b"national", b"tax", b"security", b"identity", b"in
 /// What makes a [`PERSONAL_HEADS`] word personal when it follows.
 const PERSONAL_PARTS: &[&[u8]] = &[
     b"id", b"name", b"email", b"mail", b"login", b"number", b"no", b"num", b"nr", b"holder",
-    b"key", b"token", b"handle", b"cvv", b"cvc", b"exp", b"expiry",
+    b"key", b"token", b"handle", b"ref", b"cvv", b"cvc", b"exp", b"expiry",
 ];
 
 /// Words before a last word `key` that make it a thing's key, not a credential.
