@@ -342,8 +342,14 @@ fn write_value(cx: &mut Ctx, role: Role, value: &[u8], out: &mut Vec<u8>) {
         }
         Role::Version => text::scrub_text(cx, value, Scan::Version, out),
         Role::Coordinate => {
+            let at = out.len();
             if crate::redact::personal::coarsen_coordinates(value, out) {
                 cx.count(Redaction::Value);
+            } else {
+                // No precise coordinate under a place's key (`destination`): scanned like
+                // any text, as it may be a phone number.
+                out.truncate(at);
+                text::scrub_text(cx, value, Scan::FailSafe, out);
             }
         }
         Role::Secret => {
@@ -790,6 +796,15 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             r#"{"lat":48.13,"geo":{"lng":"11.57"},"n":1.23456}"#
+        );
+        // A value under a place's key that is no precise coordinate is scanned.
+        let out = scrub(
+            &cfg,
+            br#"{"destination":"+4917612345678","near":"jane@example.org","long":12}"#,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"{"destination":"REDACTED","near":"REDACTED","long":12}"#
         );
     }
 

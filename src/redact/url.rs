@@ -464,13 +464,27 @@ fn redact_param(cx: &mut Ctx, item: &[u8], out: &mut Vec<u8>) {
             cx.count(Redaction::Value);
         }
         NameKind::Geo => {
+            let at = out.len();
             if coarsen_coordinates(value, out) {
                 cx.count(Redaction::Value);
+            } else {
+                // No precise coordinate, so judged by its look like any value: an SMS
+                // gateway's `destination` is a phone number.
+                out.truncate(at);
+                write_plain(cx, value, out);
             }
         }
         NameKind::Version => text::scrub_text(cx, value, Scan::Version, out),
-        NameKind::Plain if has_encoded_query(value) => redact_encoded_url(cx, value, out),
-        NameKind::Plain => write_value(cx, value, true, out),
+        NameKind::Plain => write_plain(cx, value, out),
+    }
+}
+
+/// Writes a parameter's value that its name says nothing about, judged by its look.
+fn write_plain(cx: &mut Ctx, value: &[u8], out: &mut Vec<u8>) {
+    if has_encoded_query(value) {
+        redact_encoded_url(cx, value, out)
+    } else {
+        write_value(cx, value, true, out)
     }
 }
 
@@ -765,6 +779,12 @@ mod tests {
                 "/m?lat=48.13&lng=11.57&ll=48.13,11.57",
             ),
             ("/m?location=48.1%2C11.5", "/m?location=48.1%2C11.5"),
+            ("/m?lat=48.137154&long=11.576124", "/m?lat=48.13&long=11.57"),
+            // A value under a place's name that is no precise coordinate is judged by its look.
+            (
+                "/sms?destination=%2B4917612345678&near=Berlin",
+                "/sms?destination=REDACTED&near=Berlin",
+            ),
             // Encoded URLs in a value keep their shape, their parameters are scrubbed.
             (
                 "/login?next=%2Fhome%3Fsession%3Dab12%26tab%3D2",

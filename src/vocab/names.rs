@@ -314,6 +314,8 @@ const GEO_WORDS: &[&[u8]] = &[
     b"lat",
     b"lng",
     b"lon",
+    b"long",
+    b"coord",
     b"latitude",
     b"longitude",
     b"ll",
