@@ -275,9 +275,15 @@ pub fn kind(name: &[u8]) -> NameKind {
     if words.iter().any(|w| is(w, COORDINATES)) {
         return NameKind::Coordinate;
     }
+    // Builds, revisions, releases and firmware are numbered like versions (`fw=5.4.0.12`,
+    // `build=10.0.19041.1`), and `v=` is how assets say theirs (`app.js?v=1.2.3.4`).
+    const VERSION_LAST: &[&str] = &[
+        "v", "build", "rev", "revision", "release", "firmware", "fw", "sdk",
+    ];
     if words
         .iter()
         .any(|w| w == "ver" || w == "version" || w == "oid" || w.ends_with("version"))
+        || is(&words[words.len() - 1], VERSION_LAST)
     {
         return NameKind::Version;
     }
@@ -397,5 +403,8 @@ mod tests {
         assert_eq!(kind(b"ll"), NameKind::Coordinate);
         assert_eq!(kind(b"ver"), NameKind::Version);
         assert_eq!(kind(b"app_version"), NameKind::Version);
+        assert_eq!(kind(b"v"), NameKind::Version);
+        assert_eq!(kind(b"app_build"), NameKind::Version);
+        assert_eq!(kind(b"build_id"), NameKind::Other);
     }
 }

@@ -88,7 +88,8 @@ fn is_nanp(v: &[u8]) -> bool {
         && v.iter().any(|&b| is_phone_sep(b))
 }
 
-/// A payment card number: digits alone or in groups separated by spaces or dashes, whose
+/// A payment card number: digits alone or in groups separated by spaces, dashes or `+` (a
+/// space as a form encodes it, also where the text is not decoded: a path, an agent), whose
 /// first digits name a card network that issues numbers of that length ([`CARD_RANGES`]), with
 /// a valid Luhn check digit. Request and session ids of 14 to 19 digits pass Luhn one time in
 /// ten; the network ranges keep most of them.
@@ -96,7 +97,7 @@ pub fn is_card(v: &[u8]) -> bool {
     if !v.first().is_some_and(u8::is_ascii_digit)
         || !v
             .iter()
-            .all(|&b| b.is_ascii_digit() || b == b' ' || b == b'-')
+            .all(|&b| b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'+'))
     {
         return false;
     }
@@ -542,6 +543,7 @@ mod tests {
             "555.123.4567",
             "4111 1111 1111 1111",
             "4111-1111-1111-1111",
+            "4111+1111+1111+1111",
             "5555555555554444",
             "378282246310005",
             "DE89 3704 0044 0532 0130 00",
@@ -589,6 +591,7 @@ mod tests {
                 Some("4111 1111 1111 1111"),
             ),
             ("pay to NO93 8601 1117 947 now", Some("NO93 8601 1117 947")),
+            ("/pay/4111+1111+1111+1111/ok", Some("4111+1111+1111+1111")),
             (
                 "device 3F2504E0-4F89-11D3-9A0C-0305E82C3301)",
                 Some("3F2504E0-4F89-11D3-9A0C-0305E82C3301"),
