@@ -73,10 +73,11 @@ pub fn phone(text: &[u8]) -> bool {
         }
     }
     // `555-123-4567`, `202.555.0143`, `(202) 555-0143`: one separator style, `-` or `.`
-    // (three groups split by spaces are counters and sizes in logs).
+    // (three groups split by spaces are counters and sizes in logs). An area code in brackets
+    // says phone by itself, whatever its digits (`(555) 010-0222`, as fiction writes them).
     let nanp = re(
         &NANP,
-        r"(?:\([2-9]\d{2}\)[ +]?[2-9]\d{2}-|[2-9]\d{2}-[2-9]\d{2}-|[2-9]\d{2}\.[2-9]\d{2}\.)\d{4}",
+        r"(?:\(\d{3}\)[ +]?\d{3}-|[2-9]\d{2}-[2-9]\d{2}-|[2-9]\d{2}\.[2-9]\d{2}\.)\d{4}",
     );
     nanp.find_iter(text)
         .any(|m| alone(text, m.start(), m.end()) && (m.start() == 0 || text[m.start() - 1] != b'/'))
@@ -344,6 +345,7 @@ mod tests {
             "+44 7700 900123",
             "+1-202-555-0187",
             "(202) 555-0143",
+            "(555) 010-0222",
             "202.555.0143",
             "07700900456",
             "0171-2345678",
