@@ -457,7 +457,12 @@ fn candidate_at(s: &[u8], i: usize) -> Option<usize> {
             raw_end[n] = k;
             n += 1;
         }
-        return phone_or_card_end(&buf[..n]).map(|end| i + raw_end[end - 1]);
+        // As written, too: an escaped digit after a whole number (`+4930123456%3312345678`)
+        // can run the decoded digits past any phone's length, where a reader of the raw text
+        // (as the audit is) still sees the number end at the `%`.
+        if let Some(end) = phone_or_card_end(&buf[..n]) {
+            return Some(i + raw_end[end - 1]);
+        }
     }
     phone_or_card_end(rest).map(|end| i + end)
 }
@@ -601,6 +606,7 @@ mod tests {
             ("ts 1716000000123", None),
             ("0/0/1/16/18 200 64 - -", None),
             ("tel:+4930901820", Some("+4930901820")),
+            ("tel +4930123456%3312345678 x", Some("+4930123456")),
             ("to +81-3-1234-5678.", Some("+81-3-1234-5678")),
             ("refund to NO9386011117947 queued", Some("NO9386011117947")),
             ("data=5425233430109903|12|27", Some("5425233430109903")),
