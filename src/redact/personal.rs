@@ -327,6 +327,13 @@ mod tests {
             ("user_ref", Sensitive),
             ("referrer", Plain),
             ("cell", Plain),
+            ("search_query", Sensitive),
+            ("searchTerm", Sensitive),
+            ("search_text", Sensitive),
+            ("site_keywords", Sensitive),
+            ("search_type", Plain),
+            ("payment_term", Plain),
+            ("accept_terms", Plain),
         ];
         for (name, want) in cases {
             assert_eq!(name_kind(name.as_bytes()), want, "{name}");

@@ -135,6 +135,14 @@ const SECRET_PARTS: &[&[u8]] = &[
 ];
 
 /// Whole names that are sensitive only on their own: search terms and generic credentials.
+/// Last words of a name that hold a search's terms, whatever comes before them.
+const SEARCH_LAST: &[&[u8]] = &[b"query", b"keyword", b"keywords"];
+
+/// Last words of a name that hold a search's terms after the word `search`.
+const SEARCH_TEXT_LAST: &[&[u8]] = &[
+    b"term", b"terms", b"text", b"string", b"phrase", b"input", b"q", b"words",
+];
+
 const WHOLE_NAMES: &[&[u8]] = &[
     b"q",
     b"s",
@@ -385,6 +393,13 @@ pub fn name_kind(name: &[u8]) -> NameKind {
         return NameKind::Sensitive;
     }
     if (0..count).any(|i| listed(PERSONAL_WORDS, word(i))) {
+        return NameKind::Sensitive;
+    }
+    // A search's terms however the name spells them (`search_query`, `searchTerm`,
+    // `search_text`, `site_keywords`), not the search's settings (`search_type`) nor a
+    // term that is no search's (`payment_term`, `accept_terms`).
+    let search = (0..count - 1).any(|i| word(i) == b"search");
+    if count > 1 && (listed(SEARCH_LAST, last) || (search && listed(SEARCH_TEXT_LAST, last))) {
         return NameKind::Sensitive;
     }
     let head = |i: usize| {
