@@ -272,6 +272,31 @@ pub fn kind(name: &[u8]) -> NameKind {
     if secret {
         return NameKind::Secret;
     }
+    // Click and recipient identifiers of ad and mail platforms, however separated
+    // (`gclid`, `mc_eid`, `_hsenc`, `li_fat_id`): each leads back to one person.
+    const TRACKING: &[&str] = &[
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "fbclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "lifatid",
+        "igshid",
+        "mceid",
+        "hsenc",
+        "hsmi",
+        "mkttok",
+        "veroid",
+        "olyencid",
+        "olyanonid",
+    ];
+    if is(&words.concat(), TRACKING) {
+        return NameKind::Personal;
+    }
     if words.iter().any(|w| is(w, COORDINATES)) {
         return NameKind::Coordinate;
     }
@@ -354,6 +379,9 @@ mod tests {
             "nickname",
             "recipient",
             "customer_ref",
+            "gclid",
+            "mc_eid",
+            "_hsenc",
         ] {
             assert_eq!(kind(name.as_bytes()), NameKind::Personal, "{name}");
         }

@@ -334,6 +334,11 @@ mod tests {
             ("search_type", Plain),
             ("payment_term", Plain),
             ("accept_terms", Plain),
+            ("gclid", Sensitive),
+            ("mc_eid", Sensitive),
+            ("_hsenc", Sensitive),
+            ("li_fat_id", Sensitive),
+            ("utm_id", Plain),
         ];
         for (name, want) in cases {
             assert_eq!(name_kind(name.as_bytes()), want, "{name}");

@@ -135,6 +135,30 @@ const SECRET_PARTS: &[&[u8]] = &[
 ];
 
 /// Whole names that are sensitive only on their own: search terms and generic credentials.
+/// Identifiers that ad and mail platforms add to links, one per click or per recipient, and
+/// link back to the person (`gclid`, `fbclid`, `mc_eid`, `_hsenc`), as written without
+/// separators and in lower case.
+const TRACKING_IDS: &[&[u8]] = &[
+    b"gclid",
+    b"dclid",
+    b"gbraid",
+    b"wbraid",
+    b"fbclid",
+    b"msclkid",
+    b"yclid",
+    b"twclid",
+    b"ttclid",
+    b"lifatid",
+    b"igshid",
+    b"mceid",
+    b"hsenc",
+    b"hsmi",
+    b"mkttok",
+    b"veroid",
+    b"olyencid",
+    b"olyanonid",
+];
+
 /// Last words of a name that hold a search's terms, whatever comes before them.
 const SEARCH_LAST: &[&[u8]] = &[b"query", b"keyword", b"keywords"];
 
@@ -385,7 +409,7 @@ pub fn name_kind(name: &[u8]) -> NameKind {
     }
     let last = word(count - 1);
     let thing = count > 1 && listed(THING_WORDS, word(count - 2));
-    if count == 1 && listed(WHOLE_NAMES, last) {
+    if (count == 1 && listed(WHOLE_NAMES, last)) || listed(TRACKING_IDS, joined) {
         return NameKind::Sensitive;
     }
     // `first_name`, `customerName`, `auth_code`, but not `file_name` or `country_code`.
