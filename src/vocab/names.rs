@@ -422,8 +422,10 @@ pub fn name_kind(name: &[u8]) -> NameKind {
     // A search's terms however the name spells them (`search_query`, `searchTerm`,
     // `search_text`, `site_keywords`), not the search's settings (`search_type`) nor a
     // term that is no search's (`payment_term`, `accept_terms`).
-    let search = (0..count - 1).any(|i| word(i) == b"search");
-    if count > 1 && (listed(SEARCH_LAST, last) || (search && listed(SEARCH_TEXT_LAST, last))) {
+    let search_before = || (0..count - 1).any(|i| word(i) == b"search");
+    if count > 1
+        && (listed(SEARCH_LAST, last) || (listed(SEARCH_TEXT_LAST, last) && search_before()))
+    {
         return NameKind::Sensitive;
     }
     let head = |i: usize| {
